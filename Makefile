@@ -1,0 +1,70 @@
+# Stellwerk — every command people and CI run. `make run` and `make test` need only
+# Python 3.12 (pyenv: see .python-version), Node/npm and make.
+
+PYTHON_BOOT ?= python3.12
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test lint format typecheck checks pytest messages lock clean \
+        bench-import bench-documents bench-web
+
+$(VENV)/.installed: requirements.lock
+	@test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
+	@$(VENV)/bin/pip install --quiet --disable-pip-version-check uv==0.13.8
+	$(UV) pip install --quiet --python $(PY) -r requirements.lock
+	@touch $@
+
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+install: $(VENV)/.installed node_modules/.installed messages
+
+messages: $(VENV)/.installed
+	@$(PY) scripts/compile_messages.py
+
+lock: $(VENV)/.installed
+	$(UV) pip compile pyproject.toml --extra dev --python-version 3.12 --generate-hashes -o requirements.lock -q
+
+run: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) demo_data
+	@scripts/start_unoserver.sh || true
+	@$(MANAGE) demo_logins
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+typecheck: $(VENV)/.installed
+	$(VENV)/bin/mypy .
+
+checks: install
+	$(MANAGE) check --fail-level WARNING
+	$(MANAGE) makemigrations --check --dry-run
+
+pytest: install
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test: lint typecheck checks pytest
+
+bench-import: install
+	$(PY) scripts/bench_import.py
+
+bench-documents: install
+	$(PY) scripts/bench_documents.py
+
+bench-web: install
+	$(PY) scripts/bench_web.py
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles var .mypy_cache .ruff_cache .pytest_cache

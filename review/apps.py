@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReviewConfig(AppConfig):
+    name = "review"
+    verbose_name = _("Prüfung von Vorlagen")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the system checks)

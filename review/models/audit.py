@@ -1,0 +1,150 @@
+"""Append-only audit trail with a hash chain.
+
+Each event stores the SHA-256 of its own content together with its predecessor's hash, so a
+row changed or removed behind the application's back breaks the chain at that point. On
+PostgreSQL a trigger (migration 0002) also refuses UPDATE and DELETE on the table.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .reviews import ImmutableRowError
+
+GENESIS_HASH = "0" * 64
+# Arbitrary constant naming the advisory lock that serialises appends to the chain.
+_CHAIN_LOCK_KEY = 4_711_2024
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise ImmutableRowError("Audit-Ereignisse sind unveränderlich.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise ImmutableRowError("Audit-Ereignisse werden nicht gelöscht.")
+
+    def for_object(self, obj: models.Model) -> AuditEventQuerySet:
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+        )
+
+    def first_broken(self) -> AuditEvent | None:
+        """The first event whose hash or link does not match, or None if the chain is intact."""
+        previous = GENESIS_HASH
+        for event in self.order_by("id").iterator(chunk_size=2000):
+            if event.prev_hash != previous or event.compute_hash() != event.hash:
+                return event
+            previous = event.hash
+        return None
+
+
+class AuditEvent(models.Model):
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Person"),
+    )
+    # "system", "oparl-sync", … when no person acted.
+    actor_label = models.CharField(_("Akteur"), max_length=150, blank=True)
+    verb = models.CharField(_("Aktion"), max_length=100, db_index=True)
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(_("Objekt"), max_length=300, blank=True)
+    # Denormalised so a case's timeline is one indexed query.
+    review = models.ForeignKey(
+        "review.Review",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+        verbose_name=_("Vorgang"),
+    )
+    created_at = models.DateTimeField(_("Zeitpunkt"), default=timezone.now, db_index=True)
+    details = models.JSONField(_("Details"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Audit-Ereignis")
+        verbose_name_plural = _("Audit-Protokoll")
+        ordering = ["id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        constraints = [
+            models.UniqueConstraint(fields=["prev_hash"], name="audit_chain_has_no_forks"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%d.%m.%Y %H:%M} {self.verb} {self.object_repr}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ImmutableRowError("Audit-Ereignisse sind unveränderlich.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ImmutableRowError("Audit-Ereignisse werden nicht gelöscht.")
+
+    def compute_hash(self) -> str:
+        payload = {
+            "prev": self.prev_hash,
+            "actor": self.actor_id,
+            "actor_label": self.actor_label,
+            "verb": self.verb,
+            "content_type": self.content_type_id,
+            "object_id": self.object_id,
+            "object_repr": self.object_repr,
+            "review": self.review_id,
+            "created_at": self.created_at.astimezone(UTC).isoformat(),
+            "details": self.details,
+        }
+        encoded = json.dumps(payload, sort_keys=True, cls=DjangoJSONEncoder, ensure_ascii=False)
+        return hashlib.sha256(encoded.encode()).hexdigest()
+
+    @classmethod
+    def record(
+        cls,
+        verb: str,
+        *,
+        actor: Any = None,
+        actor_label: str = "",
+        obj: models.Model | None = None,
+        review: Any = None,
+        details: dict[str, Any] | None = None,
+    ) -> AuditEvent:
+        """Append one event to the chain. Call inside the transaction of the change it records."""
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+            last = cls.objects.order_by("-id").values_list("hash", flat=True).first()
+            event = cls(
+                verb=verb,
+                actor=actor if getattr(actor, "pk", None) else None,
+                actor_label=actor_label or ("" if getattr(actor, "pk", None) else "system"),
+                content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+                object_id=str(obj.pk) if obj is not None else "",
+                object_repr=str(obj)[:300] if obj is not None else "",
+                review=review,
+                details=json.loads(json.dumps(details or {}, cls=DjangoJSONEncoder)),
+                prev_hash=last or GENESIS_HASH,
+            )
+            event.hash = event.compute_hash()
+            event.save()
+            return event

@@ -1,0 +1,369 @@
+"""Council data, mirroring OParl 1.0/1.1 where it overlaps (see docs/oparl in the README).
+
+Objects imported from an OParl source carry their id URL (`oparl_id`, unique per source) and the
+source's `created`/`modified` times; objects entered by hand have neither. Rows are never removed:
+tombstones and manual deletions only set `deleted`.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Source(models.Model):
+    """An OParl endpoint (System URL), e.g. a county and each of its towns."""
+
+    name = models.CharField(_("Name"), max_length=200)
+    system_url = models.URLField(_("System-URL"), max_length=2000, unique=True)
+    is_active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        verbose_name = _("OParl-Quelle")
+        verbose_name_plural = _("OParl-Quellen")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SoftDeleteQuerySet(models.QuerySet):
+    def live(self) -> SoftDeleteQuerySet:
+        return self.filter(deleted=False)
+
+    def tombstones(self) -> SoftDeleteQuerySet:
+        return self.filter(deleted=True)
+
+    def soft_delete(self) -> int:
+        return self.update(deleted=True, deleted_at=timezone.now())
+
+
+class LiveManager(models.Manager.from_queryset(SoftDeleteQuerySet)):  # type: ignore[misc]
+    """The default manager: soft-deleted rows are invisible unless asked for."""
+
+    def get_queryset(self) -> SoftDeleteQuerySet:
+        return super().get_queryset().filter(deleted=False)
+
+
+AllObjectsManager = models.Manager.from_queryset(SoftDeleteQuerySet)
+
+
+class OParlObject(models.Model):
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("Quelle")
+    )
+    # OParl ids are URLs and may exceed 255 characters, hence TextField.
+    oparl_id = models.TextField(_("OParl-ID"), null=True, blank=True)
+    oparl_created = models.DateTimeField(_("erstellt (Quelle)"), null=True, blank=True)
+    oparl_modified = models.DateTimeField(_("geändert (Quelle)"), null=True, blank=True)
+    web = models.URLField(_("Web-Adresse"), max_length=2000, blank=True)
+    # A placeholder stands for an object that was referenced but not (yet) fetched.
+    is_placeholder = models.BooleanField(_("Platzhalter"), default=False)
+    deleted = models.BooleanField(_("gelöscht"), default=False)
+    deleted_at = models.DateTimeField(_("gelöscht am"), null=True, blank=True)
+    created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("aktualisiert"), auto_now=True)
+
+    objects: ClassVar[LiveManager] = LiveManager()
+    all_objects: ClassVar[models.Manager] = AllObjectsManager()
+
+    class Meta:
+        abstract = True
+        base_manager_name = "all_objects"
+
+    @property
+    def is_manual(self) -> bool:
+        return self.oparl_id is None
+
+    def soft_delete(self) -> None:
+        self.deleted = True
+        self.deleted_at = timezone.now()
+        self.save(update_fields=["deleted", "deleted_at", "updated_at"])
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        # Reviews and statements refer to these rows; a delete only ever marks them.
+        self.soft_delete()
+        return (0, {})
+
+
+def _oparl_constraints(name: str) -> list[models.BaseConstraint]:
+    return [
+        models.UniqueConstraint(
+            fields=["source", "oparl_id"],
+            condition=Q(oparl_id__isnull=False),
+            name=f"{name}_unique_oparl_id_per_source",
+        ),
+        models.CheckConstraint(
+            condition=Q(oparl_id__isnull=True) | Q(source__isnull=False),
+            name=f"{name}_oparl_id_needs_source",
+        ),
+        models.CheckConstraint(
+            condition=Q(deleted=False) | Q(deleted_at__isnull=False),
+            name=f"{name}_deleted_has_time",
+        ),
+    ]
+
+
+class Body(OParlObject):
+    name = models.CharField(_("Name"), max_length=500)
+    short_name = models.CharField(_("Kurzname"), max_length=200, blank=True)
+    ags = models.CharField(_("Gemeindeschlüssel"), max_length=20, blank=True)
+
+    class Meta(OParlObject.Meta):
+        verbose_name = _("Körperschaft")
+        verbose_name_plural = _("Körperschaften")
+        constraints = _oparl_constraints("body")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organization(OParlObject):
+    body = models.ForeignKey(
+        Body,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organizations",
+        verbose_name=_("Körperschaft"),
+    )
+    name = models.CharField(_("Name"), max_length=500)
+    short_name = models.CharField(_("Kurzname"), max_length=200, blank=True)
+    organization_type = models.CharField(_("Art"), max_length=200, blank=True)
+    classification = models.CharField(_("Klassifizierung"), max_length=200, blank=True)
+    start_date = models.DateField(_("Beginn"), null=True, blank=True)
+    end_date = models.DateField(_("Ende"), null=True, blank=True)
+    # Watched Gremien (Ausländerbeirat, Integrationsausschuss) make a paper relevant on import.
+    is_watched = models.BooleanField(
+        _("beobachtet"),
+        default=False,
+        help_text=_(
+            "Vorlagen, die in diesem Gremium beraten werden, gelten als möglicherweise relevant."
+        ),
+    )
+    is_advisory_council = models.BooleanField(
+        _("ist der Ausländer-/Integrationsbeirat"), default=False
+    )
+    email = models.EmailField(_("E-Mail der Geschäftsstelle"), blank=True)
+
+    class Meta(OParlObject.Meta):
+        verbose_name = _("Gremium")
+        verbose_name_plural = _("Gremien")
+        ordering = ["name"]
+        constraints = _oparl_constraints("organization")
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+
+class Meeting(OParlObject):
+    body = models.ForeignKey(
+        Body,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("Körperschaft"),
+    )
+    name = models.CharField(_("Name"), max_length=500, blank=True)
+    meeting_state = models.CharField(_("Status"), max_length=200, blank=True)
+    cancelled = models.BooleanField(_("abgesagt"), default=False)
+    start = models.DateTimeField(_("Beginn"), null=True, blank=True, db_index=True)
+    end = models.DateTimeField(_("Ende"), null=True, blank=True)
+    location = models.CharField(_("Ort"), max_length=500, blank=True)
+    organizations = models.ManyToManyField(
+        Organization, blank=True, related_name="meetings", verbose_name=_("Gremien")
+    )
+
+    class Meta(OParlObject.Meta):
+        verbose_name = _("Sitzung")
+        verbose_name_plural = _("Sitzungen")
+        ordering = ["start"]
+        constraints = [
+            *_oparl_constraints("meeting"),
+            models.CheckConstraint(
+                condition=Q(end__isnull=True)
+                | Q(start__isnull=True)
+                | Q(end__gte=models.F("start")),
+                name="meeting_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        when = timezone.localtime(self.start).strftime("%d.%m.%Y") if self.start else "?"
+        return f"{self.name} ({when})"
+
+
+class AgendaItem(OParlObject):
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="agenda_items", verbose_name=_("Sitzung")
+    )
+    number = models.CharField(_("TOP-Nr."), max_length=100, blank=True)
+    order = models.IntegerField(_("Reihenfolge"), default=0)
+    name = models.TextField(_("Titel"), blank=True)
+    public = models.BooleanField(_("öffentlich"), default=True)
+    result = models.CharField(_("Ergebnis"), max_length=500, blank=True)
+    resolution_text = models.TextField(_("Beschlusstext"), blank=True)
+
+    class Meta(OParlObject.Meta):
+        verbose_name = _("Tagesordnungspunkt")
+        verbose_name_plural = _("Tagesordnungspunkte")
+        ordering = ["meeting", "order"]
+        constraints = _oparl_constraints("agendaitem")
+
+    def __str__(self) -> str:
+        return f"TOP {self.number} {self.name}"[:120]
+
+
+class PaperQuerySet(SoftDeleteQuerySet):
+    def search(self, text: str) -> PaperQuerySet:
+        return self.filter(Q(name__icontains=text) | Q(reference__icontains=text))
+
+
+class PaperManager(LiveManager.from_queryset(PaperQuerySet)):  # type: ignore[misc]
+    pass
+
+
+class Paper(OParlObject):
+    body = models.ForeignKey(
+        Body,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="papers",
+        verbose_name=_("Körperschaft"),
+    )
+    name = models.TextField(_("Titel"))
+    reference = models.CharField(_("Vorlagen-Nr."), max_length=200, blank=True, db_index=True)
+    date = models.DateField(_("Datum"), null=True, blank=True)
+    paper_type = models.CharField(_("Vorlagenart"), max_length=200, blank=True)
+    under_direction_of = models.ManyToManyField(
+        Organization, blank=True, related_name="led_papers", verbose_name=_("federführend")
+    )
+    originator = models.CharField(_("Einreicher"), max_length=500, blank=True)
+    # Non-public drafts exist only as manual entries; OParl publishes public papers only.
+    is_public = models.BooleanField(_("öffentlich"), default=True)
+
+    objects: ClassVar[PaperManager] = PaperManager()
+    all_objects: ClassVar[models.Manager] = models.Manager.from_queryset(PaperQuerySet)()
+
+    class Meta(OParlObject.Meta):
+        verbose_name = _("Vorlage")
+        verbose_name_plural = _("Vorlagen")
+        ordering = ["-date", "-id"]
+        constraints = _oparl_constraints("paper")
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.name}".strip()[:200]
+
+    @property
+    def file_stem(self) -> str:
+        """The reference as it can stand in a file name: "V2345/24" → "V2345-24"."""
+        cleaned = "".join(c if c.isalnum() else "-" for c in self.reference or f"P{self.pk}")
+        return "-".join(part for part in cleaned.split("-") if part)
+
+    def upcoming_consultations(self) -> models.QuerySet[Consultation]:
+        return self.consultations.filter(
+            meeting__start__gte=timezone.now(), meeting__cancelled=False
+        ).order_by("meeting__start")
+
+
+class Consultation(OParlObject):
+    """One step of a paper's Beratungsfolge."""
+
+    class Role(models.TextChoices):
+        PRELIMINARY = "Vorberatung", _("Vorberatung")
+        HEARING = "Anhörung", _("Anhörung")
+        RECOMMENDATION = "Empfehlung", _("Empfehlung")
+        DECISION = "Entscheidung", _("Entscheidung")
+        NOTICE = "Kenntnisnahme", _("Kenntnisnahme")
+
+    paper = models.ForeignKey(
+        Paper, on_delete=models.PROTECT, related_name="consultations", verbose_name=_("Vorlage")
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consultations",
+        verbose_name=_("Sitzung"),
+    )
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="consultations",
+        verbose_name=_("Tagesordnungspunkt"),
+    )
+    organizations = models.ManyToManyField(
+        Organization, blank=True, related_name="consultations", verbose_name=_("Gremien")
+    )
+    # OParl's role is free text; the choices above are the usual values, not a constraint.
+    role = models.CharField(_("Rolle"), max_length=200, blank=True)
+    authoritative = models.BooleanField(_("beschließend"), default=False)
+    order = models.IntegerField(_("Reihenfolge"), default=0)
+
+    class Meta(OParlObject.Meta):
+        verbose_name = _("Beratung")
+        verbose_name_plural = _("Beratungsfolge")
+        ordering = ["paper", "order", "id"]
+        constraints = _oparl_constraints("consultation")
+
+    def __str__(self) -> str:
+        return f"{self.paper.reference}: {self.role}"
+
+
+class File(OParlObject):
+    """Attachment metadata (Anlage). Manual entries keep the uploaded PDF in `content`."""
+
+    paper = models.ForeignKey(
+        Paper,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="files",
+        verbose_name=_("Vorlage"),
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="files",
+        verbose_name=_("Sitzung"),
+    )
+    is_main_file = models.BooleanField(_("Hauptdokument"), default=False)
+    name = models.CharField(_("Name"), max_length=500, blank=True)
+    file_name = models.CharField(_("Dateiname"), max_length=500, blank=True)
+    mime_type = models.CharField(_("MIME-Typ"), max_length=200, blank=True)
+    date = models.DateField(_("Datum"), null=True, blank=True)
+    size = models.BigIntegerField(_("Größe (Bytes)"), null=True, blank=True)
+    access_url = models.URLField(_("Zugriffs-URL"), max_length=2000, blank=True)
+    download_url = models.URLField(_("Download-URL"), max_length=2000, blank=True)
+    content = models.FileField(_("Datei"), upload_to="papers/%Y/%m/", blank=True)
+
+    class Meta(OParlObject.Meta):
+        verbose_name = _("Anlage")
+        verbose_name_plural = _("Anlagen")
+        ordering = ["-is_main_file", "name"]
+        constraints = [
+            *_oparl_constraints("file"),
+            models.CheckConstraint(
+                condition=Q(size__isnull=True) | Q(size__gte=0), name="file_size_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.file_name or str(self.pk)
+
+    @property
+    def url(self) -> str:
+        if self.content:
+            return self.content.url
+        return self.download_url or self.access_url

@@ -1,0 +1,94 @@
+"""People: one user model for staff and for external members (Beirat, clerks)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    """The groups created by the roles migration; the value is the group name."""
+
+    OFFICER = "Sachbearbeitung", _("Sachbearbeitung")
+    HEAD = "Beauftragte", _("Beauftragte")
+    CLERK = "Gremienbetreuung", _("Gremienbetreuung")
+    BEIRAT = "Beiratsmitglied", _("Beiratsmitglied")
+    ADMIN = "Administration", _("Administration")
+
+
+class User(AbstractUser):
+    job_title = models.CharField(
+        _("Funktion"),
+        max_length=200,
+        blank=True,
+        help_text=_("erscheint unter der Unterschrift, z. B. „Integrationsbeauftragte“"),
+    )
+    phone = models.CharField(_("Telefon"), max_length=50, blank=True)
+    unit = models.CharField(_("Organisationseinheit"), max_length=200, blank=True)
+    deputy = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="deputy_for",
+        verbose_name=_("Vertretung"),
+    )
+    absent_from = models.DateField(_("abwesend von"), null=True, blank=True)
+    absent_until = models.DateField(_("abwesend bis"), null=True, blank=True)
+    # Clerks serve these Gremien; Beirat members belong to them.
+    organizations = models.ManyToManyField(
+        "review.Organization", blank=True, related_name="members", verbose_name=_("Gremien")
+    )
+    is_external = models.BooleanField(
+        _("extern"),
+        default=False,
+        help_text=_(
+            "Person außerhalb der Verwaltung (z. B. Beiratsmitglied): "
+            "Anmeldung nur mit zweitem Faktor."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("Person")
+        verbose_name_plural = _("Personen")
+        ordering = ["last_name", "first_name", "username"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(absent_until__isnull=True)
+                | Q(absent_from__isnull=True)
+                | Q(absent_until__gte=models.F("absent_from")),
+                name="user_absence_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~Q(deputy=models.F("id")), name="user_is_not_own_deputy"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    def has_role(self, role: Role) -> bool:
+        return self.groups.filter(name=role.value).exists()
+
+    @property
+    def roles(self) -> set[str]:
+        return set(self.groups.values_list("name", flat=True))
+
+    def is_absent(self, on: date | None = None) -> bool:
+        on = on or timezone.localdate()
+        if self.absent_from is None and self.absent_until is None:
+            return False
+        starts = self.absent_from or date.min
+        ends = self.absent_until or date.max
+        return starts <= on <= ends
+
+    def acting_person(self, on: date | None = None) -> User:
+        """Who acts for this person today: the deputy while they are absent."""
+        if self.deputy is not None and self.is_absent(on):
+            return self.deputy
+        return self

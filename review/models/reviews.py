@@ -1,0 +1,356 @@
+"""Our own case data: one Review per paper, its Statement with immutable versions."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .oparl import Paper
+from .people import User
+
+
+class Topic(models.Model):
+    """Handlungsfeld, e.g. Bildung, Arbeit, Wohnen."""
+
+    name = models.CharField(_("Name"), max_length=100, unique=True)
+    slug = models.SlugField(_("Kürzel"), max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = _("Handlungsfeld")
+        verbose_name_plural = _("Handlungsfelder")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReviewQuerySet(models.QuerySet):
+    def open(self) -> ReviewQuerySet:
+        return self.exclude(status__in=Review.Status.closed_values())
+
+    def overdue(self, today: date | None = None) -> ReviewQuerySet:
+        return self.open().filter(deadline__lt=today or timezone.localdate())
+
+    def due_soon(self, days: int = 7, today: date | None = None) -> ReviewQuerySet:
+        today = today or timezone.localdate()
+        return self.open().filter(deadline__gte=today, deadline__lte=today + timedelta(days=days))
+
+    def assigned_to(self, user: User) -> ReviewQuerySet:
+        return self.filter(assignee=user)
+
+
+class Review(models.Model):
+    """Vorgang: one paper under review by the office."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("Neu – Sichtung offen")
+        NOT_AFFECTED = "not_affected", _("Keine Betroffenheit")
+        ASSIGNED = "assigned", _("Zugewiesen")
+        DRAFTING = "drafting", _("In Bearbeitung")
+        CONSULTATION = "consultation", _("In Beteiligung")
+        APPROVAL = "approval", _("Zur Schlusszeichnung")
+        APPROVED = "approved", _("Freigegeben")
+        DISPATCHED = "dispatched", _("Versandt")
+        CLOSED = "closed", _("Abgeschlossen")
+
+        @classmethod
+        def closed_values(cls) -> list[str]:
+            return [cls.NOT_AFFECTED.value, cls.CLOSED.value]
+
+    class Outcome(models.TextChoices):
+        NONE = "", _("noch offen")
+        FOLLOWED = "followed", _("Empfehlung gefolgt")
+        PARTLY = "partly", _("Empfehlung teilweise gefolgt")
+        NOT_FOLLOWED = "not_followed", _("Empfehlung nicht gefolgt")
+
+    paper = models.OneToOneField(
+        Paper, on_delete=models.PROTECT, related_name="review", verbose_name=_("Vorlage")
+    )
+    status = models.CharField(
+        _("Status"), max_length=20, choices=Status.choices, default=Status.NEW, db_index=True
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_reviews",
+        verbose_name=_("Bearbeitung"),
+    )
+    relevance_score = models.PositiveSmallIntegerField(_("Relevanz"), default=0)
+    relevance_reasons = models.JSONField(_("Gründe"), default=list, blank=True)
+    topics = models.ManyToManyField(
+        Topic, blank=True, related_name="reviews", verbose_name=_("Handlungsfelder")
+    )
+    deadline = models.DateField(_("Frist"), null=True, blank=True, db_index=True)
+    beirat_deadline = models.DateField(_("interne Frist (Beirat)"), null=True, blank=True)
+    summary = models.TextField(_("Kurzfassung"), blank=True)
+    shared_with_beirat = models.BooleanField(_("für den Beirat freigegeben"), default=False)
+    close_reason = models.CharField(_("Begründung"), max_length=500, blank=True)
+    closed_at = models.DateTimeField(_("abgeschlossen am"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("abgeschlossen von"),
+    )
+    decision_result = models.CharField(_("Beschluss des Gremiums"), max_length=500, blank=True)
+    decision_text = models.TextField(_("Beschlusstext"), blank=True)
+    decided_at = models.DateTimeField(_("entschieden am"), null=True, blank=True)
+    outcome = models.CharField(
+        _("Ergebnis"), max_length=20, choices=Outcome.choices, default=Outcome.NONE, blank=True
+    )
+    created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("aktualisiert"), auto_now=True)
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Vorgang")
+        verbose_name_plural = _("Vorgänge")
+        ordering = ["deadline", "id"]
+        permissions = [
+            ("triage_review", _("Kann Vorlagen sichten")),
+            ("assign_review", _("Kann Vorgänge zuweisen")),
+            ("draft_statement", _("Kann Stellungnahmen entwerfen")),
+            ("approve_statement", _("Kann Stellungnahmen schlusszeichnen")),
+            ("dispatch_statement", _("Kann Stellungnahmen versenden")),
+            ("record_outcome", _("Kann Beschlüsse erfassen")),
+            ("view_released_statement", _("Kann freigegebene Stellungnahmen empfangen")),
+            ("view_shared_review", _("Kann für den Beirat freigegebene Vorgänge sehen")),
+            ("record_beirat_vote", _("Kann das Votum des Beirats erfassen")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(relevance_score__lte=100), name="review_relevance_score_at_most_100"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["not_affected", "closed"]) | Q(closed_at__isnull=False),
+                name="review_closed_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="not_affected") | ~Q(close_reason=""),
+                name="review_not_affected_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(beirat_deadline__isnull=True)
+                | Q(deadline__isnull=True)
+                | Q(beirat_deadline__lte=models.F("deadline")),
+                name="review_beirat_deadline_not_after_deadline",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.paper.reference or self.paper_id}: {self.get_status_display()}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in Review.Status.closed_values()
+
+    def is_overdue(self, today: date | None = None) -> bool:
+        return (
+            not self.is_closed
+            and self.deadline is not None
+            and self.deadline < (today or timezone.localdate())
+        )
+
+    def is_due_soon(self, days: int = 7, today: date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return (
+            not self.is_closed
+            and self.deadline is not None
+            and today <= self.deadline <= today + timedelta(days=days)
+        )
+
+
+class Statement(models.Model):
+    """Stellungnahme: the office's statement on a paper; its text lives in versions."""
+
+    review = models.OneToOneField(
+        Review, on_delete=models.PROTECT, related_name="statement", verbose_name=_("Vorgang")
+    )
+    created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Stellungnahme")
+        verbose_name_plural = _("Stellungnahmen")
+
+    def __str__(self) -> str:
+        return f"Stellungnahme zu {self.review.paper.reference}"
+
+    @property
+    def current_version(self) -> StatementVersion | None:
+        return self.versions.order_by("-number").first()
+
+
+class Recommendation(models.TextChoices):
+    """Votum / Empfehlung."""
+
+    APPROVE = "approve", _("Zustimmung")
+    APPROVE_WITH_CHANGES = "approve_with_changes", _("Zustimmung mit Änderungen")
+    REJECT = "reject", _("Ablehnung")
+    NOTE = "note", _("Kenntnisnahme")
+
+
+class ImmutableRowError(Exception):
+    pass
+
+
+class StatementVersion(models.Model):
+    """One saved state of a statement. Versions are never changed; every save adds one."""
+
+    statement = models.ForeignKey(
+        Statement,
+        on_delete=models.PROTECT,
+        related_name="versions",
+        verbose_name=_("Stellungnahme"),
+    )
+    number = models.PositiveIntegerField(_("Version"))
+    facts = models.TextField(_("Sachverhalt"), blank=True)
+    assessment = models.TextField(_("Bewertung"), blank=True)
+    recommendation = models.CharField(
+        _("Empfehlung/Votum"), max_length=30, choices=Recommendation.choices, blank=True
+    )
+    recommendation_text = models.TextField(_("Begründung der Empfehlung"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="statement_versions",
+        verbose_name=_("Verfasst von"),
+    )
+    created_at = models.DateTimeField(_("gespeichert"), default=timezone.now)
+    note = models.CharField(_("Anmerkung"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("Fassung der Stellungnahme")
+        verbose_name_plural = _("Fassungen der Stellungnahme")
+        ordering = ["statement", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["statement", "number"], name="statement_version_number_unique"
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="statement_version_from_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.statement} – Fassung {self.number}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ImmutableRowError("Fassungen einer Stellungnahme sind unveränderlich.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise ImmutableRowError("Fassungen einer Stellungnahme werden nicht gelöscht.")
+
+
+class ChangeProposal(models.Model):
+    """A row of the Änderungsvorschläge table: place in the paper, proposal, reason."""
+
+    version = models.ForeignKey(
+        StatementVersion,
+        on_delete=models.PROTECT,
+        related_name="change_proposals",
+        verbose_name=_("Fassung"),
+    )
+    position = models.PositiveSmallIntegerField(_("Nr."))
+    location = models.CharField(_("Stelle in der Vorlage"), max_length=300)
+    proposal = models.TextField(_("Vorschlag"))
+    reason = models.TextField(_("Begründung"), blank=True)
+
+    class Meta:
+        verbose_name = _("Änderungsvorschlag")
+        verbose_name_plural = _("Änderungsvorschläge")
+        ordering = ["version", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "position"], name="change_proposal_position_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.location}"
+
+
+class BeiratVote(models.Model):
+    """The Ausländerbeirat's vote on a review (Votum des Beirats)."""
+
+    review = models.OneToOneField(
+        Review, on_delete=models.PROTECT, related_name="beirat_vote", verbose_name=_("Vorgang")
+    )
+    vote = models.CharField(_("Votum"), max_length=30, choices=Recommendation.choices)
+    text = models.TextField(_("Begründung/Text"), blank=True)
+    meeting_date = models.DateField(_("Sitzung des Beirats am"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("erfasst von"),
+    )
+    recorded_at = models.DateTimeField(_("erfasst am"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Votum des Beirats")
+        verbose_name_plural = _("Voten des Beirats")
+
+    def __str__(self) -> str:
+        return f"{self.get_vote_display()} ({self.review})"
+
+
+class Contribution(models.Model):
+    """A contribution or co-signature (Mitzeichnung) asked of a colleague of another office."""
+
+    class Kind(models.TextChoices):
+        CONTRIBUTION = "contribution", _("Beitrag")
+        CO_SIGNATURE = "co_signature", _("Mitzeichnung")
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("angefragt")
+        GIVEN = "given", _("abgegeben")
+        DECLINED = "declined", _("abgelehnt")
+        EXPIRED = "expired", _("Frist abgelaufen")
+
+    review = models.ForeignKey(
+        Review, on_delete=models.PROTECT, related_name="contributions", verbose_name=_("Vorgang")
+    )
+    contributor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="contributions",
+        verbose_name=_("Beteiligte"),
+    )
+    kind = models.CharField(_("Art"), max_length=20, choices=Kind.choices)
+    status = models.CharField(
+        _("Status"), max_length=20, choices=Status.choices, default=Status.REQUESTED
+    )
+    text = models.TextField(_("Text"), blank=True)
+    due_date = models.DateField(_("fällig am"), null=True, blank=True)
+    requested_at = models.DateTimeField(_("angefragt am"), default=timezone.now)
+    answered_at = models.DateTimeField(_("beantwortet am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Beteiligung")
+        verbose_name_plural = _("Beteiligungen")
+        ordering = ["review", "requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "contributor", "kind"],
+                name="contribution_once_per_person_and_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="requested")
+                | Q(status="expired")
+                | Q(answered_at__isnull=False),
+                name="contribution_answer_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.contributor}"

@@ -1,0 +1,111 @@
+"""Shared fixtures: which mode the suite runs in, and a real Celery worker on Redis."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def uses_postgres() -> bool:
+    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+def uses_redis() -> bool:
+    return bool(settings.REDIS_URL)
+
+
+requires_postgres = pytest.mark.skipif(
+    not uses_postgres(), reason="needs DATABASE_URL (PostgreSQL)"
+)
+requires_worker = pytest.mark.skipif(
+    not (uses_postgres() and uses_redis()),
+    reason="needs DATABASE_URL (PostgreSQL) and REDIS_URL for a real Celery worker",
+)
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    db = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    broker = f"Celery worker on Redis ({settings.REDIS_URL})" if uses_redis() else "eager tasks"
+    return [f"Stellwerk test mode: database={db}, tasks={broker}"]
+
+
+def _database_url_for_worker() -> str:
+    from django.db import connection
+
+    params = connection.settings_dict
+    host = params.get("HOST") or "127.0.0.1"
+    port = params.get("PORT") or "5432"
+    user = params.get("USER") or "postgres"
+    return f"postgres://{user}@{host}:{port}/{params['NAME']}"
+
+
+@pytest.fixture
+def celery_worker(transactional_db: None) -> Iterator[subprocess.Popen[str]]:
+    """A real `celery worker` process on the test database and the Redis broker.
+
+    Tests using it see committed data only, hence `transactional_db`.
+    """
+    from config.celery import app
+
+    app.control.purge()
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url_for_worker(),
+        "REDIS_URL": settings.REDIS_URL,
+        "DB_CONN_MAX_AGE": "0",
+    }
+    log_path = ROOT / "test-artifacts" / "celery-worker.log"
+    log_path.parent.mkdir(exist_ok=True)
+    log = log_path.open("a")
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=prefork",
+            "--concurrency=1",
+            "--loglevel=INFO",
+            "-Q",
+            "celery,documents,notifications",
+            "--without-gossip",
+            "--without-mingle",
+            "-n",
+            f"test-{os.getpid()}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if worker.poll() is not None:
+                raise RuntimeError(f"Celery worker exited early, see {log_path}")
+            replies = app.control.ping(timeout=0.5)
+            if replies:
+                break
+        else:
+            raise RuntimeError(f"Celery worker did not answer within 60 s, see {log_path}")
+        yield worker
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+        log.close()
