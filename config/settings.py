@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -67,6 +68,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # After OTPMiddleware: external people verify a second factor before any other view.
+    "review.accounts.middleware.SecondFactorRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -84,6 +87,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "review.notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -136,6 +140,15 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+
+# Two-factor login (django-otp): the issuer names the entry in the authenticator app;
+# wrong codes slow down further tries exponentially (per device, survives new logins).
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Stellwerk")
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# An invitation link for an external person stays valid this many days.
+INVITATION_MAX_AGE_DAYS = int(os.environ.get("INVITATION_MAX_AGE_DAYS", "7"))
+PASSWORD_RESET_TIMEOUT = 2 * 3600
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "de"
@@ -210,7 +223,19 @@ CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_TASK_ROUTES = {"notifications.*": {"queue": "notifications"}}
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "notifications-due-soon": {
+        "task": "notifications.notify_due_soon",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    "notifications-daily-digest": {
+        "task": "notifications.send_daily_digests",
+        "schedule": crontab(hour=int(os.environ.get("NOTIFY_DIGEST_HOUR", "7")), minute=0),
+    },
+}
+# "Due date approaching" is sent this many days before a review's deadline.
+NOTIFY_DUE_SOON_DAYS = int(os.environ.get("NOTIFY_DUE_SOON_DAYS", "3"))
 
 # --- Mail -----------------------------------------------------------------------------------
 # With EMAIL_HOST set, mail goes to that SMTP server; without it, into the dev outbox folder

@@ -7,3 +7,13 @@ from celery import shared_task
 def ping(value: str) -> str:
     """A round trip through the broker, used by the health page and the worker test."""
     return f"pong:{value}"
+
+
+# The worker finds tasks in each app's `tasks` module; these live in a sub-package.
+from review.notifications.tasks import (  # noqa: E402, F401
+    notify_due_soon,
+    send_daily_digests,
+    send_digest,
+    send_invitation_email,
+    send_notification_email,
+)

@@ -1,7 +1,17 @@
-from django.urls import path
+from django.urls import URLPattern, URLResolver, include, path
 
 from . import views
+from .accounts.urls import password_reset_urlpatterns
+from .feeds import views as feed_views
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.home, name="home"),
+    path("konto/", include("review.accounts.urls")),
+    *password_reset_urlpatterns,
+    path("benachrichtigungen/", include("review.notifications.urls")),
+    path("feeds/", include("review.feeds.urls")),
+    path("konto/kalender/", feed_views.calendar_settings, name="feeds_settings"),
+    path("konto/kalender/neu/", feed_views.regenerate_token, name="feeds_regenerate"),
+    path("konto/kalender/aus/", feed_views.revoke_token, name="feeds_revoke"),
+    path("", include("review.external.urls")),
 ]

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
+from django_otp.oath import totp
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from review.models import Role, User
 
@@ -26,7 +30,9 @@ DEMO_PEOPLE = [
     DemoPerson("sachbearbeitung", "Jonas", "Weber", Role.OFFICER, "Sachbearbeiter Integration"),
     DemoPerson("sachbearbeitung2", "Leyla", "Demir", Role.OFFICER, "Sachbearbeiterin Integration"),
     DemoPerson("beauftragte", "Dr. Miriam", "Hoffmann", Role.HEAD, "Integrationsbeauftragte"),
-    DemoPerson("gremienbetreuung", "Stefan", "Krüger", Role.CLERK, "Sitzungsdienst"),
+    DemoPerson(
+        "gremienbetreuung", "Stefan", "Krüger", Role.CLERK, "Sitzungsdienst", is_external=True
+    ),
     DemoPerson(
         "beirat",
         "Amira",
@@ -55,4 +61,42 @@ def create_demo_users() -> list[DemoPerson]:
         user.groups.set([Group.objects.get(name=person.role.value)])
     head = User.objects.get(username="beauftragte")
     User.objects.filter(username="sachbearbeitung").update(deputy=head)
+    create_demo_devices()
     return DEMO_PEOPLE
+
+
+# A fixed, public TOTP secret for the demo's external people, so a tester can add it to an
+# authenticator app (or run `manage.py demo_totp`). Never use outside the demo database.
+DEMO_TOTP_KEY_HEX = b"musterstadt-demo-otp".hex()
+DEMO_RECOVERY_CODES = ["demo-code-1", "demo-code-2", "demo-code-3"]
+
+
+def demo_totp_secret() -> str:
+    return base64.b32encode(bytes.fromhex(DEMO_TOTP_KEY_HEX)).decode()
+
+
+def demo_totp_code() -> str:
+    return f"{totp(bytes.fromhex(DEMO_TOTP_KEY_HEX)):06d}"
+
+
+def create_demo_devices() -> list[TOTPDevice]:
+    """Give each external demo person the known TOTP device and three recovery codes."""
+    devices = []
+    for person in DEMO_PEOPLE:
+        if not person.is_external:
+            continue
+        user = User.objects.get(username=person.username)
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        devices.append(
+            TOTPDevice.objects.create(
+                user=user, name="Demo-Authenticator", key=DEMO_TOTP_KEY_HEX, confirmed=True
+            )
+        )
+        static = StaticDevice.objects.create(
+            user=user, name="Wiederherstellungscodes", confirmed=True
+        )
+        StaticToken.objects.bulk_create(
+            StaticToken(device=static, token=code) for code in DEMO_RECOVERY_CODES
+        )
+    return devices

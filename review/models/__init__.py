@@ -1,4 +1,12 @@
+from .accounts import FeedToken, Invitation
 from .audit import GENESIS_HASH, AuditEvent
+from .notifications import (
+    DEFAULT_DELIVERY,
+    Delivery,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+)
 from .oparl import (
     AgendaItem,
     Body,
@@ -24,6 +32,7 @@ from .reviews import (
 )
 
 __all__ = [
+    "DEFAULT_DELIVERY",
     "GENESIS_HASH",
     "AgendaItem",
     "AuditEvent",
@@ -32,9 +41,15 @@ __all__ = [
     "ChangeProposal",
     "Consultation",
     "Contribution",
+    "Delivery",
+    "FeedToken",
     "File",
     "ImmutableRowError",
+    "Invitation",
     "Meeting",
+    "Notification",
+    "NotificationKind",
+    "NotificationPreference",
     "OParlObject",
     "Organization",
     "Paper",

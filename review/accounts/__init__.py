@@ -1,0 +1,1 @@
+"""Local accounts for people outside the administration: invitations, two-factor login."""

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from review.models import Organization, Role
+
+from .services import INVITABLE_ROLES
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        help_text=_("The six-digit code from your authenticator app, or a recovery code."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}
+        ),
+    )
+
+
+class SetupTokenForm(forms.Form):
+    token = forms.CharField(
+        label=_("Six-digit code from the app"),
+        max_length=10,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+
+class InvitationForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail"))
+    role = forms.ChoiceField(label=_("Role"), choices=[(r.value, r.label) for r in INVITABLE_ROLES])
+    organizations = forms.ModelMultipleChoiceField(
+        label=_("Committees"),
+        queryset=Organization.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Clerks see the statements for these committees; Beirat members their Beirat."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organizations"].queryset = Organization.objects.filter(  # type: ignore[attr-defined]
+            end_date__isnull=True
+        ).order_by("name")
+
+    @property
+    def role_value(self) -> Role:
+        return Role(self.cleaned_data["role"])

@@ -1,0 +1,98 @@
+"""Second factor: TOTP enrolment with a QR code, recovery codes, verification."""
+
+from __future__ import annotations
+
+import base64
+import io
+import secrets
+
+from django.db import transaction
+from django_otp import devices_for_user
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.qr import write_qrcode_image
+
+from review.models import User
+
+TOTP_DEVICE_NAME = "Authenticator-App"
+RECOVERY_DEVICE_NAME = "Wiederherstellungscodes"
+RECOVERY_CODE_COUNT = 10
+
+
+def is_verified(user: object) -> bool:
+    """Whether this session passed the second factor (django-otp's middleware sets it)."""
+    check = getattr(user, "is_verified", None)
+    return bool(check()) if callable(check) else False
+
+
+def has_second_factor(user: User) -> bool:
+    return any(True for _ in devices_for_user(user, confirmed=True))
+
+
+def second_factor_required(user: User) -> bool:
+    """External people always; staff once they have set up a device of their own."""
+    return user.is_external or has_second_factor(user)
+
+
+def pending_totp_device(user: User) -> TOTPDevice:
+    """The unconfirmed device being set up (kept across reloads, so the QR code stays valid)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
+    return device
+
+
+def qr_code_data_uri(device: TOTPDevice) -> str:
+    """The otpauth:// URI as an SVG QR code in a data: URI (allowed by the CSP's img-src)."""
+    out = io.BytesIO()
+    write_qrcode_image(device.config_url, out)
+    return "data:image/svg+xml;base64," + base64.b64encode(out.getvalue()).decode()
+
+
+def secret_for_display(device: TOTPDevice) -> str:
+    """The base32 secret in groups of four, for typing into an app without a camera."""
+    secret = base64.b32encode(device.bin_key).decode()
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def _new_recovery_code() -> str:
+    raw = secrets.token_hex(5)  # 10 hex digits, ~40 bits, single use and throttled
+    return f"{raw[:5]}-{raw[5:]}"
+
+
+@transaction.atomic
+def confirm_totp_device(*, device: TOTPDevice, token: str) -> list[str] | None:
+    """Confirm the device if the token matches; returns fresh recovery codes, else None."""
+    if not device.verify_token(token.strip().replace(" ", "")):
+        return None
+    TOTPDevice.objects.filter(user=device.user, confirmed=True).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    return replace_recovery_codes(user=device.user)
+
+
+@transaction.atomic
+def replace_recovery_codes(*, user: User) -> list[str]:
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
+    codes = [_new_recovery_code() for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
+    return codes
+
+
+def verify_second_factor(*, user: User, token: str) -> TOTPDevice | StaticDevice | None:
+    """The device that accepts the token (app code or recovery code), if any."""
+    token = token.strip().replace(" ", "")
+    if not token:
+        return None
+    with transaction.atomic():
+        for device in devices_for_user(user, confirmed=True, for_verify=True):
+            if device.verify_token(token):
+                return device
+    return None
+
+
+@transaction.atomic
+def remove_second_factor(*, user: User) -> None:
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()

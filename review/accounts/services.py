@@ -1,0 +1,164 @@
+"""Inviting, activating and deactivating the accounts of people outside the administration."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import Group
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from review.models import AuditEvent, FeedToken, Invitation, Organization, Role, User
+from review.notifications import emails
+
+from . import otp
+from .tokens import invitation_token
+
+INVITABLE_ROLES = (Role.BEIRAT, Role.CLERK)
+
+EMAIL_TAKEN = "Für diese E-Mail-Adresse gibt es bereits ein Konto."
+ROLE_NOT_INVITABLE = "Eingeladen werden können nur Beiratsmitglieder und Gremienbetreuung."
+ALREADY_ACCEPTED = "Diese Einladung wurde bereits angenommen."
+
+
+class AccountError(Exception):
+    pass
+
+
+def _username_for(email: str) -> str:
+    base = email.split("@", 1)[0].lower()[:120] or "extern"
+    candidate, n = base, 1
+    while User.objects.filter(username=candidate).exists():
+        n += 1
+        candidate = f"{base}{n}"
+    return candidate
+
+
+@transaction.atomic
+def invite_external(
+    *,
+    email: str,
+    first_name: str,
+    last_name: str,
+    role: Role,
+    organizations: Iterable[Organization],
+    by: User,
+) -> Invitation:
+    """Create the account (no password yet, two-factor login required) and e-mail the link."""
+    if role not in INVITABLE_ROLES:
+        raise AccountError(ROLE_NOT_INVITABLE)
+    email = email.strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise AccountError(EMAIL_TAKEN)
+    user = User(
+        username=_username_for(email),
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        is_external=True,
+    )
+    user.set_unusable_password()
+    user.save()
+    user.groups.set([Group.objects.get(name=role.value)])
+    user.organizations.set(list(organizations))
+    invitation = Invitation.objects.create(user=user, invited_by=by)
+    AuditEvent.record(
+        "account.invited", actor=by, obj=user, details={"role": role.value, "email": email}
+    )
+    _queue_invitation(invitation)
+    return invitation
+
+
+def _queue_invitation(invitation: Invitation) -> None:
+    from review.notifications.tasks import send_invitation_email
+
+    pk = invitation.pk
+    transaction.on_commit(lambda: send_invitation_email.delay(pk))
+
+
+@transaction.atomic
+def resend_invitation(*, user: User, by: User) -> Invitation:
+    """A fresh link; earlier links of this person stop working."""
+    invitation = Invitation.objects.select_for_update().filter(user=user).first()
+    if invitation is None:
+        invitation = Invitation.objects.create(user=user, invited_by=by)
+    elif invitation.is_accepted:
+        raise AccountError(ALREADY_ACCEPTED)
+    else:
+        invitation.nonce = Invitation._meta.get_field("nonce").get_default()
+        invitation.sent_at = None
+        invitation.created_at = timezone.now()
+        invitation.invited_by = by
+        invitation.save(update_fields=["nonce", "sent_at", "created_at", "invited_by"])
+    AuditEvent.record("account.invitation_resent", actor=by, obj=user)
+    _queue_invitation(invitation)
+    return invitation
+
+
+def deliver_invitation(*, invitation_id: int) -> bool:
+    claimed = Invitation.objects.filter(
+        pk=invitation_id, sent_at__isnull=True, accepted_at__isnull=True
+    ).update(sent_at=timezone.now())
+    if not claimed:
+        return False
+    invitation = Invitation.objects.select_related("user").get(pk=invitation_id)
+    link = reverse("accounts:accept_invitation", args=[invitation_token(invitation)])
+    try:
+        emails.invitation_email(invitation, link).send()
+    except Exception:
+        Invitation.objects.filter(pk=invitation_id).update(sent_at=None)
+        raise
+    return True
+
+
+@transaction.atomic
+def accept_invitation(*, invitation: Invitation, password: str) -> User:
+    user = invitation.user
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    AuditEvent.record("account.invitation_accepted", actor=user, obj=user)
+    return user
+
+
+def _end_sessions(user: User) -> None:
+    # Sessions are signed blobs keyed by id; decoding each is fine for a municipal user count.
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
+            session.delete()
+
+
+@transaction.atomic
+def deactivate_account(*, user: User, by: User) -> None:
+    """The person can no longer log in; open sessions end and feed addresses stop working."""
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    FeedToken.objects.filter(user=user).delete()
+    _end_sessions(user)
+    AuditEvent.record("account.deactivated", actor=by, obj=user)
+
+
+@transaction.atomic
+def reactivate_account(*, user: User, by: User) -> None:
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    AuditEvent.record("account.reactivated", actor=by, obj=user)
+
+
+@transaction.atomic
+def reset_second_factor(*, user: User, by: User) -> None:
+    """For a lost phone: the person sets up a new device at the next login."""
+    otp.remove_second_factor(user=user)
+    _end_sessions(user)
+    AuditEvent.record("account.second_factor_reset", actor=by, obj=user)
+
+
+def external_accounts() -> list[User]:
+    return list(
+        User.objects.filter(is_external=True)
+        .prefetch_related("groups", "organizations", "invitations")
+        .order_by("last_name", "first_name")
+    )

@@ -1,0 +1,58 @@
+from django.contrib.auth import views as auth_views
+from django.urls import URLPattern, path, reverse_lazy
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns: list[URLPattern] = [
+    path("einladung/<str:token>/", views.accept_invitation, name="accept_invitation"),
+    path("zweiter-faktor/einrichten/", views.setup, name="setup"),
+    path("zweiter-faktor/", views.verify, name="verify"),
+    path("zweiter-faktor/codes/", views.recovery_codes, name="recovery_codes"),
+    path("zweiter-faktor/neue-codes/", views.new_recovery_codes, name="new_recovery_codes"),
+    path("sicherheit/", views.security, name="security"),
+    path("externe-zugaenge/", views.external_accounts, name="external_accounts"),
+    path(
+        "externe-zugaenge/<int:pk>/<slug:action>/",
+        views.account_action,
+        name="account_action",
+    ),
+]
+
+# Django's login and password reset views with our templates; the names stay Django's own.
+password_reset_urlpatterns: list[URLPattern] = [
+    path("anmelden/", auth_views.LoginView.as_view(), name="login"),
+    path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "konto/passwort-vergessen/",
+        auth_views.PasswordResetView.as_view(
+            template_name="accounts/password_reset_form.html",
+            email_template_name="accounts/password_reset_email.txt",
+            html_email_template_name="accounts/password_reset_email.html",
+            subject_template_name="accounts/password_reset_subject.txt",
+            success_url=reverse_lazy("password_reset_done"),
+        ),
+        name="password_reset",
+    ),
+    path(
+        "konto/passwort-vergessen/gesendet/",
+        auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "konto/passwort-neu/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="accounts/password_reset_confirm.html",
+            success_url=reverse_lazy("password_reset_complete"),
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "konto/passwort-neu/fertig/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="accounts/password_reset_complete.html"
+        ),
+        name="password_reset_complete",
+    ),
+]

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from review.models import Notification
+
+
+def unread_notifications(request: HttpRequest) -> dict[str, Any]:
+    """`unread_notification_count` for the header; queried only if a template uses it."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "unread_notification_count": SimpleLazyObject(
+            lambda: Notification.objects.for_user(user.pk).unread().count()
+        )
+    }
