@@ -15,7 +15,7 @@ from review.accounts.tokens import invitation_token
 from review.models import AuditEvent, Invitation, Role, User
 from tests import factories as f
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_tasks")]
 
 
 def _invite(head: User, email: str = "amira@example.org") -> Invitation:

@@ -13,7 +13,7 @@ from review.notifications import services
 from review.notifications.tasks import send_notification_email
 from tests import factories as f
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_tasks")]
 
 
 def _assigned(recipient, review, key: str = "review:1:assigned") -> Notification:
