@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from review.models import Meeting, Organization, Review, Role, User
 from review.models.reviews import ReviewQuerySet
@@ -72,3 +73,37 @@ def calendar_meetings(user: User) -> QuerySet[Meeting]:
 
 def has_role(user: User, role: Role) -> bool:
     return user.has_role(role)
+
+
+def is_released(review: Review) -> bool:
+    return review.status in RELEASED_STATUSES and hasattr(review, "statement")
+
+
+def may_see_files(user: User, review: Review) -> bool:
+    """Non-public papers: the Beirat sees metadata only, never the attachments."""
+    return is_office(user) or review.paper.is_public
+
+
+def awaits_beirat_vote(review: Review) -> bool:
+    """Whether the case waits for the Beirat's vote (shared, open, no vote yet)."""
+    return (
+        review.shared_with_beirat
+        and not review.is_closed
+        and review.status == Review.Status.CONSULTATION
+        and not hasattr(review, "beirat_vote")
+    )
+
+
+def next_meeting_for(review: Review, committees: set[int]) -> Meeting | None:
+    """The next meeting of one of these committees that deliberates the paper."""
+    now = timezone.now()
+    best: Meeting | None = None
+    for consultation in review.paper.consultations.all():
+        meeting = consultation.meeting
+        if meeting is None or meeting.start is None or meeting.start < now or meeting.cancelled:
+            continue
+        if committees and not {o.pk for o in consultation.organizations.all()} & committees:
+            continue
+        if best is None or (best.start is not None and meeting.start < best.start):
+            best = meeting
+    return best

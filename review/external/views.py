@@ -2,17 +2,158 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from datetime import timedelta
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from review.models import User
+from review.models import File, Meeting, Review, User
 
-from . import access
+from . import access, services
+from .forms import BeiratVoteForm
+from .timeline import timeline
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _get_shared_review_for_user(request: HttpRequest, pk: int) -> Review:
+    """404 for anything not shared with the Beirat: a guessed id reveals nothing."""
+    user = _user(request)
+    if not (access.is_office(user) or user.has_perm("review.view_shared_review")):
+        raise Http404
+    return get_object_or_404(
+        access.beirat_reviews(user).select_related("paper", "beirat_vote"), pk=pk
+    )
+
+
+@login_required
+def beirat(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not (access.is_office(user) or user.has_perm("review.view_shared_review")):
+        raise Http404
+    reviews = (
+        access.beirat_reviews(user)
+        .select_related("paper")
+        .order_by("beirat_deadline", "deadline", "id")
+    )
+    now = timezone.now()
+    beirat_meetings = Meeting.objects.filter(
+        organizations__is_advisory_council=True,
+        start__gte=now,
+        cancelled=False,
+    ).distinct()[:5]
+    return render(
+        request,
+        "external/beirat.html",
+        {
+            "reviews": [(r, access.awaits_beirat_vote(r)) for r in reviews],
+            "beirat_meetings": beirat_meetings,
+        },
+    )
+
+
+@login_required
+def beirat_review(request: HttpRequest, pk: int) -> HttpResponse:
+    review = _get_shared_review_for_user(request, pk)
+    user = _user(request)
+    paper = review.paper
+    may_vote = access.awaits_beirat_vote(review) and user.has_perm("review.record_beirat_vote")
+    return render(
+        request,
+        "external/beirat_review.html",
+        {
+            "review": review,
+            "paper": paper,
+            "files": paper.files.all() if access.may_see_files(user, review) else None,
+            "consultations": paper.consultations.select_related("meeting")
+            .prefetch_related("organizations")
+            .filter(meeting__start__gte=timezone.now() - timedelta(days=1)),
+            "timeline": timeline(review),
+            "vote": getattr(review, "beirat_vote", None),
+            "form": BeiratVoteForm() if may_vote else None,
+            "statement_released": access.is_released(review),
+        },
+    )
+
+
+@login_required
+@require_POST
+def beirat_vote(request: HttpRequest, pk: int) -> HttpResponse:
+    review = _get_shared_review_for_user(request, pk)
+    user = _user(request)
+    if not user.has_perm("review.record_beirat_vote"):
+        raise Http404
+    form = BeiratVoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please choose the vote."))
+        return redirect("external:beirat_review", pk=review.pk)
+    try:
+        services.record_beirat_vote(
+            review=review,
+            vote=form.cleaned_data["vote"],
+            text=form.cleaned_data["text"],
+            meeting_date=form.cleaned_data["meeting_date"],
+            by=user,
+        )
+    except services.VoteError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The Beirat's vote is recorded. The office sees it now."))
+    return redirect("external:beirat_review", pk=review.pk)
+
+
+@login_required
+def beirat_file(request: HttpRequest, pk: int) -> HttpResponseBase:
+    attachment = get_object_or_404(File.objects.select_related("paper"), pk=pk)
+    if attachment.paper_id is None:
+        raise Http404
+    review = Review.objects.filter(paper_id=attachment.paper_id).first()
+    if review is None:
+        raise Http404
+    _get_shared_review_for_user(request, review.pk)
+    if not access.may_see_files(_user(request), review):
+        raise Http404
+    if attachment.content:
+        return FileResponse(
+            attachment.content.open("rb"),
+            as_attachment=True,
+            filename=attachment.file_name or attachment.content.name.rsplit("/", 1)[-1],
+        )
+    if attachment.download_url or attachment.access_url:
+        return HttpResponseRedirect(attachment.download_url or attachment.access_url)
+    raise Http404
 
 
 @login_required
 def clerk(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    reviews = access.clerk_reviews(user).select_related("paper").order_by("deadline", "id")
-    return render(request, "external/clerk.html", {"reviews": reviews})
+    user = _user(request)
+    if not (access.is_office(user) or user.has_perm("review.view_released_statement")):
+        raise Http404
+    reviews = list(
+        access.clerk_reviews(user)
+        .select_related("paper")
+        .prefetch_related("paper__consultations__meeting", "paper__consultations__organizations")
+        .order_by("deadline", "id")
+    )
+    committees = set(access.visible_organizations(user).values_list("pk", flat=True))
+    groups: OrderedDict[Meeting | None, list[Review]] = OrderedDict()
+    keyed = []
+    for review in reviews:
+        keyed.append((access.next_meeting_for(review, committees), review))
+    keyed.sort(key=lambda pair: (pair[0] is None, pair[0].start if pair[0] else None, pair[1].pk))
+    for meeting, review in keyed:
+        groups.setdefault(meeting, []).append(review)
+    return render(
+        request,
+        "external/clerk.html",
+        {"groups": list(groups.items()), "receipts": services.receipts_for(user, reviews)},
+    )

@@ -1,0 +1,38 @@
+"""Actions of the Beirat and the clerks that change data."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+
+from review.models import AuditEvent, BeiratVote, Review, User
+
+from . import access
+
+VOTE_NOT_AWAITED = "Für diesen Vorgang wird derzeit kein Votum des Beirats erwartet."
+
+
+class VoteError(Exception):
+    pass
+
+
+@transaction.atomic
+def record_beirat_vote(
+    *, review: Review, vote: str, text: str, meeting_date: date | None, by: User
+) -> BeiratVote:
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    if not access.awaits_beirat_vote(review):
+        raise VoteError(VOTE_NOT_AWAITED)
+    recorded = BeiratVote.objects.create(
+        review=review, vote=vote, text=text, meeting_date=meeting_date, recorded_by=by
+    )
+    AuditEvent.record(
+        "beirat_vote.recorded", actor=by, obj=recorded, review=review, details={"vote": vote}
+    )
+    return recorded
+
+
+def receipts_for(user: User, reviews: list[Review]) -> dict[int, object]:
+    """Receipt confirmations per review (filled in once dispatches exist)."""
+    return {}
