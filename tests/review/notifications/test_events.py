@@ -1,0 +1,74 @@
+"""Who hears about which workflow event."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+
+from review.models import Notification, NotificationKind
+from review.notifications import events
+from tests import factories as f
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_tasks")]
+
+
+def test_a_vote_request_reaches_the_beirat_members_of_the_consulted_beirat(
+    django_capture_on_commit_callbacks,
+) -> None:
+    beirat = f.make_organization("Ausländerbeirat", is_advisory_council=True)
+    member = f.beirat_member()
+    member.organizations.add(beirat)
+    other_member = f.beirat_member(username="anderer-beirat")
+    other_member.organizations.add(f.make_organization("Seniorenbeirat", is_advisory_council=True))
+    review = f.make_review(shared_with_beirat=True)
+    f.make_consultation(review.paper, organization=beirat)
+    with django_capture_on_commit_callbacks(execute=True):
+        events.beirat_vote_requested(review=review)
+        events.beirat_vote_requested(review=review)
+    assert list(Notification.objects.values_list("recipient__username", flat=True)) == ["beirat"]
+    assert [m.to for m in mail.outbox] == [[member.email]]
+    assert f"/beirat/vorgang/{review.pk}/" in mail.outbox[0].body
+
+
+def test_a_released_statement_reaches_the_clerks_of_the_consulted_committees_only() -> None:
+    committee = f.make_organization("Ausschuss für Soziales")
+    clerk = f.clerk()
+    clerk.organizations.add(committee)
+    other = f.clerk(username="bauclerk")
+    other.organizations.add(f.make_organization("Bauausschuss"))
+    review = f.make_review()
+    f.make_consultation(review.paper, organization=committee)
+    events.statement_released(review=review)
+    assert list(
+        Notification.objects.filter(kind=NotificationKind.STATEMENT_RELEASED).values_list(
+            "recipient__username", flat=True
+        )
+    ) == ["clerk"]
+
+
+def test_an_outcome_reaches_drafter_head_and_a_sharing_beirat() -> None:
+    drafter = f.officer()
+    boss = f.head()
+    member = f.beirat_member()
+    review = f.make_review(assignee=drafter, shared_with_beirat=True)
+    events.outcome_recorded(review=review)
+    assert set(Notification.objects.values_list("recipient", flat=True)) == {
+        drafter.pk,
+        boss.pk,
+        member.pk,
+    }
+
+
+def test_an_escalation_to_the_deputy_is_its_own_notification() -> None:
+    drafter = f.officer()
+    deputy = f.head()
+    review = f.make_review(assignee=drafter)
+    events.task_overdue(
+        review=review, recipient=drafter, task_name="Entwurf", task_key="7", escalated=False
+    )
+    events.task_overdue(
+        review=review, recipient=deputy, task_name="Entwurf", task_key="7", escalated=True
+    )
+    titles = dict(Notification.objects.values_list("recipient", "title"))
+    assert titles[drafter.pk].startswith("Überfällig: Vorlage")
+    assert titles[deputy.pk].startswith("An Sie als Vertretung eskaliert: Vorlage")
