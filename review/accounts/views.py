@@ -142,6 +142,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 # --- The office's list of external accounts ----------------------------------------------
 
 
+@login_required
 @permission_required("review.manage_external_accounts", raise_exception=True)
 def external_accounts(request: HttpRequest) -> HttpResponse:
     form = InvitationForm(request.POST or None)
@@ -179,6 +180,7 @@ def _external_user(pk: int) -> User:
 
 
 @require_POST
+@login_required
 @permission_required("review.manage_external_accounts", raise_exception=True)
 def account_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     user = _external_user(pk)
