@@ -233,6 +233,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "notifications.send_daily_digests",
         "schedule": crontab(hour=int(os.environ.get("NOTIFY_DIGEST_HOUR", "7")), minute=0),
     },
+    "notifications-housekeeping": {
+        "task": "notifications.housekeeping",
+        "schedule": crontab(minute=17),
+    },
 }
 # "Due date approaching" is sent this many days before a review's deadline.
 NOTIFY_DUE_SOON_DAYS = int(os.environ.get("NOTIFY_DUE_SOON_DAYS", "3"))

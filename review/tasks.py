@@ -11,6 +11,7 @@ def ping(value: str) -> str:
 
 # The worker finds tasks in each app's `tasks` module; these live in a sub-package.
 from review.notifications.tasks import (  # noqa: E402, F401
+    housekeeping,
     notify_due_soon,
     send_daily_digests,
     send_digest,

@@ -80,7 +80,9 @@ def beirat_review(request: HttpRequest, pk: int) -> HttpResponse:
             "timeline": timeline(review),
             "vote": getattr(review, "beirat_vote", None),
             "form": BeiratVoteForm() if may_vote else None,
-            "statement_released": access.is_released(review),
+            "statement_version": review.statement.current_version
+            if access.is_released(review)
+            else None,
         },
     )
 

@@ -192,6 +192,15 @@ def notify_due_soon(*, today: Any = None) -> int:
     return count
 
 
+def give_up_stuck(*, older_than: timedelta = timedelta(hours=1)) -> int:
+    """A worker died while sending: we cannot know whether the mail left, so the row is marked
+    failed (visible in the list) rather than sent again."""
+    cutoff = timezone.now() - older_than
+    return Notification.objects.filter(
+        status=Notification.Status.SENDING, claimed_at__lt=cutoff
+    ).update(status=Notification.Status.FAILED, last_error="worker lost while sending")
+
+
 def mark_all_read(*, user: User) -> int:
     return Notification.objects.for_user(user.pk).unread().update(read_at=timezone.now())
 

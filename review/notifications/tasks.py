@@ -48,3 +48,8 @@ def send_invitation_email(self: Task, invitation_id: int) -> bool:
         return deliver_invitation(invitation_id=invitation_id)
     except services.MAIL_ERRORS as exc:
         raise self.retry(exc=exc, countdown=30 * 2**self.request.retries) from exc
+
+
+@shared_task(name="notifications.housekeeping")
+def housekeeping() -> tuple[int, int]:
+    return services.give_up_stuck(), services.purge_read()

@@ -142,3 +142,15 @@ def test_an_external_member_without_verified_second_factor_is_stopped(cases) -> 
     response = client.get(reverse("external:beirat"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:setup"))
+
+
+def test_a_released_statement_is_shown_to_the_beirat_but_a_draft_is_not(cases) -> None:
+    review = cases["shared"]
+    f.make_statement_version(review, f.officer(), assessment="Gut für die Teilhabe.")
+    client = _verified_client(f.beirat_member())
+    url = reverse("external:beirat_review", args=[review.pk])
+    assert "Gut für die Teilhabe." not in client.get(url).content.decode()
+    Review.objects.filter(pk=review.pk).update(status=Review.Status.DISPATCHED)
+    html = client.get(url).content.decode()
+    assert "Stellungnahme des Integrationsbüros" in html
+    assert "Gut für die Teilhabe." in html

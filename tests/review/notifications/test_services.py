@@ -199,3 +199,19 @@ def test_nobody_opens_another_persons_notification(client: Client):
     notification = _assigned(f.officer(), f.make_review())
     client.force_login(f.head())
     assert client.get(reverse("notifications:open", args=(notification.pk,))).status_code == 404
+
+
+def test_a_row_stuck_in_sending_is_marked_failed_not_sent_again() -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    notification = _assigned(f.officer(), f.make_review())
+    Notification.objects.filter(pk=notification.pk).update(
+        status=Notification.Status.SENDING, claimed_at=timezone.now() - timedelta(hours=2)
+    )
+    assert services.give_up_stuck() == 1
+    notification.refresh_from_db()
+    assert notification.status == Notification.Status.FAILED
+    assert services.deliver_notification(notification_id=notification.pk) is False
+    assert mail.outbox == []
