@@ -19,7 +19,7 @@ def kern_widget(field: BoundField) -> SafeString:
     )
     if field.errors:
         css += f" {css}--error"
-    attrs = {"class": css}
+    attrs: dict[str, str | bool] = {"class": css}
     if field.help_text:
         attrs["aria-describedby"] = f"{field.auto_id}_helptext"
     return field.as_widget(attrs=attrs)
