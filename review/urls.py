@@ -1,11 +1,24 @@
 from django.urls import URLPattern, URLResolver, include, path
 
 from . import views
+from .views import papers
 from .accounts.urls import password_reset_urlpatterns
 from .feeds import views as feed_views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.home, name="home"),
+    path(
+        "vorlagen/",
+        include(
+            (
+                [
+                    path("", papers.paper_list, name="list"),
+                    path("<int:pk>/", papers.paper_detail, name="detail"),
+                ],
+                "papers",
+            )
+        ),
+    ),
     path("konto/", include("review.accounts.urls")),
     *password_reset_urlpatterns,
     path("benachrichtigungen/", include("review.notifications.urls")),
