@@ -1,9 +1,9 @@
 from django.urls import URLPattern, URLResolver, include, path
 
 from . import views
-from .views import papers
 from .accounts.urls import password_reset_urlpatterns
 from .feeds import views as feed_views
+from .views import papers
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.home, name="home"),

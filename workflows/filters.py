@@ -26,7 +26,7 @@ RELEVANCE_BANDS = {
 }
 
 
-def _office_people() -> list[tuple[str, str]]:
+def _office_people() -> list[tuple[str, object]]:
     people = User.objects.filter(
         groups__name__in=[Role.OFFICER.value, Role.HEAD.value], is_active=True
     ).distinct()

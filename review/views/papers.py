@@ -7,10 +7,10 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-
 from django.utils.translation import gettext as _
 
 from review.models import Consultation, Organization, Paper
+from review.models.oparl import PaperQuerySet
 
 from .listing import page_query, sort_columns
 
@@ -65,7 +65,7 @@ def paper_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
     paper_type = request.GET.get("art", "")
     organization = request.GET.get("gremium", "")
-    papers: QuerySet[Paper] = Paper.objects.all()
+    papers: PaperQuerySet = Paper.objects.all()
     if query:
         papers = papers.search(query)
     if paper_type:
