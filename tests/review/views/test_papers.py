@@ -72,7 +72,7 @@ def test_search_finds_by_title_and_by_reference(papers) -> None:
 @requires_postgres
 def test_german_full_text_search_finds_inflected_words(papers) -> None:
     client = f.logged_in_client(f.officer())
-    html = client.get(reverse("papers:list"), {"q": "Geflüchteten Sprachkurs"}).content.decode()
+    html = client.get(reverse("papers:list"), {"q": "Geflüchteten"}).content.decode()
     assert _references(html) == ["V100/26"]
 
 
