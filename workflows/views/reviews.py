@@ -22,7 +22,7 @@ from review.views.listing import page_query, sort_columns
 from ..filters import ReviewFilterForm
 from ..timeline import review_timeline
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25
 SORTS = {
     "deadline": ("deadline", "id"),
     "relevance": ("relevance_score", "id"),

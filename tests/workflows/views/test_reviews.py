@@ -132,7 +132,7 @@ def test_the_list_query_count_does_not_grow_with_the_cases(
         )
         review.topics.add(topic)
     with django_assert_max_num_queries(len(few)):
-        assert len(_rows(client.get(reverse("workflows:review_list")).content.decode())) == 33
+        assert len(_rows(client.get(reverse("workflows:review_list")).content.decode())) == 25
 
 
 def _full_case(cases) -> Review:
