@@ -105,9 +105,7 @@ def synthetic_papers(count: int) -> None:
     existing = Paper.objects.count()
     if existing >= count:
         return
-    orgs = [
-        Organization.objects.get_or_create(name=f"Bench-Gremium {n}")[0] for n in range(1, 11)
-    ]
+    orgs = [Organization.objects.get_or_create(name=f"Bench-Gremium {n}")[0] for n in range(1, 11)]
     now = timezone.now()
     meetings = []
     for n, org in enumerate(orgs):
