@@ -4,7 +4,6 @@ import django.db.models.deletion
 from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
-
 # The office's starting keyword profile; administrators edit it in the admin.
 KEYWORDS = [
     ("Migration", "Migrant*, Migrations*, Zuwander*, Zugewanderte*", 30, "politik"),
@@ -60,132 +59,260 @@ def seed_keywords_and_permissions(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('review', '0004_grant_external_accounts_permission'),
+        ("review", "0004_grant_external_accounts_permission"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='agendaitem',
-            name='content_hash',
-            field=models.CharField(blank=True, editable=False, max_length=40, verbose_name='Prüfsumme'),
+            model_name="agendaitem",
+            name="content_hash",
+            field=models.CharField(
+                blank=True, editable=False, max_length=40, verbose_name="Prüfsumme"
+            ),
         ),
         migrations.AddField(
-            model_name='body',
-            name='content_hash',
-            field=models.CharField(blank=True, editable=False, max_length=40, verbose_name='Prüfsumme'),
+            model_name="body",
+            name="content_hash",
+            field=models.CharField(
+                blank=True, editable=False, max_length=40, verbose_name="Prüfsumme"
+            ),
         ),
         migrations.AddField(
-            model_name='consultation',
-            name='content_hash',
-            field=models.CharField(blank=True, editable=False, max_length=40, verbose_name='Prüfsumme'),
+            model_name="consultation",
+            name="content_hash",
+            field=models.CharField(
+                blank=True, editable=False, max_length=40, verbose_name="Prüfsumme"
+            ),
         ),
         migrations.AddField(
-            model_name='file',
-            name='content_hash',
-            field=models.CharField(blank=True, editable=False, max_length=40, verbose_name='Prüfsumme'),
+            model_name="file",
+            name="content_hash",
+            field=models.CharField(
+                blank=True, editable=False, max_length=40, verbose_name="Prüfsumme"
+            ),
         ),
         migrations.AddField(
-            model_name='meeting',
-            name='content_hash',
-            field=models.CharField(blank=True, editable=False, max_length=40, verbose_name='Prüfsumme'),
+            model_name="meeting",
+            name="content_hash",
+            field=models.CharField(
+                blank=True, editable=False, max_length=40, verbose_name="Prüfsumme"
+            ),
         ),
         migrations.AddField(
-            model_name='organization',
-            name='content_hash',
-            field=models.CharField(blank=True, editable=False, max_length=40, verbose_name='Prüfsumme'),
+            model_name="organization",
+            name="content_hash",
+            field=models.CharField(
+                blank=True, editable=False, max_length=40, verbose_name="Prüfsumme"
+            ),
         ),
         migrations.AddField(
-            model_name='paper',
-            name='content_hash',
-            field=models.CharField(blank=True, editable=False, max_length=40, verbose_name='Prüfsumme'),
+            model_name="paper",
+            name="content_hash",
+            field=models.CharField(
+                blank=True, editable=False, max_length=40, verbose_name="Prüfsumme"
+            ),
         ),
         migrations.AddField(
-            model_name='source',
-            name='adapter',
-            field=models.CharField(blank=True, choices=[('', 'automatisch (aus System.vendor/product)'), ('generic', 'allgemein'), ('sternberg', 'Sternberg SD.NET'), ('sessionnet', 'Somacos SessionNet'), ('allris', 'CC e-gov ALLRIS'), ('rubin', 'more! rubin')], default='', max_length=20, verbose_name='Hersteller-Anpassung'),
+            model_name="source",
+            name="adapter",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "automatisch (aus System.vendor/product)"),
+                    ("generic", "allgemein"),
+                    ("sternberg", "Sternberg SD.NET"),
+                    ("sessionnet", "Somacos SessionNet"),
+                    ("allris", "CC e-gov ALLRIS"),
+                    ("rubin", "more! rubin"),
+                ],
+                default="",
+                max_length=20,
+                verbose_name="Hersteller-Anpassung",
+            ),
         ),
         migrations.AddField(
-            model_name='source',
-            name='full_sync_hours',
-            field=models.PositiveIntegerField(default=24, verbose_name='Vollabgleich alle … Stunden'),
+            model_name="source",
+            name="full_sync_hours",
+            field=models.PositiveIntegerField(
+                default=24, verbose_name="Vollabgleich alle … Stunden"
+            ),
         ),
         migrations.AddField(
-            model_name='source',
-            name='locked_until',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='gesperrt bis'),
+            model_name="source",
+            name="locked_until",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="gesperrt bis"
+            ),
         ),
         migrations.AddField(
-            model_name='source',
-            name='overlap_minutes',
-            field=models.PositiveIntegerField(default=1440, help_text='modified_since = Beginn des letzten erfolgreichen Laufs minus diese Zeit.', verbose_name='Überlappung (Minuten)'),
+            model_name="source",
+            name="overlap_minutes",
+            field=models.PositiveIntegerField(
+                default=1440,
+                help_text="modified_since = Beginn des letzten erfolgreichen Laufs minus diese Zeit.",
+                verbose_name="Überlappung (Minuten)",
+            ),
         ),
         migrations.AddField(
-            model_name='source',
-            name='page_size',
-            field=models.PositiveIntegerField(blank=True, help_text='Leer: kein limit-Parameter (manche Server antworten darauf mit 400).', null=True, verbose_name='Seitengröße (limit)'),
+            model_name="source",
+            name="page_size",
+            field=models.PositiveIntegerField(
+                blank=True,
+                help_text="Leer: kein limit-Parameter (manche Server antworten darauf mit 400).",
+                null=True,
+                verbose_name="Seitengröße (limit)",
+            ),
         ),
         migrations.AddField(
-            model_name='source',
-            name='query_encoding',
-            field=models.CharField(blank=True, choices=[('', 'automatisch (nach Hersteller)'), ('percent', 'Prozentkodiert, mit Zeitzone'), ('plain_utc', 'Unkodiert in UTC mit „Z“ (für SessionNet)')], default='', max_length=20, verbose_name='Kodierung von modified_since'),
+            model_name="source",
+            name="query_encoding",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "automatisch (nach Hersteller)"),
+                    ("percent", "Prozentkodiert, mit Zeitzone"),
+                    ("plain_utc", "Unkodiert in UTC mit „Z“ (für SessionNet)"),
+                ],
+                default="",
+                max_length=20,
+                verbose_name="Kodierung von modified_since",
+            ),
         ),
         migrations.CreateModel(
-            name='SyncRun',
+            name="SyncRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('running', 'läuft'), ('success', 'erfolgreich'), ('partial', 'mit Fehlern beendet'), ('failed', 'abgebrochen')], default='running', max_length=20, verbose_name='Status')),
-                ('is_full', models.BooleanField(default=False, verbose_name='Vollabgleich')),
-                ('modified_since', models.DateTimeField(blank=True, null=True, verbose_name='geändert seit')),
-                ('started_at', models.DateTimeField(db_index=True, verbose_name='Beginn')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='Ende')),
-                ('created', models.PositiveIntegerField(default=0, verbose_name='neu')),
-                ('updated', models.PositiveIntegerField(default=0, verbose_name='geändert')),
-                ('deleted', models.PositiveIntegerField(default=0, verbose_name='gelöscht')),
-                ('unchanged', models.PositiveIntegerField(default=0, verbose_name='unverändert')),
-                ('failed', models.PositiveIntegerField(default=0, verbose_name='fehlerhaft')),
-                ('reviews_opened', models.PositiveIntegerField(default=0, verbose_name='neue Vorgänge')),
-                ('requests', models.PositiveIntegerField(default=0, verbose_name='HTTP-Anfragen')),
-                ('message', models.TextField(blank=True, verbose_name='Meldung')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sync_runs', to='review.source', verbose_name='Quelle')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("running", "läuft"),
+                            ("success", "erfolgreich"),
+                            ("partial", "mit Fehlern beendet"),
+                            ("failed", "abgebrochen"),
+                        ],
+                        default="running",
+                        max_length=20,
+                        verbose_name="Status",
+                    ),
+                ),
+                ("is_full", models.BooleanField(default=False, verbose_name="Vollabgleich")),
+                (
+                    "modified_since",
+                    models.DateTimeField(blank=True, null=True, verbose_name="geändert seit"),
+                ),
+                ("started_at", models.DateTimeField(db_index=True, verbose_name="Beginn")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="Ende")),
+                ("created", models.PositiveIntegerField(default=0, verbose_name="neu")),
+                ("updated", models.PositiveIntegerField(default=0, verbose_name="geändert")),
+                ("deleted", models.PositiveIntegerField(default=0, verbose_name="gelöscht")),
+                ("unchanged", models.PositiveIntegerField(default=0, verbose_name="unverändert")),
+                ("failed", models.PositiveIntegerField(default=0, verbose_name="fehlerhaft")),
+                (
+                    "reviews_opened",
+                    models.PositiveIntegerField(default=0, verbose_name="neue Vorgänge"),
+                ),
+                ("requests", models.PositiveIntegerField(default=0, verbose_name="HTTP-Anfragen")),
+                ("message", models.TextField(blank=True, verbose_name="Meldung")),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sync_runs",
+                        to="review.source",
+                        verbose_name="Quelle",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Synchronisationslauf',
-                'verbose_name_plural': 'Synchronisationsläufe',
-                'ordering': ['-started_at', '-id'],
+                "verbose_name": "Synchronisationslauf",
+                "verbose_name_plural": "Synchronisationsläufe",
+                "ordering": ["-started_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='SyncError',
+            name="SyncError",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('url', models.TextField(blank=True, verbose_name='URL')),
-                ('message', models.TextField(verbose_name='Meldung')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='Zeitpunkt')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='errors', to='review.syncrun', verbose_name='Lauf')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("url", models.TextField(blank=True, verbose_name="URL")),
+                ("message", models.TextField(verbose_name="Meldung")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="Zeitpunkt")),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="errors",
+                        to="review.syncrun",
+                        verbose_name="Lauf",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Synchronisationsfehler',
-                'verbose_name_plural': 'Synchronisationsfehler',
-                'ordering': ['id'],
+                "verbose_name": "Synchronisationsfehler",
+                "verbose_name_plural": "Synchronisationsfehler",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='KeywordTerm',
+            name="KeywordTerm",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('term', models.CharField(max_length=100, unique=True, verbose_name='Begriff')),
-                ('word_forms', models.TextField(blank=True, help_text='Weitere Schreibweisen und Wortformen, eine pro Zeile oder durch Komma getrennt. Ein * am Ende steht für beliebige Endungen (z. B. „Geflüchtete*“).', verbose_name='Wortformen')),
-                ('weight', models.PositiveSmallIntegerField(default=20, help_text='Punkte (0–100), die ein Treffer beiträgt.', verbose_name='Gewicht')),
-                ('is_active', models.BooleanField(default=True, verbose_name='aktiv')),
-                ('topic', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='keywords', to='review.topic', verbose_name='Handlungsfeld')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("term", models.CharField(max_length=100, unique=True, verbose_name="Begriff")),
+                (
+                    "word_forms",
+                    models.TextField(
+                        blank=True,
+                        help_text="Weitere Schreibweisen und Wortformen, eine pro Zeile oder durch Komma getrennt. Ein * am Ende steht für beliebige Endungen (z. B. „Geflüchtete*“).",
+                        verbose_name="Wortformen",
+                    ),
+                ),
+                (
+                    "weight",
+                    models.PositiveSmallIntegerField(
+                        default=20,
+                        help_text="Punkte (0–100), die ein Treffer beiträgt.",
+                        verbose_name="Gewicht",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="aktiv")),
+                (
+                    "topic",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="keywords",
+                        to="review.topic",
+                        verbose_name="Handlungsfeld",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Stichwort',
-                'verbose_name_plural': 'Stichwortprofil',
-                'ordering': ['term'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('weight__lte', 100)), name='keywordterm_weight_at_most_100')],
+                "verbose_name": "Stichwort",
+                "verbose_name_plural": "Stichwortprofil",
+                "ordering": ["term"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("weight__lte", 100)),
+                        name="keywordterm_weight_at_most_100",
+                    )
+                ],
             },
         ),
         migrations.RunPython(seed_keywords_and_permissions, migrations.RunPython.noop),

@@ -55,9 +55,7 @@ class Source(models.Model):
         blank=True,
         help_text=_("Leer: kein limit-Parameter (manche Server antworten darauf mit 400)."),
     )
-    full_sync_hours = models.PositiveIntegerField(
-        _("Vollabgleich alle … Stunden"), default=24
-    )
+    full_sync_hours = models.PositiveIntegerField(_("Vollabgleich alle … Stunden"), default=24)
     adapter = models.CharField(
         _("Hersteller-Anpassung"),
         max_length=20,

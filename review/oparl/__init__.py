@@ -1,1 +1,1 @@
-"""OParl import: client, vendor adapters, tolerant parsing, the sync run, relevance, fixture server."""
+"""OParl import: client, vendor adapters, parsing, the sync run, relevance, fixture server."""

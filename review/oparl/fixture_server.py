@@ -177,10 +177,10 @@ class FixtureHandler(BaseHTTPRequestHandler):
     # Without TCP_NODELAY every response waits ~30 ms for Nagle's algorithm.
     disable_nagle_algorithm = True
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         pass  # quiet: tests and the benchmark print their own summaries
 
-    def do_GET(self) -> None:  # noqa: N802  (http.server's naming)
+    def do_GET(self) -> None:
         number = self.server.count_request(self.path)
         if self.server.die_after and number > self.server.die_after:
             # Simulates a dead server: the connection closes without an answer.
@@ -196,7 +196,9 @@ class FixtureHandler(BaseHTTPRequestHandler):
         route = self.server.matching_route(parts.path, parts.query)
         if route is not None and not route.get("loop"):
             body = str(route.get("body", "")).encode()
-            self._send(route.get("status", 200), route.get("content_type", "application/json"), body)
+            self._send(
+                route.get("status", 200), route.get("content_type", "application/json"), body
+            )
             return
         query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
         if route is not None:
@@ -288,7 +290,9 @@ class FixtureHandler(BaseHTTPRequestHandler):
         self._send(200, "application/json; charset=utf-8", json.dumps(obj).encode())
 
     def _error(self, status: int, message: str) -> None:
-        self._send(status, "application/json; charset=utf-8", json.dumps({"error": message}).encode())
+        self._send(
+            status, "application/json; charset=utf-8", json.dumps({"error": message}).encode()
+        )
 
     def _send(self, status: int, content_type: str, body: bytes) -> None:
         self.send_response(status)
