@@ -97,7 +97,8 @@ def test_incremental_run_asks_only_for_changes_since_the_last_run_minus_overlap(
     assert not second.is_full
     assert second.modified_since is not None
     assert first.started_at - second.modified_since == pytest.approx(
-        __import__("datetime").timedelta(minutes=60), abs=__import__("datetime").timedelta(seconds=1)
+        __import__("datetime").timedelta(minutes=60),
+        abs=__import__("datetime").timedelta(seconds=1),
     )
     sent = [path for path in server.request_log if "papers" in path][-1]
     assert "modified_since=" in sent
@@ -144,7 +145,9 @@ def test_changed_parent_replaces_its_embedded_children_as_a_set(
 
     p1 = Paper.objects.get(reference="V-p1")
     assert p1.name == "Straßenreinigung (geändert)"
-    assert [c.oparl_id for c in p1.consultations.filter(deleted=False)] == [o.oid("consultations", "c2")]
+    assert [c.oparl_id for c in p1.consultations.filter(deleted=False)] == [
+        o.oid("consultations", "c2")
+    ]
     assert Consultation.all_objects.get(oparl_id=o.oid("consultations", "c1")).deleted
     assert File.all_objects.get(oparl_id=o.oid("files", "f1")).deleted  # mainFile gone too
     assert run.updated == 1
@@ -195,9 +198,7 @@ def test_full_reconciliation_soft_deletes_objects_no_longer_listed(
     assert Paper.all_objects.get(reference="V-p3").deleted
 
 
-def test_local_settings_of_a_gremium_survive_a_changed_import(
-    tmp_path: Path, serve: Serve
-) -> None:
+def test_local_settings_of_a_gremium_survive_a_changed_import(tmp_path: Path, serve: Serve) -> None:
     source = make_source(system_url=serve(council(tmp_path)).system_url)
     run_sync(source)
     Organization.objects.filter(name="Sozialausschuss").update(is_watched=True, email="soz@x.de")
