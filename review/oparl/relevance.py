@@ -63,6 +63,11 @@ class RelevanceProfile:
         self.lead = timedelta(days=settings.RELEVANCE_LEAD_DAYS)
         self.threshold = settings.RELEVANCE_THRESHOLD
         self.recent = self.today - timedelta(days=settings.RELEVANCE_RECENT_DAYS)
+        self.load()
+
+    def load(self) -> None:
+        """(Re)read the profile; the sync calls it again once Gremien and meetings are in."""
+        now = self.now
         self.keywords = [
             (term.term, term.weight, term.topic_id, _pattern(term.forms()))
             for term in KeywordTerm.objects.filter(is_active=True)

@@ -193,6 +193,8 @@ class Sync:
         self.relevance = RelevanceProfile(self.now)
         for kind, key in LISTS:
             list_url = p.ref(raw.get(key))
+            if kind == "paper":
+                self.relevance.load()  # names and meetings of this run's Gremien are in now
             if list_url:
                 self._sync_list(kind, list_url)
 
