@@ -237,9 +237,27 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "notifications.housekeeping",
         "schedule": crontab(minute=17),
     },
+    "oparl-sync": {
+        "task": "oparl.sync_all_sources",
+        "schedule": 60.0 * int(os.environ.get("OPARL_SYNC_MINUTES", "15")),
+    },
 }
 # "Due date approaching" is sent this many days before a review's deadline.
 NOTIFY_DUE_SOON_DAYS = int(os.environ.get("NOTIFY_DUE_SOON_DAYS", "3"))
+
+# --- OParl sync and relevance (docs/oparl-sync.md) -----------------------------------------
+OPARL_TIMEOUT_SECONDS = float(os.environ.get("OPARL_TIMEOUT_SECONDS", "60"))
+OPARL_RETRIES = int(os.environ.get("OPARL_RETRIES", "4"))
+OPARL_BACKOFF_SECONDS = float(os.environ.get("OPARL_BACKOFF_SECONDS", "1"))
+OPARL_MAX_PAGES = int(os.environ.get("OPARL_MAX_PAGES", "5000"))
+# Expiry of the row lock used instead of advisory locks on SQLite (a crashed run frees it then).
+OPARL_LOCK_SECONDS = int(os.environ.get("OPARL_LOCK_SECONDS", "3600"))
+# Deadline = earliest upcoming meeting of the Beratungsfolge minus this many days.
+RELEVANCE_LEAD_DAYS = int(os.environ.get("RELEVANCE_LEAD_DAYS", "7"))
+# Keyword points needed to open a case without a watched Gremium.
+RELEVANCE_THRESHOLD = int(os.environ.get("RELEVANCE_THRESHOLD", "30"))
+# Papers older than this without an upcoming meeting open no new case.
+RELEVANCE_RECENT_DAYS = int(os.environ.get("RELEVANCE_RECENT_DAYS", "90"))
 
 # --- Mail -----------------------------------------------------------------------------------
 # With EMAIL_HOST set, mail goes to that SMTP server; without it, into the dev outbox folder
@@ -274,5 +292,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "httpx": {"level": "WARNING"}},
 }

@@ -30,6 +30,7 @@ from .reviews import (
     StatementVersion,
     Topic,
 )
+from .sync import KeywordTerm, SyncError, SyncRun
 
 __all__ = [
     "DEFAULT_DELIVERY",
@@ -46,6 +47,7 @@ __all__ = [
     "File",
     "ImmutableRowError",
     "Invitation",
+    "KeywordTerm",
     "Meeting",
     "Notification",
     "NotificationKind",
@@ -59,6 +61,8 @@ __all__ = [
     "Source",
     "Statement",
     "StatementVersion",
+    "SyncError",
+    "SyncRun",
     "Topic",
     "User",
 ]
