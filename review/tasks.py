@@ -18,3 +18,4 @@ from review.notifications.tasks import (  # noqa: E402, F401
     send_invitation_email,
     send_notification_email,
 )
+from review.documents.tasks import generate_document  # noqa: E402, F401

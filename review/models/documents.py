@@ -180,6 +180,12 @@ class Document(models.Model):
         )
 
     @property
+    def is_in_progress(self) -> bool:
+        return self.status == Document.Status.PENDING or (
+            self.status == Document.Status.READY and self.pdf_status == Document.PdfStatus.PENDING
+        )
+
+    @property
     def has_failed(self) -> bool:
         return self.status == Document.Status.FAILED or self.pdf_status == Document.PdfStatus.FAILED
 
