@@ -82,7 +82,7 @@ def _syntax_context(source: str, lineno: int | None) -> list[str]:
 
 _SYNTAX_HINTS = {
     "expected token 'end of print statement'": "ein Platzhalter wird nicht mit „}}“ geschlossen",
-    "unexpected end of template": "ein {% if %} oder {% for %} wird nicht mit {% endif %} "
+    "Unexpected end of template": "ein {% if %} oder {% for %} wird nicht mit {% endif %} "
     "bzw. {% endfor %} geschlossen",
     "unexpected '}'": "eine geschweifte Klammer zu viel oder zu wenig",
     "No filter named": "unbekannter Filter (erlaubt: datum, datum_lang, name und die "
@@ -94,7 +94,7 @@ _SYNTAX_HINTS = {
 def _german(detail: str) -> str:
     detail = detail.rstrip(".")
     for english, german in _SYNTAX_HINTS.items():
-        if english in detail:
+        if english.lower() in detail.lower():
             return f"{german} ({detail})"
     return detail
 
