@@ -16,14 +16,13 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
-from jinja2 import TemplateError
 
 from review import signals
 from review.models import AuditEvent, Document, DocumentKind
 
 from . import pdf
 from .context import build_context
-from .rendering import RENDERERS, DocumentRenderError
+from .rendering import RENDERERS
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +78,7 @@ def _render_docx(document: Document) -> bool:
     )
     try:
         data = RENDERERS[DocumentKind(document.kind)](context, template=document.template.file.read())
-    except (TemplateError, DocumentRenderError, KeyError, ValueError) as exc:
+    except Exception as exc:  # noqa: BLE001 - whatever an uploaded template does wrong is recorded
         logger.warning("document %s: rendering failed: %s", document.pk, type(exc).__name__)
         _fail(
             document,
