@@ -136,6 +136,16 @@ def page_field(paragraph: Paragraph, instruction: str) -> None:
     end._r.append(el)
 
 
+def fixed_widths(table: Table, widths: tuple[int, ...]) -> None:
+    """Column widths in the grid too: LibreOffice ignores cell widths without them."""
+    table.autofit = False
+    for col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
+        col.set(qn("w:w"), str(int(width / 635)))  # EMU → twentieths of a point
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
+
+
 def no_borders(table: Table) -> None:
     borders = OxmlElement("w:tblBorders")
     for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
@@ -169,7 +179,7 @@ def letterhead(doc: DocType, subtitle: str) -> None:  # type: ignore[valid-type]
     no_borders(table)
     layout_table(table)
     left, right = table.rows[0].cells
-    left.width, right.width = Mm(140), Mm(25)
+    fixed_widths(table, (Mm(140), Mm(25)))
     p = left.paragraphs[0]
     run = p.add_run("Stadt {{ office.city }}")
     run.bold = True
@@ -202,7 +212,7 @@ def address_and_info(doc: DocType, addressee: list[str]) -> None:  # type: ignor
     layout_table(table)
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     left, right = table.rows[0].cells
-    left.width, right.width = Mm(95), Mm(70)
+    fixed_widths(table, (Mm(95), Mm(70)))
     sender = left.paragraphs[0]
     sender.style = doc.styles["Kleingedruckt"]
     sender.add_run("Stadt {{ office.city }} · {{ office.name }} · {{ office.postcode_city }}").underline = True
@@ -281,6 +291,7 @@ def change_table(doc: DocType) -> None:  # type: ignore[valid-type]
         cell.width = width
         cell.paragraphs[0].text = value
     table.rows[3].cells[0].paragraphs[0].text = "{%tr endfor %}"
+    fixed_widths(table, widths)
     doc.add_paragraph("{%p else %}")
     doc.add_paragraph("Änderungen an der Vorlage schlagen wir nicht vor.")
     doc.add_paragraph("{%p endif %}")

@@ -11,6 +11,7 @@
 # Environment: UNOSERVER_PORT (2003), UNOSERVER_UNO_PORT (port - 1), UNOSERVER_CONVERSION_TIMEOUT
 # (60 s), UNOSERVER_STOP_AFTER (500 conversions, then LibreOffice is restarted fresh),
 # STELLWERK_VAR_DIR (var/). Exit codes: 0 running, 3 LibreOffice missing, 1 failed to start.
+# Options: --restart (stop whatever runs on the port, start fresh), --stop.
 set -u
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -43,31 +44,53 @@ xmlrpc.client.ServerProxy(f"http://127.0.0.1:{sys.argv[1]}").info()
 EOF
 }
 
-if answers; then
-    echo "unoserver läuft bereits auf Port $PORT."
-    exit 0
-fi
+descendants() {
+    for child in $(pgrep -P "$1" 2>/dev/null); do
+        echo "$child"
+        descendants "$child"
+    done
+}
+
+stop_running() {
+    # unoserver → oosplash → soffice.bin: stop the whole tree, politely first.
+    [ -f "$PIDFILE" ] || return 0
+    OLD=$(cat "$PIDFILE")
+    PIDS="$OLD $(descendants "$OLD")"
+    if [ -f "$PIDFILE.office" ]; then
+        OFFICE=$(cat "$PIDFILE.office")
+        PIDS="$PIDS $OFFICE $(descendants "$OFFICE")"
+    fi
+    # shellcheck disable=SC2086
+    kill -TERM $PIDS 2>/dev/null
+    i=0
+    while [ $i -lt 10 ] && kill -0 "$OLD" 2>/dev/null; do sleep 0.5; i=$((i + 1)); done
+    # shellcheck disable=SC2086
+    kill -KILL $PIDS 2>/dev/null
+    rm -f "$PIDFILE" "$PIDFILE.office"
+}
+
+case "${1:-}" in
+    --stop)
+        stop_running
+        echo "unoserver auf Port $PORT gestoppt."
+        exit 0
+        ;;
+    --restart)
+        # The caller saw a conversion break off: LibreOffice may be dead behind a live unoserver.
+        echo "unoserver auf Port $PORT wird neu gestartet." >&2
+        stop_running
+        ;;
+    *)
+        if answers; then
+            echo "unoserver läuft bereits auf Port $PORT."
+            exit 0
+        fi
+        # Not answering but alive: a hung LibreOffice. Replace it.
+        stop_running
+        ;;
+esac
 
 mkdir -p "$VAR"
-if [ -f "$PIDFILE" ]; then
-    # Alive but not answering: a hung LibreOffice. Stop this unoserver and its LibreOffice.
-    OLD=$(cat "$PIDFILE")
-    if kill -0 "$OLD" 2>/dev/null; then
-        echo "unoserver (PID $OLD) antwortet nicht – wird neu gestartet." >&2
-        pkill -TERM -P "$OLD" 2>/dev/null
-        kill -TERM "$OLD" 2>/dev/null
-        sleep 2
-        pkill -KILL -P "$OLD" 2>/dev/null
-        kill -KILL "$OLD" 2>/dev/null
-    fi
-    rm -f "$PIDFILE"
-fi
-# A LibreOffice left over from a crashed unoserver still holds the UNO port and the profile.
-if [ -f "$PIDFILE.office" ]; then
-    kill -KILL "$(cat "$PIDFILE.office")" 2>/dev/null
-    rm -f "$PIDFILE.office"
-fi
-
 if [ ! -x "$VENV/bin/unoserver" ]; then
     echo "Richte $VENV ein (unoserver für $SYSTEM_PYTHON mit python3-uno) …"
     "$SYSTEM_PYTHON" -m venv --system-site-packages "$VENV" || exit 1

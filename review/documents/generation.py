@@ -113,7 +113,7 @@ def _convert_pdf(document: Document) -> None:
         except pdf.ConversionFailed as exc:
             reason = str(exc)
             logger.warning("document %s: conversion attempt %s failed: %s", document.pk, attempt, exc)
-            pdf.restart_converter()
+            pdf.restart_converter(force=True)
             continue
         _store(document, "pdf", data, "pdf", pdf_status=Document.PdfStatus.DONE, error="")
         return

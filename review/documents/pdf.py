@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import http.client
 import logging
+import os
 import shutil
 import socket
 import subprocess
@@ -101,16 +102,20 @@ def convert_to_pdf(docx: bytes, *, timeout: float | None = None) -> bytes:
     return data
 
 
-def restart_converter() -> bool:
-    """Runs the configured start script, which replaces a dead or hung unoserver. True if it runs."""
+def restart_converter(*, force: bool = False) -> bool:
+    """Runs the configured start script, which replaces a dead or hung unoserver. True if it runs.
+
+    `force` replaces a unoserver that still answers: after a broken-off conversion its
+    LibreOffice may be dead behind a live XML-RPC front.
+    """
     command = settings.UNOSERVER_RESTART_COMMAND
     if not command or not libreoffice_installed():
         return False
-    env = {"UNOSERVER_PORT": str(settings.UNOSERVER_PORT)}
+    env = {**os.environ, "UNOSERVER_PORT": str(settings.UNOSERVER_PORT)}
     try:
         completed = subprocess.run(  # noqa: S603 - command comes from settings, not from users
-            [command],
-            env={**_base_env(), **env},
+            [command, "--restart"] if force else [command],
+            env=env,
             capture_output=True,
             text=True,
             timeout=90,
@@ -122,9 +127,3 @@ def restart_converter() -> bool:
     if completed.returncode != 0:
         logger.warning("unoserver restart exited with %s: %s", completed.returncode, completed.stderr)
     return completed.returncode == 0 and is_available()
-
-
-def _base_env() -> dict[str, str]:
-    import os
-
-    return dict(os.environ)

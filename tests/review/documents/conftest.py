@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -40,19 +39,14 @@ def without_libreoffice(settings: object) -> None:
     settings.UNOSERVER_RESTART_COMMAND = ""  # type: ignore[attr-defined]
 
 
-def _var_dir() -> Path:
-    return ROOT / "var"
-
-
 def _stop_unoserver(port: int) -> None:
-    pidfile = _var_dir() / f"unoserver-{port}.pid"
-    for path in (pidfile, Path(f"{pidfile}.office")):
-        if path.exists():
-            try:
-                os.kill(int(path.read_text().strip()), signal.SIGTERM)
-            except (ProcessLookupError, ValueError):
-                pass
-            path.unlink(missing_ok=True)
+    subprocess.run(
+        [str(START_SCRIPT), "--stop"],
+        env={**os.environ, "UNOSERVER_PORT": str(port)},
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
 
 
 @pytest.fixture(scope="session")
