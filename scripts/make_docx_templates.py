@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from docx import Document
+from docx.document import Document as DocType
 from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -26,8 +27,6 @@ from docx.text.paragraph import Paragraph
 OUT = Path(__file__).resolve().parent.parent / "docx_templates"
 FONT = "Arial"  # LibreOffice substitutes the metric-compatible Liberation Sans
 LOGO_ALT = "Logo der Stadt {{ office.city }}"
-
-DocType = type(Document())
 
 
 def logo_png(size: int = 96) -> bytes:
@@ -55,15 +54,15 @@ def logo_png(size: int = 96) -> bytes:
         return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
 
     header = struct.pack(">IIBBBBB", size, size, 8, 6, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")
-    )
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")
 
 
-def setup_styles(doc: DocType) -> None:  # type: ignore[valid-type]
+def setup_styles(doc: DocType) -> None:
     styles = doc.styles
     # Document language and font for every run: the PDF says /Lang de-DE only with this.
-    rpr_default = styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    rpr_default = (
+        styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    )
     for tag in ("w:lang", "w:rFonts"):
         old = rpr_default.find(qn(tag))
         if old is not None:
@@ -165,7 +164,7 @@ def layout_table(table: Table) -> None:
     table._tbl.tblPr.append(look)
 
 
-def letterhead(doc: DocType, subtitle: str) -> None:  # type: ignore[valid-type]
+def letterhead(doc: DocType, subtitle: str) -> None:
     section = doc.sections[0]
     section.page_height, section.page_width = Mm(297), Mm(210)
     # DIN 5008 form B: left 25 mm, right 20 mm; header reaches to the address field.
@@ -206,7 +205,7 @@ def letterhead(doc: DocType, subtitle: str) -> None:  # type: ignore[valid-type]
     page_field(pages, "NUMPAGES")
 
 
-def address_and_info(doc: DocType, addressee: list[str]) -> None:  # type: ignore[valid-type]
+def address_and_info(doc: DocType, addressee: list[str]) -> None:
     table = doc.add_table(rows=1, cols=2)
     no_borders(table)
     layout_table(table)
@@ -215,7 +214,9 @@ def address_and_info(doc: DocType, addressee: list[str]) -> None:  # type: ignor
     fixed_widths(table, (Mm(95), Mm(70)))
     sender = left.paragraphs[0]
     sender.style = doc.styles["Kleingedruckt"]
-    sender.add_run("Stadt {{ office.city }} · {{ office.name }} · {{ office.postcode_city }}").underline = True
+    sender.add_run(
+        "Stadt {{ office.city }} · {{ office.name }} · {{ office.postcode_city }}"
+    ).underline = True
     left.add_paragraph("")
     for line in addressee:
         left.add_paragraph(line)
@@ -237,12 +238,12 @@ def address_and_info(doc: DocType, addressee: list[str]) -> None:  # type: ignor
     doc.add_paragraph("")
 
 
-def subject(doc: DocType, text: str) -> None:  # type: ignore[valid-type]
+def subject(doc: DocType, text: str) -> None:
     # Bold subject without the word "Betreff" (DIN 5008); Title style so it is a heading too.
     doc.add_paragraph(text, style="Title")
 
 
-def bezug(doc: DocType) -> None:  # type: ignore[valid-type]
+def bezug(doc: DocType) -> None:
     p = doc.add_paragraph()
     p.add_run("Bezug: ").bold = True
     p.add_run(
@@ -262,13 +263,13 @@ def bezug(doc: DocType) -> None:  # type: ignore[valid-type]
     doc.add_paragraph("{%p endif %}")
 
 
-def paragraphs(doc: DocType, variable: str) -> None:  # type: ignore[valid-type]
+def paragraphs(doc: DocType, variable: str) -> None:
     doc.add_paragraph(f"{{%p for absatz in {variable} %}}")
     doc.add_paragraph("{{ absatz }}")
     doc.add_paragraph("{%p endfor %}")
 
 
-def change_table(doc: DocType) -> None:  # type: ignore[valid-type]
+def change_table(doc: DocType) -> None:
     doc.add_paragraph("{%p if statement.changes %}")
     table = doc.add_table(rows=4, cols=4)
     table.style = doc.styles["Table Grid"]
@@ -277,14 +278,22 @@ def change_table(doc: DocType) -> None:  # type: ignore[valid-type]
     # Repeats on every page and becomes the table header (TH) in the tagged PDF.
     header._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
     for cell, label, width in zip(
-        header.cells, ("Nr.", "Stelle in der Vorlage", "Vorschlag", "Begründung"), widths, strict=True
+        header.cells,
+        ("Nr.", "Stelle in der Vorlage", "Vorschlag", "Begründung"),
+        widths,
+        strict=True,
     ):
         cell.width = width
         cell.paragraphs[0].add_run(label).bold = True
     table.rows[1].cells[0].paragraphs[0].text = "{%tr for change in statement.changes %}"
     for cell, value, width in zip(
         table.rows[2].cells,
-        ("{{ change.position }}", "{{ change.location }}", "{{ change.proposal }}", "{{ change.reason }}"),
+        (
+            "{{ change.position }}",
+            "{{ change.location }}",
+            "{{ change.proposal }}",
+            "{{ change.reason }}",
+        ),
         widths,
         strict=True,
     ):
@@ -297,7 +306,7 @@ def change_table(doc: DocType) -> None:  # type: ignore[valid-type]
     doc.add_paragraph("{%p endif %}")
 
 
-def recommendation(doc: DocType) -> None:  # type: ignore[valid-type]
+def recommendation(doc: DocType) -> None:
     p = doc.add_paragraph()
     p.add_run("Empfehlung des Büros für Integration: ").bold = True
     p.add_run("{{ statement.recommendation }}")
@@ -313,14 +322,14 @@ def recommendation(doc: DocType) -> None:  # type: ignore[valid-type]
     doc.add_paragraph("{%p endif %}")
 
 
-def closing(doc: DocType) -> None:  # type: ignore[valid-type]
+def closing(doc: DocType) -> None:
     doc.add_paragraph("")
     doc.add_paragraph("Im Auftrag")
     doc.add_paragraph("gez. {{ signatory.name }}")
     doc.add_paragraph("{{ signatory.job_title }}")
 
 
-def enclosures(doc: DocType) -> None:  # type: ignore[valid-type]
+def enclosures(doc: DocType) -> None:
     doc.add_paragraph("{%p if attachments %}")
     doc.add_paragraph("Anlagen", style="Heading 2")
     doc.add_paragraph("{%p for anlage in attachments %}")
@@ -333,7 +342,7 @@ def enclosures(doc: DocType) -> None:  # type: ignore[valid-type]
     doc.add_paragraph("{%p endfor %}")
 
 
-def statement_body(doc: DocType) -> None:  # type: ignore[valid-type]
+def statement_body(doc: DocType) -> None:
     doc.add_paragraph("1. Sachverhalt", style="Heading 1")
     paragraphs(doc, "statement.facts")
     doc.add_paragraph("2. Bewertung aus Sicht der Integration", style="Heading 1")
@@ -344,7 +353,7 @@ def statement_body(doc: DocType) -> None:  # type: ignore[valid-type]
     recommendation(doc)
 
 
-def new_document(title: str, subtitle: str) -> DocType:  # type: ignore[valid-type]
+def new_document(title: str, subtitle: str) -> DocType:
     doc = Document()
     setup_styles(doc)
     letterhead(doc, subtitle)
@@ -360,12 +369,14 @@ def new_document(title: str, subtitle: str) -> DocType:  # type: ignore[valid-ty
     return doc
 
 
-def committee_statement() -> DocType:  # type: ignore[valid-type]
+def committee_statement() -> DocType:
     doc = new_document(
         "Stellungnahme zur Vorlage {{ paper.reference }} – {{ paper.name }}",
         "Stellungnahme {{ paper.reference }}",
     )
-    address_and_info(doc, ["{{ addressee.name }}", "{% if addressee.via %}{{ addressee.via }}{% endif %}"])
+    address_and_info(
+        doc, ["{{ addressee.name }}", "{% if addressee.via %}{{ addressee.via }}{% endif %}"]
+    )
     subject(doc, "Stellungnahme zur Vorlage Nr. {{ paper.reference }} – {{ paper.name }}")
     bezug(doc)
     doc.add_paragraph("Sehr geehrte Damen und Herren,")
@@ -378,12 +389,14 @@ def committee_statement() -> DocType:  # type: ignore[valid-type]
     return doc
 
 
-def beirat_statement() -> DocType:  # type: ignore[valid-type]
+def beirat_statement() -> DocType:
     doc = new_document(
         "Information an den Ausländerbeirat zur Vorlage {{ paper.reference }} – {{ paper.name }}",
         "Information Ausländerbeirat {{ paper.reference }}",
     )
-    address_and_info(doc, ["Ausländerbeirat der Stadt {{ office.city }}", "– Vorsitz und Mitglieder –"])
+    address_and_info(
+        doc, ["Ausländerbeirat der Stadt {{ office.city }}", "– Vorsitz und Mitglieder –"]
+    )
     subject(doc, "Stellungnahme zur Vorlage Nr. {{ paper.reference }} – {{ paper.name }}")
     bezug(doc)
     doc.add_paragraph("Sehr geehrte Mitglieder des Ausländerbeirats,")
@@ -398,12 +411,14 @@ def beirat_statement() -> DocType:  # type: ignore[valid-type]
     return doc
 
 
-def not_affected_note() -> DocType:  # type: ignore[valid-type]
+def not_affected_note() -> DocType:
     doc = new_document(
         "Vermerk keine Betroffenheit – Vorlage {{ paper.reference }}",
         "Vermerk {{ paper.reference }}",
     )
-    address_and_info(doc, ["{{ addressee.name }}", "{% if addressee.via %}{{ addressee.via }}{% endif %}"])
+    address_and_info(
+        doc, ["{{ addressee.name }}", "{% if addressee.via %}{{ addressee.via }}{% endif %}"]
+    )
     subject(doc, "Vorlage Nr. {{ paper.reference }} – {{ paper.name }}: keine Betroffenheit")
     bezug(doc)
     doc.add_paragraph("Vermerk", style="Heading 1")
@@ -422,14 +437,14 @@ def not_affected_note() -> DocType:  # type: ignore[valid-type]
     return doc
 
 
-def set_logo_alt_text(doc: DocType) -> None:  # type: ignore[valid-type]
+def set_logo_alt_text(doc: DocType) -> None:
     for part in [doc.sections[0].header.part]:
         for doc_pr in part.element.iter(qn("wp:docPr")):
             doc_pr.set("descr", LOGO_ALT)
             doc_pr.set("name", "Logo")
 
 
-TEMPLATES: dict[str, Callable[[], DocType]] = {  # type: ignore[valid-type]
+TEMPLATES: dict[str, Callable[[], DocType]] = {
     "committee_statement.docx": committee_statement,
     "beirat_statement.docx": beirat_statement,
     "not_affected_note.docx": not_affected_note,
@@ -442,7 +457,7 @@ def main() -> None:
         doc = build()
         set_logo_alt_text(doc)
         doc.sections[0].start_type = WD_SECTION.NEW_PAGE
-        doc.save(OUT / name)
+        doc.save(str(OUT / name))
         print(f"wrote {OUT / name}")
 
 

@@ -234,7 +234,7 @@ def build_context(
 
 
 def sample_context() -> Context:
-    """Realistic data with the characters that break careless templates: umlauts, „quotes“, & < >."""
+    """Realistic data with what breaks careless templates: umlauts, „quotes“, & < >."""
     office = settings.DOCUMENT_OFFICE
     return {
         "office": {k: office[k] for k in CONTEXT_VARIABLES["office"]},

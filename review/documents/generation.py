@@ -77,8 +77,10 @@ def _render_docx(document: Document) -> bool:
         signatory=document.created_by,
     )
     try:
-        data = RENDERERS[DocumentKind(document.kind)](context, template=document.template.file.read())
-    except Exception as exc:  # noqa: BLE001 - whatever an uploaded template does wrong is recorded
+        data = RENDERERS[DocumentKind(document.kind)](
+            context, template=document.template.file.read()
+        )
+    except Exception as exc:
         logger.warning("document %s: rendering failed: %s", document.pk, type(exc).__name__)
         _fail(
             document,
@@ -112,7 +114,9 @@ def _convert_pdf(document: Document) -> None:
             return
         except pdf.ConversionFailed as exc:
             reason = str(exc)
-            logger.warning("document %s: conversion attempt %s failed: %s", document.pk, attempt, exc)
+            logger.warning(
+                "document %s: conversion attempt %s failed: %s", document.pk, attempt, exc
+            )
             pdf.restart_converter(force=True)
             continue
         _store(document, "pdf", data, "pdf", pdf_status=Document.PdfStatus.DONE, error="")

@@ -11,7 +11,6 @@ import http.client
 import logging
 import os
 import shutil
-import socket
 import subprocess
 import xmlrpc.client
 
@@ -89,14 +88,14 @@ def convert_to_pdf(docx: bytes, *, timeout: float | None = None) -> bytes:
         )
     except ConnectionRefusedError as exc:
         raise ConverterUnavailable(str(exc)) from exc
-    except (TimeoutError, socket.timeout) as exc:
+    except TimeoutError as exc:
         raise ConversionFailed("Zeitüberschreitung") from exc
     except (OSError, http.client.HTTPException) as exc:
         # The connection broke off mid-conversion: LibreOffice or unoserver died.
         raise ConversionFailed("LibreOffice wurde beendet") from exc
     except xmlrpc.client.Fault as exc:
         raise ConversionFailed("Fehler in LibreOffice") from exc
-    data = bytes(result.data) if result is not None else b""
+    data = bytes(result.data) if isinstance(result, xmlrpc.client.Binary) else b""
     if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-1024:]:
         raise ConversionFailed(NOT_A_PDF)
     return data
@@ -113,7 +112,7 @@ def restart_converter(*, force: bool = False) -> bool:
         return False
     env = {**os.environ, "UNOSERVER_PORT": str(settings.UNOSERVER_PORT)}
     try:
-        completed = subprocess.run(  # noqa: S603 - command comes from settings, not from users
+        completed = subprocess.run(
             [command, "--restart"] if force else [command],
             env=env,
             capture_output=True,
@@ -125,5 +124,7 @@ def restart_converter(*, force: bool = False) -> bool:
         logger.exception("unoserver restart command failed")
         return False
     if completed.returncode != 0:
-        logger.warning("unoserver restart exited with %s: %s", completed.returncode, completed.stderr)
+        logger.warning(
+            "unoserver restart exited with %s: %s", completed.returncode, completed.stderr
+        )
     return completed.returncode == 0 and is_available()

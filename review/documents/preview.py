@@ -21,7 +21,8 @@ def preview_available(document: Document) -> bool:
 
 
 def _name(document: Document, page: int) -> str:
-    return f"dokumente/{document.review_id}/vorschau/{document.pk}_{document.pdf_sha256[:12]}_{page}.png"
+    digest = document.pdf_sha256[:12]
+    return f"dokumente/{document.review_id}/vorschau/{document.pk}_{digest}_{page}.png"
 
 
 def preview_page_count(document: Document) -> int:
@@ -38,9 +39,19 @@ def _render(document: Document) -> list[str]:
         source = Path(tmp) / "document.pdf"
         with document.pdf.open("rb") as handle:
             source.write_bytes(handle.read())
-        subprocess.run(  # noqa: S603 - fixed arguments, our own file
-            ["pdftoppm", "-png", "-r", str(RESOLUTION), "-f", "1", "-l", str(PREVIEW_PAGES),
-             str(source), str(Path(tmp) / "page")],
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                str(RESOLUTION),
+                "-f",
+                "1",
+                "-l",
+                str(PREVIEW_PAGES),
+                str(source),
+                str(Path(tmp) / "page"),
+            ],
             check=True,
             timeout=60,
             capture_output=True,

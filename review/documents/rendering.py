@@ -39,10 +39,23 @@ BUNDLED_TEMPLATES = {
 MALFORMED_PART = "Das erzeugte Dokument ist fehlerhaft (Teil {part}: {error})."
 
 # Word's AutoCorrect turns "…" into „…“ and '…' into ‚…‘; Jinja only understands ASCII quotes.
-_QUOTES = str.maketrans({"„": '"', "“": '"', "”": '"', "»": '"', "«": '"', "‚": "'", "‘": "'", "’": "'"})
+_QUOTES = str.maketrans(
+    {"„": '"', "“": '"', "”": '"', "»": '"', "«": '"', "‚": "'", "‘": "'", "’": "'"}
+)
 _TAG_CONTENT = re.compile(r"(?<=\{[\{%])(.*?)(?=[\}%]\})", re.DOTALL)
 _MONTHS = (
-    "Januar Februar März April Mai Juni Juli August September Oktober November Dezember".split()
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
 )
 _COMMENT_TAGS = ("w:commentRangeStart", "w:commentRangeEnd")
 _COMMENT_RELTYPE_SUFFIXES = ("/comments", "/commentsExtended", "/commentsIds", "/people")

@@ -1,4 +1,5 @@
-"""Celery tasks of the documents: queue "documents" (route "documents.*"), one worker per unoserver."""
+"""Celery tasks of the documents: queue "documents" (route "documents.*"), one worker per
+unoserver."""
 
 from celery import shared_task
 

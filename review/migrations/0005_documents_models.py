@@ -4,10 +4,11 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import review.models.documents
 from django.conf import settings
 from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
+
+import review.models.documents
 
 
 def grant(apps, schema_editor):
@@ -25,92 +26,267 @@ def grant(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('review', '0004_grant_external_accounts_permission'),
+        ("review", "0004_grant_external_accounts_permission"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DocumentTemplate',
+            name="DocumentTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('committee', 'Stellungnahme an den Ausschuss'), ('beirat', 'Information an den Ausländerbeirat'), ('not_affected', 'Vermerk „keine Betroffenheit“')], max_length=20, verbose_name='Dokumentart')),
-                ('version', models.PositiveIntegerField(verbose_name='Version')),
-                ('file', models.FileField(max_length=300, upload_to=review.models.documents.template_upload_to, verbose_name='Word-Vorlage')),
-                ('sha256', models.CharField(max_length=64, verbose_name='SHA-256')),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='hochgeladen am')),
-                ('is_active', models.BooleanField(default=True, verbose_name='aktiv')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='Anmerkung')),
-                ('check_report', models.JSONField(blank=True, default=dict, verbose_name='Prüfbericht')),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='hochgeladen von')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("committee", "Stellungnahme an den Ausschuss"),
+                            ("beirat", "Information an den Ausländerbeirat"),
+                            ("not_affected", "Vermerk „keine Betroffenheit“"),
+                        ],
+                        max_length=20,
+                        verbose_name="Dokumentart",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(verbose_name="Version")),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=300,
+                        upload_to=review.models.documents.template_upload_to,
+                        verbose_name="Word-Vorlage",
+                    ),
+                ),
+                ("sha256", models.CharField(max_length=64, verbose_name="SHA-256")),
+                (
+                    "uploaded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="hochgeladen am"
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="aktiv")),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="Anmerkung")),
+                (
+                    "check_report",
+                    models.JSONField(blank=True, default=dict, verbose_name="Prüfbericht"),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="hochgeladen von",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Dokumentvorlage',
-                'verbose_name_plural': 'Dokumentvorlagen',
-                'ordering': ['kind', '-version'],
-                'permissions': [('manage_document_templates', 'Kann Dokumentvorlagen verwalten')],
+                "verbose_name": "Dokumentvorlage",
+                "verbose_name_plural": "Dokumentvorlagen",
+                "ordering": ["kind", "-version"],
+                "permissions": [("manage_document_templates", "Kann Dokumentvorlagen verwalten")],
             },
         ),
         migrations.CreateModel(
-            name='Document',
+            name="Document",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('committee', 'Stellungnahme an den Ausschuss'), ('beirat', 'Information an den Ausländerbeirat'), ('not_affected', 'Vermerk „keine Betroffenheit“')], max_length=20, verbose_name='Dokumentart')),
-                ('number', models.PositiveIntegerField(verbose_name='Nr.')),
-                ('file_stem', models.CharField(max_length=200, verbose_name='Dateiname')),
-                ('status', models.CharField(choices=[('pending', 'wird erstellt'), ('ready', 'erstellt'), ('failed', 'fehlgeschlagen')], default='pending', max_length=20, verbose_name='Status')),
-                ('docx', models.FileField(blank=True, max_length=300, upload_to='', verbose_name='Word-Datei')),
-                ('docx_sha256', models.CharField(blank=True, max_length=64, verbose_name='SHA-256 (Word)')),
-                ('pdf_status', models.CharField(choices=[('pending', 'wird umgewandelt'), ('done', 'PDF/A erstellt'), ('skipped', 'kein PDF (LibreOffice nicht verfügbar)'), ('failed', 'fehlgeschlagen')], default='pending', max_length=20, verbose_name='PDF-Status')),
-                ('pdf', models.FileField(blank=True, max_length=300, upload_to='', verbose_name='PDF/A-Datei')),
-                ('pdf_sha256', models.CharField(blank=True, max_length=64, verbose_name='SHA-256 (PDF)')),
-                ('error', models.TextField(blank=True, verbose_name='Fehler')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='Versuche')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='angefordert am')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='fertig am')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='angefordert von')),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='review.review', verbose_name='Vorgang')),
-                ('statement_version', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='review.statementversion', verbose_name='Fassung der Stellungnahme')),
-                ('template', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='review.documenttemplate', verbose_name='Vorlagenversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("committee", "Stellungnahme an den Ausschuss"),
+                            ("beirat", "Information an den Ausländerbeirat"),
+                            ("not_affected", "Vermerk „keine Betroffenheit“"),
+                        ],
+                        max_length=20,
+                        verbose_name="Dokumentart",
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(verbose_name="Nr.")),
+                ("file_stem", models.CharField(max_length=200, verbose_name="Dateiname")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "wird erstellt"),
+                            ("ready", "erstellt"),
+                            ("failed", "fehlgeschlagen"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                        verbose_name="Status",
+                    ),
+                ),
+                (
+                    "docx",
+                    models.FileField(
+                        blank=True, max_length=300, upload_to="", verbose_name="Word-Datei"
+                    ),
+                ),
+                (
+                    "docx_sha256",
+                    models.CharField(blank=True, max_length=64, verbose_name="SHA-256 (Word)"),
+                ),
+                (
+                    "pdf_status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "wird umgewandelt"),
+                            ("done", "PDF/A erstellt"),
+                            ("skipped", "kein PDF (LibreOffice nicht verfügbar)"),
+                            ("failed", "fehlgeschlagen"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                        verbose_name="PDF-Status",
+                    ),
+                ),
+                (
+                    "pdf",
+                    models.FileField(
+                        blank=True, max_length=300, upload_to="", verbose_name="PDF/A-Datei"
+                    ),
+                ),
+                (
+                    "pdf_sha256",
+                    models.CharField(blank=True, max_length=64, verbose_name="SHA-256 (PDF)"),
+                ),
+                ("error", models.TextField(blank=True, verbose_name="Fehler")),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="Versuche")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="angefordert am"
+                    ),
+                ),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="fertig am"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="angefordert von",
+                    ),
+                ),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="documents",
+                        to="review.review",
+                        verbose_name="Vorgang",
+                    ),
+                ),
+                (
+                    "statement_version",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="documents",
+                        to="review.statementversion",
+                        verbose_name="Fassung der Stellungnahme",
+                    ),
+                ),
+                (
+                    "template",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="documents",
+                        to="review.documenttemplate",
+                        verbose_name="Vorlagenversion",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Dokument',
-                'verbose_name_plural': 'Dokumente',
-                'ordering': ['review', 'kind', '-number'],
+                "verbose_name": "Dokument",
+                "verbose_name_plural": "Dokumente",
+                "ordering": ["review", "kind", "-number"],
             },
         ),
         migrations.AddConstraint(
-            model_name='documenttemplate',
-            constraint=models.UniqueConstraint(fields=('kind', 'version'), name='doc_template_version_unique'),
+            model_name="documenttemplate",
+            constraint=models.UniqueConstraint(
+                fields=("kind", "version"), name="doc_template_version_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='documenttemplate',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_active', True)), fields=('kind',), name='doc_template_one_active'),
+            model_name="documenttemplate",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_active", True)),
+                fields=("kind",),
+                name="doc_template_one_active",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='documenttemplate',
-            constraint=models.CheckConstraint(condition=models.Q(('version__gte', 1)), name='doc_template_version_from_1'),
+            model_name="documenttemplate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("version__gte", 1)), name="doc_template_version_from_1"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='document',
-            constraint=models.UniqueConstraint(fields=('review', 'kind', 'number'), name='document_number_unique'),
+            model_name="document",
+            constraint=models.UniqueConstraint(
+                fields=("review", "kind", "number"), name="document_number_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='document',
-            constraint=models.UniqueConstraint(condition=models.Q(('statement_version__isnull', False)), fields=('statement_version', 'kind'), name='document_once_per_statement_version'),
+            model_name="document",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("statement_version__isnull", False)),
+                fields=("statement_version", "kind"),
+                name="document_once_per_statement_version",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='document',
-            constraint=models.CheckConstraint(condition=models.Q(('number__gte', 1)), name='document_number_from_1'),
+            model_name="document",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("number__gte", 1)), name="document_number_from_1"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='document',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'ready'), _negated=True), models.Q(models.Q(('docx', ''), _negated=True), models.Q(('docx_sha256', ''), _negated=True)), _connector='OR'), name='document_ready_has_docx'),
+            model_name="document",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "ready"), _negated=True),
+                    models.Q(
+                        models.Q(("docx", ""), _negated=True),
+                        models.Q(("docx_sha256", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="document_ready_has_docx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='document',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('pdf_status', 'done'), _negated=True), models.Q(models.Q(('pdf', ''), _negated=True), models.Q(('pdf_sha256', ''), _negated=True)), _connector='OR'), name='document_pdf_done_has_pdf'),
+            model_name="document",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("pdf_status", "done"), _negated=True),
+                    models.Q(
+                        models.Q(("pdf", ""), _negated=True),
+                        models.Q(("pdf_sha256", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="document_pdf_done_has_pdf",
+            ),
         ),
         migrations.RunPython(grant, migrations.RunPython.noop),
     ]

@@ -27,7 +27,7 @@ class DocumentTemplateQuerySet(models.QuerySet["DocumentTemplate"]):
 
 
 class DocumentTemplate(models.Model):
-    """One uploaded version of a Word template; older versions stay for the documents made from them."""
+    """One uploaded version of a Word template; older versions stay with their documents."""
 
     Kind = DocumentKind
 

@@ -62,7 +62,12 @@ def test_a_misspelt_field_is_rejected_by_the_dry_render() -> None:
 
 
 @pytest.mark.parametrize(
-    "probe", ["{{ ''.__class__ }}", "{{ ''.__class__.__mro__[1].__subclasses__() }}", "{{ cycler.__init__.__globals__ }}"]
+    "probe",
+    [
+        "{{ ''.__class__ }}",
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "{{ cycler.__init__.__globals__ }}",
+    ],
 )
 def test_a_sandbox_probe_is_rejected(probe: str) -> None:
     result = checks.check_template(_template_with(probe))
@@ -82,5 +87,7 @@ def test_a_file_that_is_not_word_is_rejected() -> None:
 
 
 def test_german_word_quotes_inside_tags_are_accepted() -> None:
-    result = checks.check_template(_template_with("{% if paper.paper_type == „Beschlussvorlage“ %}B{% endif %}"))
+    result = checks.check_template(
+        _template_with("{% if paper.paper_type == „Beschlussvorlage“ %}B{% endif %}")
+    )
     assert result.ok, result.errors

@@ -1,4 +1,4 @@
-"""PDF/A-2b through a real unoserver: tagged, German, titled, fonts embedded; recovery after a kill."""
+"""PDF/A-2b through a real unoserver: tagged, German, titled, fonts embedded; survives a kill."""
 
 from __future__ import annotations
 
@@ -20,7 +20,12 @@ from tests import factories
 
 from .conftest import ROOT, requires_libreoffice, requires_poppler
 
-pytestmark = [pytest.mark.django_db, pytest.mark.libreoffice, requires_libreoffice, requires_poppler]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.libreoffice,
+    requires_libreoffice,
+    requires_poppler,
+]
 
 FACTS = (
     "Die Verwaltung schlägt vor, die „Sprach-Kitas“ fortzuführen.\n"
@@ -34,7 +39,9 @@ def _run(*args: str) -> str:
 
 def _make_document(capture: Callable[..., Any], **version_fields: Any) -> Document:
     review = factories.make_review_with_statement(facts=FACTS, **version_fields)
-    factories.make_change_proposal(review.statement.current_version, proposal="Elternbriefe auf Türkisch.")
+    version = review.statement.current_version
+    assert version is not None
+    factories.make_change_proposal(version, proposal="Elternbriefe auf Türkisch.")
     with capture():
         [document] = services.request_documents(review=review, by=factories.head())
     with capture(execute=True):

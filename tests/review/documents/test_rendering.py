@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document as WordDocument
+from docx.document import Document as WordFile
 from docx.oxml.ns import qn
 from jinja2 import UndefinedError
 from jinja2.exceptions import SecurityError
@@ -19,18 +20,18 @@ from review.documents.context import sample_context
 TEMPLATE_DIR = Path(rendering.BUNDLED_DIR)
 
 
-def _open(data: bytes) -> WordDocument:
+def _open(data: bytes) -> WordFile:
     return WordDocument(io.BytesIO(data))
 
 
-def _body_text(doc: WordDocument) -> str:
+def _body_text(doc: WordFile) -> str:
     parts = [p.text for p in doc.paragraphs]
     for table in doc.tables:
         parts += [cell.text for row in table.rows for cell in row.cells]
     return "\n".join(parts)
 
 
-def _header_footer_text(doc: WordDocument) -> str:
+def _header_footer_text(doc: WordFile) -> str:
     section = doc.sections[0]
     texts = [p.text for p in section.header.paragraphs + section.footer.paragraphs]
     for table in section.header.tables:
@@ -81,9 +82,11 @@ def test_committee_statement_has_every_part_of_the_letter() -> None:
     ):
         assert expected in text, expected
     subject = next(p for p in doc.paragraphs if p.text.startswith("Stellungnahme zur Vorlage Nr."))
-    assert subject.style.name == "Title"
+    assert subject.style is not None and subject.style.name == "Title"
     assert not any(p.text.startswith("Betreff") for p in doc.paragraphs)
-    headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    headings = [
+        p.text for p in doc.paragraphs if p.style is not None and p.style.name == "Heading 1"
+    ]
     assert headings == [
         "1. Sachverhalt",
         "2. Bewertung aus Sicht der Integration",
@@ -114,7 +117,9 @@ def test_user_text_keeps_umlauts_quotes_and_markup_characters() -> None:
     assert "Haushalt 2026 & 2027 (Ansatz < 2 Mio. €)" in text
     # The paragraph after the one with & and < survives (without autoescape it vanished).
     facts = [p.text for p in doc.paragraphs]
-    index = facts.index("Die Kosten von 1,2 Mio. € trägt der Haushalt 2026 & 2027 (Ansatz < 2 Mio. €).")
+    index = facts.index(
+        "Die Kosten von 1,2 Mio. € trägt der Haushalt 2026 & 2027 (Ansatz < 2 Mio. €)."
+    )
     assert facts[index + 1] == "2. Bewertung aus Sicht der Integration"
 
 
@@ -126,7 +131,8 @@ def test_change_table_has_a_repeating_header_and_one_row_per_proposal() -> None:
     assert len(rows) == 3
     assert rows[1][1] == "Beschlussvorschlag, Nr. 2"
     assert rows[2][2] == "Der Ausländerbeirat wird vor der Evaluation > angehört."
-    assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    tr_pr = table.rows[0]._tr.trPr
+    assert tr_pr is not None and tr_pr.find(qn("w:tblHeader")) is not None
 
 
 def test_without_changes_or_beirat_vote_the_letter_says_so() -> None:
@@ -212,5 +218,5 @@ def test_a_broken_xml_part_is_detected() -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("word/document.xml", "<w:document><w:body></w:document>")
-    with pytest.raises(rendering.DocumentRenderError, match="word/document.xml"):
+    with pytest.raises(rendering.DocumentRenderError, match=r"word/document\.xml"):
         rendering.check_well_formed(buffer.getvalue())

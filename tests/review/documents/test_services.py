@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 from docx import Document as WordDocument
@@ -87,10 +88,10 @@ def test_a_new_statement_version_gets_the_next_document_number(
     head = factories.head()
     with django_capture_on_commit_callbacks():
         services.request_documents(review=review, by=head)
-        factories.make_statement_version(review, review.assignee, facts="Neue Fassung.")
+        factories.make_statement_version(review, head, facts="Neue Fassung.")
         [second] = services.request_documents(review=review, by=head)
     assert second.number == 2
-    assert second.statement_version.number == 2
+    assert second.statement_version is not None and second.statement_version.number == 2
 
 
 def test_without_a_statement_there_is_nothing_to_make() -> None:
@@ -108,9 +109,12 @@ def test_without_libreoffice_the_docx_is_made_and_documents_ready_fires(
         facts="Kosten & Nutzen <vorläufig>\nZweiter Absatz mit „Zitat“.",
     )
     version = review.statement.current_version
+    assert version is not None
     factories.make_change_proposal(version, proposal="Mehrsprachige Elternbriefe.")
     with django_capture_on_commit_callbacks():
-        documents = services.request_documents(review=review, by=factories.head(first_name="Jörg", last_name="Weiß"))
+        documents = services.request_documents(
+            review=review, by=factories.head(first_name="Jörg", last_name="Weiß")
+        )
     _produce(documents, django_capture_on_commit_callbacks)
     [document] = documents
     assert document.status == Document.Status.READY
@@ -137,7 +141,7 @@ def test_a_template_that_fails_at_render_time_marks_the_document_failed(
     with django_capture_on_commit_callbacks():
         [document] = services.request_documents(review=review, by=factories.head())
     # A broken file behind the active template version (e.g. replaced on the file server).
-    document.template.file.save("kaputt.docx", io.BytesIO(b"kein Word"), save=True)
+    document.template.file.save("kaputt.docx", ContentFile(b"kein Word"), save=True)
     _produce([document], django_capture_on_commit_callbacks)
     assert document.status == Document.Status.FAILED
     assert document.error.startswith("Die Word-Datei konnte nicht erstellt werden")
@@ -234,6 +238,6 @@ def test_documents_for_review_lists_newest_first(
     head = factories.head()
     with django_capture_on_commit_callbacks():
         services.request_documents(review=review, by=head)
-        factories.make_statement_version(review, review.assignee)
+        factories.make_statement_version(review, head)
         services.request_documents(review=review, by=head)
     assert [d.number for d in services.documents_for_review(review)] == [2, 1]

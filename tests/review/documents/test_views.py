@@ -57,7 +57,13 @@ def document(
 
 @pytest.mark.parametrize(
     ("persona", "status"),
-    [("administrator", 200), ("officer", 403), ("head", 403), ("clerk", 403), ("beirat_member", 302)],
+    [
+        ("administrator", 200),
+        ("officer", 403),
+        ("head", 403),
+        ("clerk", 403),
+        ("beirat_member", 302),
+    ],
 )
 def test_only_administrators_manage_templates(client: Client, persona: str, status: int) -> None:
     # External people (Beirat) are sent to their second factor first (302), then refused.
@@ -111,7 +117,7 @@ def test_officers_download_the_word_file_under_its_readable_name(
     )
     assert response.status_code == 200
     assert document.docx_filename in response["Content-Disposition"]
-    assert b"".join(response.streaming_content)[:2] == b"PK"
+    assert b"".join(response.streaming_content)[:2] == b"PK"  # type: ignore[attr-defined]
 
 
 def test_people_outside_the_office_cannot_download(client: Client, document: Document) -> None:

@@ -23,7 +23,9 @@ def worker_environment(monkeypatch: pytest.MonkeyPatch, media_root: Path) -> Non
     monkeypatch.setenv("UNOSERVER_RESTART_COMMAND", "")
 
 
-def test_the_worker_makes_the_statement_document(worker_environment: None, celery_worker: object) -> None:
+def test_the_worker_makes_the_statement_document(
+    worker_environment: None, celery_worker: object
+) -> None:
     review = factories.make_review_with_statement()
     [document] = services.request_documents(review=review, by=factories.head())
 
