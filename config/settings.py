@@ -223,7 +223,10 @@ CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_TASK_ROUTES = {"notifications.*": {"queue": "notifications"}}
+CELERY_TASK_ROUTES = {
+    "notifications.*": {"queue": "notifications"},
+    "documents.*": {"queue": "documents"},
+}
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "notifications-due-soon": {
         "task": "notifications.notify_due_soon",
@@ -258,6 +261,31 @@ RELEVANCE_LEAD_DAYS = int(os.environ.get("RELEVANCE_LEAD_DAYS", "7"))
 RELEVANCE_THRESHOLD = int(os.environ.get("RELEVANCE_THRESHOLD", "30"))
 # Papers older than this without an upcoming meeting open no new case.
 RELEVANCE_RECENT_DAYS = int(os.environ.get("RELEVANCE_RECENT_DAYS", "90"))
+
+# --- Statement documents (docs/documents.md) --------------------------------------------
+# The letterhead of the generated statements; the office edits everything else in the templates.
+DOCUMENT_OFFICE = {
+    "city": os.environ.get("OFFICE_CITY", "Musterstadt"),
+    "name": os.environ.get("OFFICE_NAME", "Büro für Integration"),
+    "department": os.environ.get("OFFICE_DEPARTMENT", "Dezernat III – Soziales und Integration"),
+    "street": os.environ.get("OFFICE_STREET", "Rathausplatz 1"),
+    "postcode_city": os.environ.get("OFFICE_POSTCODE_CITY", "12345 Musterstadt"),
+    "phone": os.environ.get("OFFICE_PHONE", "0123 456-0"),
+    "email": os.environ.get("OFFICE_EMAIL", "integration@musterstadt.example"),
+    "website": os.environ.get("OFFICE_WEBSITE", "www.musterstadt.example"),
+    "file_label": os.environ.get("OFFICE_FILE_LABEL", "Integration"),
+}
+# unoserver (LibreOffice as a long-running converter); without it documents stay .docx only.
+UNOSERVER_HOST = os.environ.get("UNOSERVER_HOST", "127.0.0.1")
+UNOSERVER_PORT = int(os.environ.get("UNOSERVER_PORT", "2003"))
+# Seconds one conversion may take before LibreOffice counts as hung.
+UNOSERVER_TIMEOUT = float(os.environ.get("UNOSERVER_TIMEOUT", "60"))
+# Path of scripts/start_unoserver.sh (or another command) that the documents worker runs to
+# bring a crashed or hung LibreOffice back; empty: no restart, the task only retries.
+UNOSERVER_RESTART_COMMAND = os.environ.get(
+    "UNOSERVER_RESTART_COMMAND", str(BASE_DIR / "scripts" / "start_unoserver.sh")
+)
+DOCUMENT_PDF_RETRIES = int(os.environ.get("DOCUMENT_PDF_RETRIES", "2"))
 
 # --- Mail -----------------------------------------------------------------------------------
 # With EMAIL_HOST set, mail goes to that SMTP server; without it, into the dev outbox folder

@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *password_reset_urlpatterns,
     path("benachrichtigungen/", include("review.notifications.urls")),
     path("feeds/", include("review.feeds.urls")),
+    path("", include("review.documents.urls")),
     path("konto/kalender/", feed_views.calendar_settings, name="feeds_settings"),
     path("konto/kalender/neu/", feed_views.regenerate_token, name="feeds_regenerate"),
     path("konto/kalender/aus/", feed_views.revoke_token, name="feeds_revoke"),

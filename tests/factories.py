@@ -10,6 +10,8 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from review.models import (
+    BeiratVote,
+    ChangeProposal,
     Consultation,
     Meeting,
     Organization,
@@ -117,3 +119,34 @@ def make_statement_version(review: Review, author: User, **fields: Any) -> State
     return StatementVersion.objects.create(
         statement=statement, number=number, author=author, **fields
     )
+
+
+def make_change_proposal(version: StatementVersion, **fields: Any) -> ChangeProposal:
+    fields.setdefault("position", version.change_proposals.count() + 1)
+    fields.setdefault("location", "Beschlussvorschlag, Nr. 1")
+    fields.setdefault("proposal", "Elternbriefe auch in Leichter Sprache.")
+    fields.setdefault("reason", "Erreicht mehr Familien.")
+    return ChangeProposal.objects.create(version=version, **fields)
+
+
+def make_beirat_vote(review: Review, recorded_by: User, **fields: Any) -> BeiratVote:
+    fields.setdefault("vote", "approve")
+    fields.setdefault("text", "Der Beirat stimmt zu.")
+    return BeiratVote.objects.create(review=review, recorded_by=recorded_by, **fields)
+
+
+def make_review_with_statement(
+    author: User | None = None, *, reference: str = "V2345/24", **version_fields: Any
+) -> Review:
+    """A reviewed paper with a Beratungsfolge and a statement version ready for its documents."""
+    author = author or officer(phone="0123 456-789", job_title="Sachbearbeitung Integration")
+    committee = make_organization("Ausschuss für Soziales und Integration")
+    paper = make_paper("Sprachförderung in Kitas & Grundschulen", reference=reference)
+    make_consultation(
+        paper,
+        make_meeting(committee, start=timezone.now() + timedelta(days=10)),
+        organization=committee,
+    )
+    review = make_review(paper, assignee=author)
+    make_statement_version(review, author, **version_fields)
+    return review

@@ -1,5 +1,6 @@
 from .accounts import FeedToken, Invitation
 from .audit import GENESIS_HASH, AuditEvent
+from .documents import Document, DocumentKind, DocumentTemplate
 from .notifications import (
     DEFAULT_DELIVERY,
     Delivery,
@@ -43,6 +44,9 @@ __all__ = [
     "Consultation",
     "Contribution",
     "Delivery",
+    "Document",
+    "DocumentKind",
+    "DocumentTemplate",
     "FeedToken",
     "File",
     "ImmutableRowError",
