@@ -223,7 +223,10 @@ CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_TASK_ROUTES = {"notifications.*": {"queue": "notifications"}}
+CELERY_TASK_ROUTES = {
+    "notifications.*": {"queue": "notifications"},
+    "dispatch.*": {"queue": "notifications"},
+}
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "notifications-due-soon": {
         "task": "notifications.notify_due_soon",
@@ -233,6 +236,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "notifications.send_daily_digests",
         "schedule": crontab(hour=int(os.environ.get("NOTIFY_DIGEST_HOUR", "7")), minute=0),
     },
+    "dispatch-flag-unconfirmed": {
+        "task": "dispatch.flag_unconfirmed",
+        "schedule": crontab(hour=6, minute=45),
+    },
     "notifications-housekeeping": {
         "task": "notifications.housekeeping",
         "schedule": crontab(minute=17),
@@ -240,6 +247,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 }
 # "Due date approaching" is sent this many days before a review's deadline.
 NOTIFY_DUE_SOON_DAYS = int(os.environ.get("NOTIFY_DUE_SOON_DAYS", "3"))
+
+# A clerk's receipt counts as overdue this many days after the mail was sent, or earlier when
+# the committee meets on the paper within DISPATCH_MEETING_WARNING_DAYS.
+DISPATCH_CONFIRM_DAYS = int(os.environ.get("DISPATCH_CONFIRM_DAYS", "3"))
+DISPATCH_MEETING_WARNING_DAYS = int(os.environ.get("DISPATCH_MEETING_WARNING_DAYS", "2"))
 
 # --- Mail -----------------------------------------------------------------------------------
 # With EMAIL_HOST set, mail goes to that SMTP server; without it, into the dev outbox folder

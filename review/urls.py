@@ -14,4 +14,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("konto/kalender/neu/", feed_views.regenerate_token, name="feeds_regenerate"),
     path("konto/kalender/aus/", feed_views.revoke_token, name="feeds_revoke"),
     path("", include("review.external.urls")),
+    path("", include("review.dispatch.urls")),
 ]

@@ -1,5 +1,6 @@
 from .accounts import FeedToken, Invitation
 from .audit import GENESIS_HASH, AuditEvent
+from .dispatch import Dispatch
 from .notifications import (
     DEFAULT_DELIVERY,
     Delivery,
@@ -42,6 +43,7 @@ __all__ = [
     "Consultation",
     "Contribution",
     "Delivery",
+    "Dispatch",
     "FeedToken",
     "File",
     "ImmutableRowError",

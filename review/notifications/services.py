@@ -65,10 +65,12 @@ def notify(
     review: Review | None = None,
     context: dict[str, Any] | None = None,
     link: str = "",
+    send_email: bool = True,
 ) -> Notification | None:
     """Record a notification for one person and queue its e-mail after the commit.
 
     Returns None for inactive accounts. Raising the same event again returns the existing row.
+    `send_email=False` records the in-app entry only (the person got the news by another mail).
     """
     if not recipient.is_active:
         return None
@@ -79,7 +81,7 @@ def notify(
         Delivery.DIGEST: Notification.Status.DIGEST_PENDING,
         Delivery.OFF: Notification.Status.NO_EMAIL,
     }[Delivery(delivery)]
-    if not recipient.email:
+    if not recipient.email or not send_email:
         status = Notification.Status.NO_EMAIL
     notification, created = Notification.objects.get_or_create(
         recipient=recipient,
