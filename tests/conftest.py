@@ -49,6 +49,19 @@ def _database_url_for_worker() -> str:
 
 
 @pytest.fixture
+def eager_tasks() -> Iterator[None]:
+    """Run Celery tasks in-process even when a broker is configured (REDIS_URL)."""
+    from config.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = previous
+
+
+@pytest.fixture
 def celery_worker(transactional_db: None) -> Iterator[subprocess.Popen[str]]:
     """A real `celery worker` process on the test database and the Redis broker.
 
