@@ -12,6 +12,4 @@ from tests.mail_sink import mail_worker, smtp_sink  # noqa: F401
 def media_root(settings: Any, tmp_path: Path) -> Iterator[Path]:
     """Statement files go to a temporary folder, never into the checkout's media/."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    # Many users per test: the production password hasher would dominate the run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     yield tmp_path / "media"
