@@ -207,12 +207,17 @@ def mark_all_read(*, user: User) -> int:
     return Notification.objects.for_user(user.pk).unread().update(read_at=timezone.now())
 
 
-def save_preferences(*, user: User, choices: dict[str, str]) -> None:
+def save_preferences(
+    *, user: User, choices: dict[str, str], wants_docx: bool | None = None
+) -> None:
     with transaction.atomic():
         for kind, delivery in choices.items():
             NotificationPreference.objects.update_or_create(
                 user=user, kind=kind, defaults={"delivery": delivery}
             )
+        if wants_docx is not None and wants_docx != user.wants_docx:
+            user.wants_docx = wants_docx
+            user.save(update_fields=["wants_docx"])
 
 
 def purge_read(*, older_than_days: int = 180) -> int:

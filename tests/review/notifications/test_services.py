@@ -215,3 +215,21 @@ def test_a_row_stuck_in_sending_is_marked_failed_not_sent_again() -> None:
     assert notification.status == Notification.Status.FAILED
     assert services.deliver_notification(notification_id=notification.pk) is False
     assert mail.outbox == []
+
+
+def test_a_clerk_chooses_to_receive_statements_as_word_files_too(client: Client):
+    clerk = f.clerk()
+    client.force_login(clerk)
+    page = client.get(reverse("notifications:preferences")).content.decode()
+    assert "Stellungnahmen per E-Mail" in page
+    data = {kind.value: Delivery.IMMEDIATELY.value for kind in NotificationKind}
+    data["statement_formats"] = "pdf_docx"
+    assert client.post(reverse("notifications:preferences"), data).status_code == 302
+    clerk.refresh_from_db()
+    assert clerk.wants_docx is True
+    officer = f.officer()
+    client.force_login(officer)
+    assert (
+        "Stellungnahmen per E-Mail"
+        not in client.get(reverse("notifications:preferences")).content.decode()
+    )
