@@ -233,3 +233,17 @@ def test_a_clerk_chooses_to_receive_statements_as_word_files_too(client: Client)
         "Stellungnahmen per E-Mail"
         not in client.get(reverse("notifications:preferences")).content.decode()
     )
+
+
+def test_how_many_days_ahead_due_dates_are_announced_is_a_setting(settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    officer = f.officer()
+    today = timezone.localdate()
+    f.make_review(assignee=officer, deadline=today + timedelta(days=6))
+    settings.NOTIFY_DUE_SOON_DAYS = 3
+    assert services.notify_due_soon(today=today) == 0
+    settings.NOTIFY_DUE_SOON_DAYS = 7
+    assert services.notify_due_soon(today=today) == 1
