@@ -343,3 +343,21 @@ def test_without_an_assignee_the_beauftragte_hear_of_it(review, clerk) -> None:
     f.make_dispatch(review, clerk, sent_at=timezone.now() - timedelta(days=10))
     services.flag_unconfirmed()
     assert list(Notification.objects.values_list("recipient", flat=True)) == [head.pk]
+
+
+def test_the_overdue_check_is_scheduled_daily_on_the_notifications_queue(settings) -> None:
+    from config.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["dispatch-flag-unconfirmed"]
+    assert entry["task"] in app.tasks
+    assert app.amqp.router.route({}, "dispatch.send")["queue"].name == "notifications"
+
+
+def test_the_admin_lists_dispatches_read_only(review, clerk, client) -> None:
+    f.make_dispatch(review, clerk)
+    admin = User.objects.create_superuser("root", "root@example.org", f.PASSWORD)
+    client.force_login(admin)
+    response = client.get("/admin/review/dispatch/")
+    assert response.status_code == 200
+    assert clerk.email in response.content.decode()
+    assert client.get("/admin/review/dispatch/add/").status_code == 403
