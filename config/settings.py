@@ -226,6 +226,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ROUTES = {
     "notifications.*": {"queue": "notifications"},
     "documents.*": {"queue": "documents"},
+    "dispatch.*": {"queue": "notifications"},
 }
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "notifications-due-soon": {
@@ -235,6 +236,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "notifications-daily-digest": {
         "task": "notifications.send_daily_digests",
         "schedule": crontab(hour=int(os.environ.get("NOTIFY_DIGEST_HOUR", "7")), minute=0),
+    },
+    "dispatch-flag-unconfirmed": {
+        "task": "dispatch.flag_unconfirmed",
+        "schedule": crontab(hour=6, minute=45),
     },
     "notifications-housekeeping": {
         "task": "notifications.housekeeping",
@@ -286,6 +291,10 @@ UNOSERVER_RESTART_COMMAND = os.environ.get(
     "UNOSERVER_RESTART_COMMAND", str(BASE_DIR / "scripts" / "start_unoserver.sh")
 )
 DOCUMENT_PDF_RETRIES = int(os.environ.get("DOCUMENT_PDF_RETRIES", "2"))
+# A clerk's receipt counts as overdue this many days after the mail was sent, or earlier when
+# the committee meets on the paper within DISPATCH_MEETING_WARNING_DAYS.
+DISPATCH_CONFIRM_DAYS = int(os.environ.get("DISPATCH_CONFIRM_DAYS", "3"))
+DISPATCH_MEETING_WARNING_DAYS = int(os.environ.get("DISPATCH_MEETING_WARNING_DAYS", "2"))
 
 # --- Mail -----------------------------------------------------------------------------------
 # With EMAIL_HOST set, mail goes to that SMTP server; without it, into the dev outbox folder

@@ -17,4 +17,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("konto/kalender/aus/", feed_views.revoke_token, name="feeds_revoke"),
     path("verwaltung/synchronisation/", oparl_views.sync_runs, name="sync_runs"),
     path("", include("review.external.urls")),
+    path("", include("review.dispatch.urls")),
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from itertools import count
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import Group
 from django.utils import timezone
@@ -13,6 +13,7 @@ from review.models import (
     BeiratVote,
     ChangeProposal,
     Consultation,
+    Dispatch,
     Meeting,
     Organization,
     Paper,
@@ -23,6 +24,9 @@ from review.models import (
     StatementVersion,
     User,
 )
+
+if TYPE_CHECKING:
+    from review.dispatch.documents import OutgoingDocument
 
 _seq = count(1)
 PASSWORD = "Stellwerk-Test-2026!"
@@ -150,3 +154,62 @@ def make_review_with_statement(
     review = make_review(paper, assignee=author)
     make_statement_version(review, author, **version_fields)
     return review
+
+
+def make_released_review(
+    paper: Paper | None = None, *, committee: Organization | None = None, **fields: Any
+) -> Review:
+    """A review whose statement the Beauftragte approved, consulted in `committee`."""
+    fields.setdefault("status", Review.Status.APPROVED)
+    review = make_review(paper, **fields)
+    if committee is not None:
+        make_consultation(review.paper, organization=committee)
+    make_statement_version(review, make_user())
+    return review
+
+
+def make_statement_files(
+    review: Review, *, kind: str = "committee", pdf: bool = True, docx: bool = True
+) -> OutgoingDocument:
+    """Finished statement files in the default storage, as the documents app would leave them."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from review.dispatch.documents import DOCX, PDF, OutgoingDocument, StoredFile
+
+    version = review.statement.current_version
+    assert version is not None
+    stem = f"{(review.paper.reference or 'V').replace('/', '-')}_Stellungnahme_{kind}"
+    files = []
+    if pdf:
+        path = default_storage.save(
+            f"documents/{stem}.pdf", ContentFile(b"%PDF-1.7 " + stem.encode())
+        )
+        files.append(StoredFile(path, f"{stem}.pdf", PDF))
+    if docx:
+        path = default_storage.save(
+            f"documents/{stem}.docx", ContentFile(b"PK\x03\x04 " + stem.encode())
+        )
+        files.append(StoredFile(path, f"{stem}.docx", DOCX))
+    return OutgoingDocument(kind=kind, statement_version_id=version.pk, files=files)
+
+
+def make_dispatch(review: Review, recipient: User | None, **fields: Any) -> Dispatch:
+    """A dispatch already mailed to a clerk (the mail itself is tested in tests/review/dispatch);
+    without a recipient, to a committee's office address (pass organization and email)."""
+    document = fields.pop("document", None) or make_statement_files(review)
+    fields.setdefault("status", Dispatch.Status.SENT)
+    fields.setdefault("sent_at", timezone.now())
+    fields.setdefault("audience", Dispatch.Audience.CLERK)
+    if recipient is not None:
+        fields.setdefault("organization", recipient.organizations.first())
+        fields.setdefault("email", recipient.email)
+    return Dispatch.objects.create(
+        review=review,
+        statement_version_id=document.statement_version_id,
+        document_key=document.key,
+        attachments=[f.as_json() for f in document.files],
+        recipient=recipient,
+        created_by=fields.pop("created_by", None) or make_user(),
+        **fields,
+    )

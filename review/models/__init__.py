@@ -1,5 +1,6 @@
 from .accounts import FeedToken, Invitation
 from .audit import GENESIS_HASH, AuditEvent
+from .dispatch import Dispatch
 from .documents import Document, DocumentKind, DocumentTemplate
 from .notifications import (
     DEFAULT_DELIVERY,
@@ -44,6 +45,7 @@ __all__ = [
     "Consultation",
     "Contribution",
     "Delivery",
+    "Dispatch",
     "Document",
     "DocumentKind",
     "DocumentTemplate",

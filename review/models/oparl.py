@@ -195,6 +195,8 @@ class Organization(OParlObject):
         _("ist der Ausländer-/Integrationsbeirat"), default=False
     )
     email = models.EmailField(_("E-Mail der Geschäftsstelle"), blank=True)
+    # Our setting, not OParl's: the committee's office wants statements as Word files too.
+    wants_docx = models.BooleanField(_("Stellungnahmen auch als Word-Datei"), default=False)
 
     class Meta(OParlObject.Meta):
         verbose_name = _("Gremium")
