@@ -233,6 +233,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "notifications.send_daily_digests",
         "schedule": crontab(hour=int(os.environ.get("NOTIFY_DIGEST_HOUR", "7")), minute=0),
     },
+    # Workflow deadlines: reminders, escalations, consultations past their due date.
+    "workflows-fire-timers": {
+        "task": "workflows.fire_timers",
+        "schedule": 300.0,
+    },
     "notifications-housekeeping": {
         "task": "notifications.housekeeping",
         "schedule": crontab(minute=17),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from itertools import count
 from typing import Any
 
@@ -117,3 +117,8 @@ def make_statement_version(review: Review, author: User, **fields: Any) -> State
     return StatementVersion.objects.create(
         statement=statement, number=number, author=author, **fields
     )
+
+
+def in_days(days: int) -> date:
+    """A date relative to today (for deadlines)."""
+    return timezone.localdate() + timedelta(days=days)

@@ -24,8 +24,6 @@ from review.models import Review, User
 from . import deadlines
 from .models import ReviewProcess
 
-APPROVE_OWN_DRAFT = "Sie haben an dieser Stellungnahme mitgeschrieben und dürfen sie nicht schlusszeichnen (Vier-Augen-Prinzip)."
-
 
 def served_by_workflows_urls(request: HttpRequest, **kwargs: Any) -> HttpResponse:
     """Placeholder: task views are routed by workflows/urls.py, not by a FlowViewset."""
@@ -33,7 +31,9 @@ def served_by_workflows_urls(request: HttpRequest, **kwargs: Any) -> HttpRespons
 
 
 def _review(activation: Activation) -> Review:
-    return activation.process.review  # type: ignore[no-any-return]
+    # Fresh from the database: the services change the review through their own locked row,
+    # so an instance cached on the process would show the state before the step.
+    return Review.objects.select_related("paper").get(pk=activation.process.review_id)
 
 
 def _due(activation: Activation, *, grace_days: int = 0) -> datetime:
