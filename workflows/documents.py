@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+from typing import Any
 
 from django.db import transaction
 from viewflow.fsm import TransitionNotAllowed
@@ -87,3 +88,10 @@ def request_not_affected_note(*, review: Review, by: User) -> None:
         logger.warning("review.documents is not installed; no note for review %s", review.pk)
         return
     services.request_not_affected_note(review=review, by=by)  # type: ignore[attr-defined]
+
+
+def retry(*, document: Any, by: User) -> None:
+    services = _service("review.documents.services")
+    if services is None:
+        return
+    services.retry_document(document=document, by=by)  # type: ignore[attr-defined]

@@ -35,7 +35,7 @@ def human_tasks() -> QuerySet[Task]:
 
 
 def review_of(task: Task) -> Review:
-    return task.process.reviewprocess.review  # type: ignore[attr-defined, no-any-return]
+    return task.process.reviewprocess.review
 
 
 def due_date(task: Task) -> date | None:

@@ -65,7 +65,7 @@ def refusal(task: Task, user: User) -> str | None:
     """Why this person may not work on this open task now, or None if they may."""
     if task.flow_task is ReviewFlow.approve and is_drafter(
         review=task.process.reviewprocess.review,
-        user=user,  # type: ignore[attr-defined]
+        user=user,
     ):
         return APPROVE_OWN_DRAFT
     if task.status == STATUS.NEW and not task.flow_task.can_assign(user, task):
