@@ -7,6 +7,7 @@ where it is). The notification functions deduplicate per task, so a re-run sends
 from __future__ import annotations
 
 from viewflow.workflow.activation import Activation
+from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from review.models import AuditEvent, Role, User
@@ -28,7 +29,12 @@ def recipients(host_owner: User | None, fallback: User | None, *, escalated: boo
 
 
 def remind(activation: Activation, *, escalated: bool) -> None:
-    host = activation.task.previous.select_related("owner").first()
+    # remind/escalate <- timeout boundary <- the human task it watches
+    host = (
+        Task.objects.filter(leading__leading=activation.task, flow_task_type="HUMAN")
+        .select_related("owner")
+        .first()
+    )
     if host is None or host.status in (STATUS.DONE, STATUS.CANCELED):
         return
     review = activation.process.review
