@@ -1,4 +1,4 @@
-"""Every workflow URL × role: who gets the page (200), who is refused (403), who must log in (302)."""
+"""Every workflow URL × role: the page (200), refused (403), to the login (302), missing (404)."""
 
 from __future__ import annotations
 
