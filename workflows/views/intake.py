@@ -14,7 +14,7 @@ from review import services
 from review.models import Review
 
 from .. import documents
-from ..flows import ReviewFlow, waiting_task
+from ..flows import ReviewFlow, start_for_review, waiting_task
 from ..forms import ManualReviewForm
 from .access import office_required, permission
 from .context import review_context
@@ -39,6 +39,9 @@ def open_review(request: HttpRequest) -> HttpResponse:
         except services.ReviewActionError as error:
             form.add_error("draft_pdf", str(error))
         else:
+            # The review_opened receiver starts the flow on commit as well; starting is
+            # idempotent, and doing it here lets us open the triage page at once.
+            start_for_review(review, by=request.user)  # type: ignore[arg-type]
             messages.success(request, "Vorgang angelegt; er wartet jetzt auf die Sichtung.")
             triage = waiting_task(review, ReviewFlow.triage)
             if triage is not None:
