@@ -241,6 +241,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "dispatch.flag_unconfirmed",
         "schedule": crontab(hour=6, minute=45),
     },
+    # Workflow deadlines: reminders, escalations, consultations past their due date.
+    "workflows-fire-timers": {
+        "task": "workflows.fire_timers",
+        "schedule": 300.0,
+    },
     "notifications-housekeeping": {
         "task": "notifications.housekeeping",
         "schedule": crontab(minute=17),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from itertools import count
 from typing import TYPE_CHECKING, Any
 
@@ -213,3 +213,8 @@ def make_dispatch(review: Review, recipient: User | None, **fields: Any) -> Disp
         created_by=fields.pop("created_by", None) or make_user(),
         **fields,
     )
+
+
+def in_days(days: int) -> date:
+    """A date relative to today (for deadlines)."""
+    return timezone.localdate() + timedelta(days=days)

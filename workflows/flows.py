@@ -7,7 +7,7 @@ the flow records who has to do what next. Human steps are served by our own view
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -24,8 +24,6 @@ from review.models import Review, User
 from . import deadlines
 from .models import ReviewProcess
 
-APPROVE_OWN_DRAFT = "Sie haben an dieser Stellungnahme mitgeschrieben und dürfen sie nicht schlusszeichnen (Vier-Augen-Prinzip)."
-
 
 def served_by_workflows_urls(request: HttpRequest, **kwargs: Any) -> HttpResponse:
     """Placeholder: task views are routed by workflows/urls.py, not by a FlowViewset."""
@@ -33,7 +31,9 @@ def served_by_workflows_urls(request: HttpRequest, **kwargs: Any) -> HttpRespons
 
 
 def _review(activation: Activation) -> Review:
-    return activation.process.review  # type: ignore[no-any-return]
+    # Fresh from the database: the services change the review through their own locked row,
+    # so an instance cached on the process would show the state before the step.
+    return Review.objects.select_related("paper").get(pk=activation.process.review_id)
 
 
 def _due(activation: Activation, *, grace_days: int = 0) -> datetime:
@@ -45,7 +45,7 @@ def _due(activation: Activation, *, grace_days: int = 0) -> datetime:
     )
     if due is None:  # pragma: no cover - only steps with a due date get timeouts
         due = timezone.localdate(created)
-    return deadlines.end_of_day(due) + timezone.timedelta(days=grace_days)
+    return deadlines.end_of_day(due) + timedelta(days=grace_days)
 
 
 def _reminder_due(activation: Activation) -> datetime:
@@ -211,7 +211,7 @@ class ReviewFlow(flow.Flow):
     def start_review(self, activation: Activation, review: Review) -> ReviewProcess:
         activation.process.review = review
         activation.process.save()
-        return activation.process  # type: ignore[no-any-return]
+        return activation.process
 
     def beirat_vote_awaited(self, activation: Activation) -> bool:
         from . import consultation
@@ -261,7 +261,7 @@ def start_for_review(review: Review, *, by: User | None = None) -> ReviewProcess
     if existing is not None:
         return existing
     with transaction.atomic():
-        return ReviewFlow.start.run(review=review)  # type: ignore[no-any-return]
+        return ReviewFlow.start.run(review=review)
 
 
 def waiting_task(review: Review, node: Any) -> Task | None:

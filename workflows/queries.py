@@ -35,7 +35,7 @@ def human_tasks() -> QuerySet[Task]:
 
 
 def review_of(task: Task) -> Review:
-    return task.process.reviewprocess.review  # type: ignore[attr-defined, no-any-return]
+    return task.process.reviewprocess.review
 
 
 def due_date(task: Task) -> date | None:
@@ -96,6 +96,6 @@ def open_tasks_for_review(review: Review) -> list[Task]:
     return list(
         _review_tasks()
         .filter(process__reviewprocess__review=review, status__in=OPEN_STATUSES)
-        .exclude(flow_task_type__in=["TIMER", "END"])
+        .exclude(flow_task_type__in=["TIMER", "END", "JOIN"])
         .order_by("created", "id")
     )
