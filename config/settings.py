@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "review.notifications.context_processors.unread_notifications",
+                "review.navigation.main_navigation",
             ],
         },
     },

@@ -4,9 +4,22 @@ from . import views
 from .accounts.urls import password_reset_urlpatterns
 from .feeds import views as feed_views
 from .oparl import views as oparl_views
+from .views import papers
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.home, name="home"),
+    path(
+        "vorlagen/",
+        include(
+            (
+                [
+                    path("", papers.paper_list, name="list"),
+                    path("<int:pk>/", papers.paper_detail, name="detail"),
+                ],
+                "papers",
+            )
+        ),
+    ),
     path("konto/", include("review.accounts.urls")),
     *password_reset_urlpatterns,
     path("benachrichtigungen/", include("review.notifications.urls")),

@@ -218,3 +218,38 @@ def make_dispatch(review: Review, recipient: User | None, **fields: Any) -> Disp
 def in_days(days: int) -> date:
     """A date relative to today (for deadlines)."""
     return timezone.localdate() + timedelta(days=days)
+
+
+def logged_in_client(user: User) -> Any:
+    """A test client logged in as `user`, with the second factor verified for external people."""
+    from django.test import Client
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client = Client()
+    client.force_login(user)
+    if user.is_external:
+        device = TOTPDevice.objects.create(user=user, name="App", confirmed=True)
+        session = client.session
+        session["otp_device_id"] = device.persistent_id
+        session.save()
+    return client
+
+
+def make_topic(name: str = "Bildung", **fields: Any) -> Any:
+    from review.models import Topic
+
+    fields.setdefault("slug", name.lower())
+    return Topic.objects.get_or_create(name=name, defaults=fields)[0]
+
+
+def make_file(paper: Paper, name: str = "Vorlage.pdf", **fields: Any) -> Any:
+    from review.models import File
+
+    fields.setdefault("download_url", f"https://ris.example.org/files/{next(_seq)}.pdf")
+    return File.objects.create(paper=paper, name=name, **fields)
+
+
+def record_event(verb: str, review: Review, actor: User | None = None, **details: Any) -> Any:
+    from review.models import AuditEvent
+
+    return AuditEvent.record(verb, actor=actor, obj=review, review=review, details=details)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from django.db import models
+from django.db import connections, models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -269,6 +269,16 @@ class AgendaItem(OParlObject):
 
 class PaperQuerySet(SoftDeleteQuerySet):
     def search(self, text: str) -> PaperQuerySet:
+        """German full text on PostgreSQL (stemming: "Geflüchteten" finds "Geflüchtete"),
+        substring search elsewhere; a reference ("V2345/24") is always matched as a substring."""
+        if connections[self.db].vendor == "postgresql":
+            from django.contrib.postgres.search import SearchQuery, SearchVector
+
+            vector = SearchVector("name", config="german")
+            query = SearchQuery(text, config="german", search_type="websearch")
+            return self.annotate(search_vector=vector).filter(
+                Q(search_vector=query) | Q(reference__icontains=text)
+            )
         return self.filter(Q(name__icontains=text) | Q(reference__icontains=text))
 
 
