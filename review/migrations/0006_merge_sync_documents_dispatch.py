@@ -4,12 +4,10 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('review', '0005_dispatch_dispatch_receipts'),
-        ('review', '0005_documents_models'),
-        ('review', '0005_oparl_sync'),
+        ("review", "0005_dispatch_dispatch_receipts"),
+        ("review", "0005_documents_models"),
+        ("review", "0005_oparl_sync"),
     ]
 
-    operations = [
-    ]
+    operations = []
