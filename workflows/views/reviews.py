@@ -12,14 +12,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
-from django.urls import NoReverseMatch
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from viewflow.workflow.models import Task
 
 from review.models import Consultation, Contribution, Review, StatementVersion
 from review.views.listing import page_query, sort_columns
 
 from ..filters import ReviewFilterForm
+from ..queries import open_tasks_for_review
 from ..timeline import review_timeline
 
 PAGE_SIZE = 25
@@ -63,20 +65,12 @@ def _optional_template(name: str) -> str | None:
     return name
 
 
-def _open_tasks(review: Review) -> list[Any]:
-    try:
-        from ..queries import open_tasks_for_review  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:  # the flow is not installed in this checkout yet
-        return []
-    return [(task, _task_url(task)) for task in open_tasks_for_review(review)]
-
-
-def _task_url(task: Any) -> str:
-    """The task's own page in the flow (viewflow's "index" view of the task), if it has one."""
-    try:
-        return str(task.reverse("index"))
-    except (NoReverseMatch, AttributeError):
-        return ""
+def _open_tasks(review: Review) -> list[tuple[Task, str]]:
+    """Open tasks with a link for the human steps (handles and timers have no page)."""
+    return [
+        (task, reverse("workflows:task", args=[task.pk]) if task.flow_task_type == "HUMAN" else "")
+        for task in open_tasks_for_review(review)
+    ]
 
 
 @login_required
