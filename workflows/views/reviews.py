@@ -10,13 +10,13 @@ from django.core.paginator import Paginator
 from django.db.models import F, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 
+from review.dispatch.queries import dispatches_for_review
+from review.documents.services import documents_for_review
 from review.models import Consultation, Contribution, Review, StatementVersion
 from review.views.listing import page_query, sort_columns
 
@@ -34,9 +34,6 @@ SORTS = {
     "assignee": ("assignee__last_name", "assignee__first_name", "id"),
 }
 DEFAULT_SORT = "deadline"
-# Templates of the documents and dispatch parts; shown once those parts are installed.
-DOCUMENTS_TEMPLATE = "documents/_review_documents.html"
-DISPATCHES_TEMPLATE = "dispatch/_review_dispatches.html"
 
 
 def _check_office(request: HttpRequest) -> None:
@@ -55,14 +52,6 @@ def _ordering(sort: str) -> tuple[str, list[Any]]:
         deadline = F("deadline")
         fields[0] = deadline.desc(nulls_last=True) if descending else deadline.asc(nulls_last=True)
     return sort, fields
-
-
-def _optional_template(name: str) -> str | None:
-    try:
-        get_template(name)
-    except TemplateDoesNotExist:
-        return None
-    return name
 
 
 def _open_tasks(review: Review) -> list[tuple[Task, str]]:
@@ -159,8 +148,8 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "beirat_vote": getattr(review, "beirat_vote", None),
             "open_tasks": _open_tasks(review),
             "timeline": review_timeline(review),
-            "documents_template": _optional_template(DOCUMENTS_TEMPLATE),
-            "dispatches_template": _optional_template(DISPATCHES_TEMPLATE),
+            "documents": documents_for_review(review),
+            "dispatches": list(dispatches_for_review(review)),
         },
     )
 

@@ -126,7 +126,10 @@ def test_enrolment_shows_a_qr_code_and_then_recovery_codes_once(client: Client) 
     assert client.get(reverse("accounts:recovery_codes")).status_code == 302
     device.refresh_from_db()
     assert device.confirmed
-    assert client.get(reverse("home")).status_code == 200
+    # Verified now: the start page sends the Beirat member on to their own page.
+    assert client.get(reverse("home"), follow=True).redirect_chain == [
+        (reverse("external:beirat"), 302)
+    ]
 
 
 def _enrolled(member: User) -> TOTPDevice:
