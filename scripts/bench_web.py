@@ -20,7 +20,7 @@ import sys
 import threading
 import time
 from collections import defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -160,8 +160,37 @@ def bench_users() -> list[str]:
         if created:
             user.set_password(PASSWORD)
             user.save()
-            user.groups.add(Group.objects.get(name=Role.HEAD.value))
+            user.groups.add(*Group.objects.filter(name__in=[Role.HEAD.value, Role.OFFICER.value]))
     return names
+
+
+def bench_tasks(usernames: list[str], per_user: int) -> None:
+    """Running flows: `per_user` drafting tasks in each bench user's inbox, as many triage tasks
+    in the team queue. Moved through the real services, like the demo data."""
+    from django.db import transaction
+
+    from review.models import Paper, Review, User
+    from workflows.demo import STEPS
+    from workflows.flows import start_for_review
+    from workflows.models import ReviewProcess
+
+    users = list(User.objects.filter(username__in=usernames).order_by("username"))
+    wanted = 2 * per_user * len(users)
+    if ReviewProcess.objects.count() >= wanted:
+        return
+    drafting = dict(STEPS)["drafting"]
+    today = date.today()
+    papers = Paper.objects.filter(review__isnull=True).order_by("id")[:wanted]
+    started = time.monotonic()
+    for n, paper in enumerate(papers):
+        review = Review.objects.create(paper=paper, deadline=today + timedelta(days=n % 40))
+        with transaction.atomic():
+            start_for_review(review)
+            if n % 2 == 0:
+                officer = users[(n // 2) % len(users)]
+                head = users[(n // 2 + 1) % len(users)]
+                drafting(review, officer, officer, head)
+    print(f"started {wanted} flows in {time.monotonic() - started:.0f} s")
 
 
 def bench_reviews(count: int, usernames: list[str]) -> list[int]:
@@ -304,6 +333,14 @@ def run_load(
         print("NOTE: /aufgaben/ (inbox of the workflow) not available; measuring the start page")
     pages = {"inbox": lambda: inbox, "list": lambda: "/vorgaenge/"}
     pages["review"] = lambda: f"/vorgaenge/{random.choice(review_ids)}/"
+    # One client alone first: the service time of each page without queueing.
+    for name, url in pages.items():
+        alone = []
+        for _n in range(10):
+            began = time.perf_counter()
+            probe.request("GET", url())
+            alone.append((time.perf_counter() - began) * 1000)
+        print(f"{name:<8} one client: median {statistics.median(alone):.1f} ms")
     timings: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
     lock = threading.Lock()
@@ -385,6 +422,7 @@ def report(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reviews", type=int, default=5000)
+    parser.add_argument("--tasks-per-user", type=int, default=20)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--duration", type=float, default=60)
     parser.add_argument("--workers", type=int, default=4)
@@ -395,9 +433,10 @@ def main() -> None:
     manage("migrate", "--noinput", "-v", "0")
     setup_django()
     if not ensure_karlsruhe():
-        synthetic_papers(args.reviews)
+        synthetic_papers(args.reviews + 2 * args.tasks_per_user * 10)
     usernames = bench_users()
     review_ids = bench_reviews(args.reviews, usernames)
+    bench_tasks(usernames, args.tasks_per_user)
     manage("collectstatic", "--noinput", "-v", "0")
     gunicorn = subprocess.Popen(
         [
