@@ -44,3 +44,11 @@ def test_the_timeline_lists_events_in_order_with_actor_and_details() -> None:
     assert entries[1].actor == str(drafter)
     assert entries[1].details == [("Beteiligte", "jugendamt, schulamt")]
     assert entries[2].actor == "system"
+
+
+def test_the_task_pages_name_recent_events_in_german() -> None:
+    from workflows.templatetags.audit import audit_sentence
+
+    review = f.make_review()
+    event = f.record_event("review.triaged", review, relevant=False, reason="Haushalt")
+    assert audit_sentence(event) == "Vorlage gesichtet: keine Betroffenheit"
