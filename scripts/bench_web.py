@@ -74,6 +74,8 @@ def setup_django() -> None:
 
 def ensure_karlsruhe() -> bool:
     """True when the Karlsruhe archive is synced into the bench database."""
+    from django.db import connections
+
     from review.models import Paper
 
     count = Paper.objects.filter(oparl_id__startswith=KARLSRUHE_PREFIX).count()
@@ -83,8 +85,11 @@ def ensure_karlsruhe() -> bool:
     helper = ROOT / "scripts" / "bench_import.py"
     if helper.exists():
         print("Karlsruhe data missing: syncing it with scripts/bench_import.py …")
-        # The import benchmark leaves its synced data in the same database.
+        # The import benchmark recreates the database and leaves its synced data in it; our
+        # connection must not hold the database open meanwhile.
+        connections.close_all()
         result = subprocess.run([PYTHON, str(helper)], cwd=ROOT, env=_env())
+        connections.close_all()
         if result.returncode == 0:
             count = Paper.objects.filter(oparl_id__startswith=KARLSRUHE_PREFIX).count()
             if count >= 10_000:
