@@ -189,6 +189,7 @@ def test_the_case_page_shows_everything_about_the_case(cases) -> None:
         "bald fällig",
     ]:
         assert text in html, text
+    assert reverse("workflows:version_diff", args=[review.pk]) in html
     timeline = html.split('data-testid="timeline"', 1)[1]
     assert timeline.index("Vorlage gesichtet: relevant") < timeline.index(
         "Stellungnahme zur Überarbeitung zurückgegeben"
