@@ -255,3 +255,14 @@ def test_the_chosen_filters_stay_selected(cases) -> None:
     assert '<option value="approval" selected>' in html
     assert '<option value="bildung" selected>' in html
     assert f'<option value="{cases["social"].pk}" selected>' in html
+
+
+def test_htmx_gets_only_the_results_when_a_filter_changes(cases) -> None:
+    client = f.logged_in_client(f.head())
+    response = client.get(
+        reverse("workflows:review_list"), {"frist": "ueberfaellig"}, headers={"HX-Request": "true"}
+    )
+    html = response.content.decode()
+    assert html.startswith('<div id="review-results">')
+    assert _rows(html) == ["V1/26"]
+    assert "<form" not in html and "<html" not in html
