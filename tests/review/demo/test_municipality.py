@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from pytest_django.fixtures import Settings
 
 from review.demo import municipality
 from review.demo.setup import load_demo
@@ -28,8 +29,9 @@ def test_the_directory_is_deterministic_and_ids_do_not_depend_on_the_date(tmp_pa
 
 
 def test_demo_data_imports_musterstadt_with_cases_and_changes_nothing_when_run_again(
-    tmp_path: Path,
+    tmp_path: Path, settings: Settings
 ) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     summary = load_demo(directory=tmp_path)
 
     assert summary.run.status == "success"
