@@ -132,9 +132,10 @@ def build(today: date) -> dict[str, list[dict[str, Any]]]:
         chain = [*committees, "rat"] if paper_type == "Beschlussvorlage" else list(committees)
         not_before = datetime.combine(paper_day, time(0), TZ) + timedelta(days=7)
         for order, org in enumerate(chain):
-            meeting = next((m for m in meetings[org] if m.start >= not_before), None)
-            if meeting is None:
+            found = next((m for m in meetings[org] if m.start >= not_before), None)
+            if found is None:
                 break
+            meeting = found
             not_before = meeting.start + timedelta(days=1)
             cid = f"{BASE}/consultations/{number}-{order + 1}"
             aid = f"{BASE}/agendaitems/{meeting.key}-{len(meeting.items) + 1}"

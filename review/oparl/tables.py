@@ -128,8 +128,8 @@ class Table:
                 if row is None:
                     new.append((item, self._instance(item, now)))
                 elif not row.deleted:
-                    obj = self.model(pk=row.pk, deleted=True, deleted_at=now, updated_at=now)
-                    obj.content_hash = item.hash
+                    obj = self.model(deleted=True, deleted_at=now, updated_at=now)
+                    obj.pk, obj.content_hash = row.pk, item.hash
                     tombstoned.append(obj)
                     row.deleted, row.hash = True, item.hash
                 else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,7 +22,7 @@ Serve = Callable[..., FixtureServer]
 PAPERS = "/oparl/body/papers"
 
 
-def simple(root: Path, routes: list[dict[str, object]] | None = None, **extra: object) -> Path:
+def simple(root: Path, routes: list[Any] | None = None, **extra: object) -> Path:
     objects: dict[str, object] = {
         "organizations": [o.org("soz", "Sozialausschuss")],
         "papers": [o.paper("p1", "Straßenreinigung"), o.paper("p2", "Friedhofssatzung")],

@@ -6,6 +6,7 @@ import threading
 from collections.abc import Callable
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -42,9 +43,9 @@ def many_papers(root: Path) -> Path:
     )
 
 
-def state(source: Source) -> dict[str, set[tuple[object, ...]]]:
+def state(source: Source) -> dict[str, set[Any]]:
     """Everything a sync stores, keyed by OParl id (not by database id)."""
-    out = {}
+    out: dict[str, set[Any]] = {}
     for model in (Paper, Meeting, AgendaItem, Consultation, File):
         out[model.__name__] = set(
             model.all_objects.filter(source=source).values_list(
