@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Callable
 from io import StringIO
 from pathlib import Path
@@ -19,6 +24,7 @@ from review.models import AgendaItem, Consultation, File, Meeting, Paper, Review
 from review.oparl.fixture_server import FixtureServer
 from review.oparl.sync import SyncLocked, run_sync, source_lock
 from review.oparl.tasks import sync_source
+from tests.conftest import ROOT, _database_url_for_worker, requires_postgres
 from tests.factories import administrator, make_source, officer
 
 from . import oparl_objects as o
@@ -184,3 +190,34 @@ def test_the_sync_page_lists_runs_and_errors_for_administrators_only(
     text = page.content.decode()
     assert "Kaputt" in text and "abgebrochen" in text
     assert "HTML-Seite statt JSON" in text
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_sync_process_killed_with_sigkill_and_run_again_ends_in_the_same_state(
+    tmp_path: Path, serve: Serve
+) -> None:
+    root = many_papers(tmp_path)
+    uninterrupted = make_source(system_url=serve(root, page_size=2).system_url)
+    run_sync(uninterrupted)
+    killed = make_source(
+        name="Gekillt", system_url=serve(root, page_size=1, latency_ms=150).system_url
+    )
+    env = {**os.environ, "DATABASE_URL": _database_url_for_worker(), "DB_CONN_MAX_AGE": "0"}
+    env.pop("REDIS_URL", None)
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "oparl_sync", "Gekillt"], cwd=ROOT, env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while Paper.objects.filter(source=killed).count() < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert 0 < Paper.objects.filter(source=killed).count() < 12
+
+    again = run_sync(killed)  # the advisory lock died with the killed session
+
+    assert again.status == SyncRun.Status.SUCCESS
+    assert SyncRun.objects.get(source=killed, status=SyncRun.Status.FAILED).message
+    assert state(killed) == state(uninterrupted)
