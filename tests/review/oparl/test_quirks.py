@@ -333,3 +333,19 @@ def test_hosts_that_move_are_handled_by_full_reconciliation(tmp_path: Path, serv
 
 def test_client_messages_are_german_module_constants() -> None:
     assert "Endlosschleife" in client.PAGING_LOOP
+
+
+def test_a_list_answered_with_404_is_not_reconciled_away_in_a_full_run(
+    tmp_path: Path, serve: Serve
+) -> None:
+    root = simple(tmp_path, meetings=[o.meeting("m1", o.in_days(3), ["soz"])])
+    source = make_source(system_url=serve(root).system_url)
+    run_sync(source)
+    routes = [{"path": "/oparl/body/meetings", "status": 404, "body": "{}"}]
+    Source.objects.filter(pk=source.pk).update(system_url=serve(simple(root, routes)).system_url)
+    source.refresh_from_db()
+
+    run = run_sync(source, full=True)
+
+    assert run.status == SyncRun.Status.SUCCESS
+    assert Meeting.objects.filter(oparl_id=o.oid("meetings", "m1")).exists()
