@@ -200,3 +200,14 @@ def test_agenda_item_result_flows_back_onto_the_review(
     assert review.decided_at is not None
     assert imported == [review.pk]
     assert AuditEvent.objects.filter(verb="review.decision_imported", review=review).count() == 1
+
+
+def test_a_moved_meeting_moves_the_deadline_of_an_open_case(tmp_path: Path, serve: Serve) -> None:
+    papers = [o.paper("p1", "Integrationskonzept", [o.consultation("c1", "bau1", ("bau",))])]
+    source = make_source(system_url=serve(council(tmp_path, papers)).system_url)
+    run_sync(source)
+    moved = [o.meeting("ab1", o.in_days(12), ["ab"]), o.meeting("bau1", o.in_days(30), ["bau"])]
+
+    resync(source, serve(council(tmp_path, papers, moved)))  # the paper itself is unchanged
+
+    assert Review.objects.get().deadline == timezone.localdate() + timedelta(days=23)
