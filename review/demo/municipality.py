@@ -125,7 +125,7 @@ def build(today: date) -> dict[str, list[dict[str, Any]]]:
         title = pattern.format(
             place=rng.choice(PLACES), year=2026 + rng.randint(0, 1), number=100 + number
         )
-        offset_weeks = rng.randint(-14, 1)
+        offset_weeks = rng.randint(-9, 1)
         paper_day = monday + timedelta(weeks=offset_weeks, days=rng.randint(0, 4))
         pid = f"{BASE}/papers/{number}"
         consultations = []
@@ -221,9 +221,7 @@ def build(today: date) -> dict[str, list[dict[str, Any]]]:
         {
             "id": f"{BASE}/meetings/{m.key}",
             "type": SCHEMA + "Meeting",
-            "name": f"{m.number}. Sitzung des {names[m.org]}s"
-            if not names[m.org].endswith("rat")
-            else f"{m.number}. Sitzung des {names[m.org]}es",
+            "name": f"{names[m.org]}, {m.number}. Sitzung",
             "meetingState": "durchgeführt" if m.start.date() < monday else "eingeladen",
             "start": _iso(m.start),
             "end": _iso(m.start + timedelta(hours=3)),
