@@ -33,7 +33,7 @@ from review.models import (
 from . import objects
 from . import parsing as p
 from .adapters import VendorAdapter, choose_adapter, query_encoding
-from .client import NotFound, OParlClient, OParlError, format_since, with_query
+from .client import NotFound, OParlClient, OParlError, format_since, unwrap_list, with_query
 from .relevance import RelevanceProfile, import_outcomes
 from .tables import Counts, Item, Table, replace_m2m
 
@@ -386,8 +386,6 @@ class Sync:
 
 
 def _first_page(client: OParlClient, url: Any) -> tuple[list[Any], str | None]:
-    from .client import unwrap_list
-
     list_url = p.ref(url)
     if not list_url:
         return [], None
