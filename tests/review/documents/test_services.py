@@ -241,3 +241,19 @@ def test_documents_for_review_lists_newest_first(
         factories.make_statement_version(review, head)
         services.request_documents(review=review, by=head)
     assert [d.number for d in services.documents_for_review(review)] == [2, 1]
+
+
+def test_the_latest_finished_document_of_each_kind_is_found_for_dispatch(
+    without_libreoffice: None, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    review = factories.make_review_with_statement()
+    head = factories.head()
+    with django_capture_on_commit_callbacks():
+        [first] = services.request_documents(review=review, by=head)
+    _produce([first], django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks():
+        factories.make_statement_version(review, head)
+        [second] = services.request_documents(review=review, by=head)
+    finished = Document.objects.filter(review=review).finished()
+    assert list(finished) == [first]  # the second is still being made
+    assert Document.objects.filter(review=review).latest_per_kind() == [second]
