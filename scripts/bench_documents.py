@@ -62,7 +62,9 @@ def three_page_context(n: int) -> dict[str, Any]:
 def bare_render(template: bytes, context: dict[str, Any]) -> bytes:
     env = Environment(autoescape=True)
     env.filters.update(
-        datum=rendering.german_date, datum_lang=rendering.german_long_date, name=rendering.person_name
+        datum=rendering.german_date,
+        datum_lang=rendering.german_long_date,
+        name=rendering.person_name,
     )
     tpl = DocxTemplate(io.BytesIO(template))
     tpl.render(context, jinja_env=env, autoescape=True)
@@ -106,8 +108,12 @@ def main() -> None:
     ours_median, ours_p95 = stats(ours)
     bare_median, bare_p95 = stats(bare)
     print(f"Render {RENDERS} statements (committee template, ~3 pages):")
-    print(f"  ours (sandbox, checks, clean-up)  median {ours_median:6.1f} ms   p95 {ours_p95:6.1f} ms")
-    print(f"  bare docxtpl                      median {bare_median:6.1f} ms   p95 {bare_p95:6.1f} ms")
+    print(
+        f"  ours (sandbox, checks, clean-up)  median {ours_median:6.1f} ms   p95 {ours_p95:6.1f} ms"
+    )
+    print(
+        f"  bare docxtpl                      median {bare_median:6.1f} ms   p95 {bare_p95:6.1f} ms"
+    )
     ratio = ours_median / bare_median
     print(f"  overhead ratio (median)           {ratio:.2f}×   target ≤ 1.30×")
 
@@ -128,7 +134,9 @@ def main() -> None:
         last = pdf.convert_to_pdf(document)
         timings.append(time.perf_counter() - start)
     median, p95 = stats(timings)
-    print(f"PDF/A-2b conversion of {CONVERSIONS} through unoserver (port {settings.UNOSERVER_PORT}):")
+    print(
+        f"PDF/A-2b conversion of {CONVERSIONS} through unoserver (port {settings.UNOSERVER_PORT}):"
+    )
     print(f"  median {median:6.1f} ms   p95 {p95:6.1f} ms   target median ≤ 400 ms")
     print(f"  pages per document: {pages(last)}")
 
