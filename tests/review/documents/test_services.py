@@ -188,6 +188,7 @@ def test_producing_twice_keeps_one_file_per_document(
     _produce([document, document], django_capture_on_commit_callbacks)
     _, files = default_storage.listdir(f"dokumente/{review.pk}")
     assert files == [f"001_{document.file_stem}.docx"]
+    assert AuditEvent.objects.filter(verb="documents.generated").count() == 1
 
 
 def test_the_not_affected_note_is_made_once(
