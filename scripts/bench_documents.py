@@ -117,15 +117,25 @@ def main() -> None:
     ratio = ours_median / bare_median
     print(f"  overhead ratio (median)           {ratio:.2f}×   target ≤ 1.30×")
 
+    script = ROOT / "scripts" / "start_unoserver.sh"
+    env = {**os.environ, "UNOSERVER_PORT": str(settings.UNOSERVER_PORT)}
+    started_here = False
     if not pdf.is_available():
-        script = ROOT / "scripts" / "start_unoserver.sh"
-        env = {**os.environ, "UNOSERVER_PORT": str(settings.UNOSERVER_PORT)}
         started = time.perf_counter()
         result = subprocess.run([str(script)], env=env, capture_output=True, text=True)
         if result.returncode != 0 or not pdf.is_available():
             print(f"PDF/A: no unoserver on port {settings.UNOSERVER_PORT}: {result.stderr.strip()}")
             return
+        started_here = True
         print(f"unoserver started in {time.perf_counter() - started:.1f} s")
+    try:
+        convert_all(documents)
+    finally:
+        if started_here:
+            subprocess.run([str(script), "--stop"], env=env, capture_output=True)
+
+
+def convert_all(documents: list[bytes]) -> None:
     pdf.convert_to_pdf(documents[0])  # warm-up: LibreOffice loads its Writer filters once
     timings: list[float] = []
     last = b""
