@@ -170,3 +170,20 @@ def test_a_hung_libreoffice_is_replaced_and_the_conversion_retried(
     assert document.pdf_status == Document.PdfStatus.DONE, document.error
     assert document.attempts >= 2
     assert pdf.is_available()
+
+
+def test_the_officer_sees_the_preview_page_with_page_images(
+    unoserver: int, client: Any, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    from django.urls import reverse
+
+    document = _make_document(django_capture_on_commit_callbacks)
+    client.force_login(factories.officer(username="preview-officer"))
+    content = client.get(reverse("documents:preview", args=[document.pk])).content.decode()
+    assert reverse("documents:preview_image", args=[document.pk, 1]) in content
+    assert reverse("documents:download", args=[document.pk, "pdf"]) in content
+    image = client.get(reverse("documents:preview_image", args=[document.pk, 1]))
+    assert image["Content-Type"] == "image/png"
+    assert image.content.startswith(b"\x89PNG")
+    missing = client.get(reverse("documents:preview_image", args=[document.pk, 9]))
+    assert missing.status_code == 404

@@ -258,3 +258,38 @@ def test_the_latest_finished_document_of_each_kind_is_found_for_dispatch(
     finished = Document.objects.filter(review=review).finished()
     assert list(finished) == [first]  # the second is still being made
     assert Document.objects.filter(review=review).latest_per_kind() == [second]
+
+
+def test_a_conversion_that_keeps_failing_is_recorded_with_a_retry_and_announced(
+    monkeypatch: pytest.MonkeyPatch,
+    settings: Any,
+    received: list[tuple[str, dict[str, Any]]],
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    from review.documents import pdf
+
+    settings.DOCUMENT_PDF_RETRIES = 2
+    restarts: list[bool] = []
+
+    def broken(docx: bytes, **kwargs: Any) -> bytes:
+        raise pdf.ConversionFailed("Zeitüberschreitung")
+
+    monkeypatch.setattr(pdf, "convert_to_pdf", broken)
+    monkeypatch.setattr(
+        pdf, "restart_converter", lambda force=False: restarts.append(force) or True
+    )
+    review = factories.make_review_with_statement()
+    head = factories.head()
+    with django_capture_on_commit_callbacks():
+        [document] = services.request_documents(review=review, by=head)
+    _produce([document], django_capture_on_commit_callbacks)
+
+    assert document.status == Document.Status.READY  # the Word file is kept
+    assert document.pdf_status == Document.PdfStatus.FAILED
+    assert document.attempts == 3 and restarts == [True, True, True]
+    assert document.error == pdf.FAILED.format(reason="Zeitüberschreitung")
+    assert not document.pdf
+    assert [name for name, _ in received] == ["failed"]
+    with django_capture_on_commit_callbacks():
+        services.retry_document(document=document, by=head)
+    assert document.pdf_status == Document.PdfStatus.PENDING and document.docx
