@@ -274,10 +274,12 @@ def test_a_conversion_that_keeps_failing_is_recorded_with_a_retry_and_announced(
     def broken(docx: bytes, **kwargs: Any) -> bytes:
         raise pdf.ConversionFailed("Zeitüberschreitung")
 
+    def restart(*, force: bool = False) -> bool:
+        restarts.append(force)
+        return True
+
     monkeypatch.setattr(pdf, "convert_to_pdf", broken)
-    monkeypatch.setattr(
-        pdf, "restart_converter", lambda force=False: restarts.append(force) or True
-    )
+    monkeypatch.setattr(pdf, "restart_converter", restart)
     review = factories.make_review_with_statement()
     head = factories.head()
     with django_capture_on_commit_callbacks():
