@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from review.models import Review, User
+from review.models import Review, StatementVersion, User
 
 from . import deadlines
 from .flows import ReviewFlow
@@ -73,7 +73,7 @@ def rows(tasks: QuerySet[Task] | list[Task], user: User | None = None) -> list[T
 
 
 def inbox(user: User) -> list[TaskRow]:
-    """ "Meine Aufgaben": tasks assigned to the user and to absent people they deputise for."""
+    """Meine Aufgaben: tasks assigned to the user and to absent people they deputise for."""
     today = timezone.localdate()
     absent = [person.pk for person in user.deputy_for.all() if person.is_absent(today)]
     tasks = human_tasks().filter(
@@ -88,6 +88,12 @@ def team_queue(user: User) -> list[TaskRow]:
     tasks = human_tasks().filter(status=STATUS.NEW)
     if not user.is_superuser:
         tasks = tasks.filter(owner_permission__in=permissions)
+    # Four-eyes: a statement's drafter is not offered its Schlusszeichnung (the task page and
+    # the service refuse it as well).
+    drafted = StatementVersion.objects.filter(
+        statement__review=OuterRef("process__reviewprocess__review"), author=user
+    )
+    tasks = tasks.exclude(Q(flow_task=ReviewFlow.approve) & Exists(drafted))
     return rows(tasks)
 
 
