@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -17,6 +18,7 @@ from viewflow.workflow.status import STATUS
 from review.models import Review, StatementVersion, User
 
 from . import deadlines
+from .documents import document_model
 from .flows import ReviewFlow
 
 OPEN_STATUSES = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED, STATUS.SCHEDULED]
@@ -95,6 +97,31 @@ def team_queue(user: User) -> list[TaskRow]:
     )
     tasks = tasks.exclude(Q(flow_task=ReviewFlow.approve) & Exists(drafted))
     return rows(tasks)
+
+
+def link_for(task: Task) -> str:
+    """Where to act on an open task: the task page, or the page that completes a waiting step."""
+    review_id = task.process.reviewprocess.review_id
+    if task.flow_task_type == "HUMAN":
+        return reverse("workflows:task", args=[task.pk])
+    if task.flow_task is ReviewFlow.await_documents:
+        return reverse("workflows:documents", args=[review_id])
+    if task.flow_task is ReviewFlow.await_beirat:
+        return reverse("workflows:beirat_vote", args=[review_id])
+    return ""
+
+
+def failed_documents(limit: int = 20) -> list[object]:
+    """Documents whose generation failed while their review waits for them (retry offered)."""
+    model = document_model()
+    if model is None:
+        return []
+    return list(
+        model.objects.filter(review__status=Review.Status.APPROVED)
+        .exclude(error="")
+        .select_related("review__paper")
+        .order_by("-id")[:limit]
+    )
 
 
 def open_tasks_for_review(review: Review) -> list[Task]:

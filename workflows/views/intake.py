@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.apps import apps
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -50,19 +47,10 @@ def open_review(request: HttpRequest) -> HttpResponse:
     return render(request, "workflows/open_review.html", {"form": form})
 
 
-def _document_model() -> Any:
-    # The documents helper's model; absent until that branch is merged.
-    name = "Document"
-    try:
-        return apps.get_model("review", name)
-    except LookupError:
-        return None
-
-
 @office_required
 def documents_page(request: HttpRequest, review_pk: int) -> HttpResponse:
     review = get_object_or_404(Review.objects.select_related("paper"), pk=review_pk)
-    model = _document_model()
+    model = documents.document_model()
     rows = list(model.objects.filter(review=review).order_by("-id")) if model else []
     return render(
         request,
@@ -79,7 +67,7 @@ def documents_page(request: HttpRequest, review_pk: int) -> HttpResponse:
 @permission("review.dispatch_statement")
 @require_POST
 def retry_document(request: HttpRequest, review_pk: int, document_pk: int) -> HttpResponse:
-    model = _document_model()
+    model = documents.document_model()
     if model is None:
         raise Http404
     document = get_object_or_404(model, pk=document_pk, review_id=review_pk)

@@ -26,7 +26,13 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "workflows/inbox.html",
-        {"rows": queries.inbox(user), "contributions": contributions},
+        {
+            "rows": queries.inbox(user),
+            "contributions": contributions,
+            "failed_documents": queries.failed_documents()
+            if user.has_perm("review.dispatch_statement")
+            else [],
+        },
     )
 
 
