@@ -63,7 +63,26 @@ def queue(*, review: Review) -> None:
             "review.documents is not installed; review %s waits for documents", review.pk
         )
         return
-    services.request_documents(review=review, by=_approver(review))  # type: ignore[attr-defined]
+    try:
+        # A savepoint: a failed request must not undo the approval it follows.
+        with transaction.atomic():
+            services.request_documents(review=review, by=_approver(review))  # type: ignore[attr-defined]
+    except Exception as error:  # any failure is shown with a retry, not a 500
+        logger.exception("Requesting documents for review %s failed", review.pk)
+        AuditEvent.record(
+            "documents.request_failed",
+            actor_label="workflow",
+            obj=review,
+            review=review,
+            details={"error": str(error)[:300]},
+        )
+
+
+def request_again(*, review: Review, by: User) -> None:
+    """The "Dokumente anfordern" button while the flow waits and no document exists."""
+    services = _service("review.documents.services")
+    if services is not None:
+        services.request_documents(review=review, by=by)  # type: ignore[attr-defined]
 
 
 def finished(review_id: int) -> bool:

@@ -17,6 +17,11 @@ urlpatterns: list[URLPattern] = [
     path("vorgaenge/<int:review_pk>/beirat-votum/", consultation.beirat_vote, name="beirat_vote"),
     path("vorgaenge/<int:review_pk>/dokumente/", intake.documents_page, name="documents"),
     path(
+        "vorgaenge/<int:review_pk>/dokumente/anfordern/",
+        intake.request_documents,
+        name="request_documents",
+    ),
+    path(
         "vorgaenge/<int:review_pk>/dokumente/<int:document_pk>/neu/",
         intake.retry_document,
         name="retry_document",

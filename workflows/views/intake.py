@@ -66,6 +66,18 @@ def documents_page(request: HttpRequest, review_pk: int) -> HttpResponse:
 
 @permission("review.dispatch_statement")
 @require_POST
+def request_documents(request: HttpRequest, review_pk: int) -> HttpResponse:
+    review = get_object_or_404(Review, pk=review_pk)
+    if waiting_task(review, ReviewFlow.await_documents) is None:
+        messages.info(request, "Für diesen Vorgang werden keine Dokumente erwartet.")
+    else:
+        documents.request_again(review=review, by=request.user)  # type: ignore[arg-type]
+        messages.success(request, "Die Dokumente werden erzeugt.")
+    return redirect("workflows:documents", review_pk=review_pk)
+
+
+@permission("review.dispatch_statement")
+@require_POST
 def retry_document(request: HttpRequest, review_pk: int, document_pk: int) -> HttpResponse:
     model = documents.document_model()
     if model is None:
