@@ -19,14 +19,12 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def calls(monkeypatch):
     made: list[tuple[str, int, str]] = []
-    docs = types.ModuleType("review.documents.services")
-    docs.request_documents = lambda *, review, by: made.append(
-        ("documents", review.pk, by.username)
-    )  # type: ignore[attr-defined]
-    mail = types.ModuleType("review.dispatch.services")
-    mail.dispatch_statement = lambda *, review, by: made.append(
-        ("dispatch", review.pk, by.username)
-    )  # type: ignore[attr-defined]
+    docs = types.SimpleNamespace(
+        request_documents=lambda *, review, by: made.append(("documents", review.pk, by.username))
+    )
+    mail = types.SimpleNamespace(
+        dispatch_statement=lambda *, review, by: made.append(("dispatch", review.pk, by.username))
+    )
     monkeypatch.setitem(sys.modules, "review.documents.services", docs)
     monkeypatch.setitem(sys.modules, "review.dispatch.services", mail)
     return made
