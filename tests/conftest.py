@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -46,6 +47,26 @@ def _database_url_for_worker() -> str:
     port = params.get("PORT") or "5432"
     user = params.get("USER") or "postgres"
     return f"postgres://{user}@{host}:{port}/{params['NAME']}"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    """Tests create many users; the production hasher (PBKDF2, ~1 s each on a busy 2-core
+    machine) would dominate the run time. Logins with passwords still work the same way."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def eager_tasks() -> Iterator[None]:
+    """Run Celery tasks in-process even when a broker is configured (REDIS_URL)."""
+    from config.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = previous
 
 
 @pytest.fixture

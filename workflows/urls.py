@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from .views import consultation, drafting, intake, lists, tasks
+from .views import consultation, drafting, intake, lists, reviews, tasks
 
 app_name = "workflows"
 
@@ -28,4 +28,6 @@ urlpatterns: list[URLPattern] = [
     ),
     path("ablauf/diagramm/", lists.chart_page, name="chart"),
     path("ablauf/diagramm.svg", lists.chart_svg, name="chart_svg"),
+    path("vorgaenge/", reviews.review_list, name="review_list"),
+    path("vorgaenge/<int:pk>/", reviews.review_detail, name="review_detail"),
 ]

@@ -107,3 +107,18 @@ def next_meeting_for(review: Review, committees: set[int]) -> Meeting | None:
         if best is None or (best.start is not None and meeting.start < best.start):
             best = meeting
     return best
+
+
+def may_download_statement(user: User, review: Review, audience: str) -> bool:
+    """Released statements: clerks for their committees, the Beirat for shared public cases."""
+    if not is_released(review):
+        return False
+    if is_office(user):
+        return True
+    if audience == "clerk":
+        return clerk_reviews(user).filter(pk=review.pk).exists()
+    return (
+        user.has_perm("review.view_shared_review")
+        and review.shared_with_beirat
+        and review.paper.is_public
+    )

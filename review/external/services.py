@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Q
 
-from review.models import AuditEvent, BeiratVote, Review, User
+from review.models import AuditEvent, BeiratVote, Dispatch, Review, User
 
 from . import access
 
@@ -33,6 +34,17 @@ def record_beirat_vote(
     return recorded
 
 
-def receipts_for(user: User, reviews: list[Review]) -> dict[int, object]:
-    """Receipt confirmations per review (filled in once dispatches exist)."""
-    return {}
+def receipts_for(user: User, reviews: list[Review]) -> dict[int, list[Dispatch]]:
+    """The mails of these reviews whose receipt this person confirms (or has confirmed)."""
+    found: dict[int, list[Dispatch]] = {}
+    rows = (
+        Dispatch.objects.for_clerks()
+        .sent()
+        .filter(review__in=reviews)
+        .filter(Q(recipient=user) | Q(recipient__isnull=True, organization__members=user))
+        .distinct()
+        .order_by("review_id", "email")
+    )
+    for dispatch in rows:
+        found.setdefault(dispatch.review_id, []).append(dispatch)
+    return found

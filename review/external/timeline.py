@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from django.utils.translation import gettext as _
 
-from review.models import BeiratVote, Review
+from review.models import BeiratVote, Dispatch, Review
 
 _IN_REVIEW = {
     Review.Status.ASSIGNED,
@@ -51,7 +51,13 @@ def timeline(review: Review) -> list[Step]:
                     else "",
                 )
             )
-    steps.append(Step(_("Statement sent"), review.status in _SENT))
+    first_sent = (
+        Dispatch.objects.filter(review=review, sent_at__isnull=False)
+        .order_by("sent_at")
+        .values_list("sent_at", flat=True)
+        .first()
+    )
+    steps.append(Step(_("Statement sent"), review.status in _SENT, first_sent))
     steps.append(
         Step(
             _("Committee decided"),

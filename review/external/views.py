@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from review.dispatch.downloads import statement_files
 from review.models import File, Meeting, Review, User
 
 from . import access, services
@@ -83,6 +84,9 @@ def beirat_review(request: HttpRequest, pk: int) -> HttpResponse:
             "statement_version": review.statement.current_version
             if access.is_released(review)
             else None,
+            "statement_files": statement_files(review, "beirat")
+            if access.may_download_statement(user, review, "beirat")
+            else {},
         },
     )
 
@@ -154,8 +158,14 @@ def clerk(request: HttpRequest) -> HttpResponse:
     keyed.sort(key=lambda pair: (pair[0] is None, pair[0].start if pair[0] else None, pair[1].pk))
     for meeting, review in keyed:
         groups.setdefault(meeting, []).append(review)
+    receipts = services.receipts_for(user, reviews)
     return render(
         request,
         "external/clerk.html",
-        {"groups": list(groups.items()), "receipts": services.receipts_for(user, reviews)},
+        {
+            "groups": [
+                (meeting, [(r, statement_files(r, "clerk"), receipts.get(r.pk, [])) for r in rows])
+                for meeting, rows in groups.items()
+            ],
+        },
     )

@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -59,13 +58,24 @@ class CommitteeStatementsFeed(Feed):
     def link(self, obj: tuple[User, Organization]) -> str:
         return reverse("external:clerk")
 
-    def items(self, obj: tuple[User, Organization]) -> QuerySet[Review]:
+    def items(self, obj: tuple[User, Organization]) -> list[Review]:
         user, organization = obj
-        return (
+        reviews = list(
             access.feed_reviews(user, organization)
             .select_related("paper")
             .order_by("-updated_at")[:50]
         )
+        # Beirat members cannot open the clerks' page; their entries lead to the case page.
+        for_beirat = not access.is_office(user) and not user.has_perm(
+            "review.view_released_statement"
+        )
+        for review in reviews:
+            review.feed_link = (
+                reverse("external:beirat_review", args=[review.pk])
+                if for_beirat
+                else reverse("external:clerk") + f"#vorgang-{review.pk}"
+            )
+        return reviews
 
     def item_title(self, item: Review) -> str:
         return _("Statement on paper %(reference)s: %(title)s") % {
@@ -77,7 +87,7 @@ class CommitteeStatementsFeed(Feed):
         return item.summary or item.get_status_display()
 
     def item_link(self, item: Review) -> str:
-        return reverse("external:clerk") + f"#vorgang-{item.pk}"
+        return str(getattr(item, "feed_link", reverse("external:clerk") + f"#vorgang-{item.pk}"))
 
     def item_guid(self, item: Review) -> str:
         return f"stellwerk-review-{item.pk}-statement"

@@ -44,6 +44,12 @@ class User(AbstractUser):
     organizations = models.ManyToManyField(
         "review.Organization", blank=True, related_name="members", verbose_name=_("Gremien")
     )
+    # Statements are mailed as PDF; some clerks edit them into their minutes and want Word too.
+    wants_docx = models.BooleanField(
+        _("Stellungnahmen auch als Word-Datei"),
+        default=False,
+        help_text=_("Versand von Stellungnahmen zusätzlich als .docx"),
+    )
     is_external = models.BooleanField(
         _("extern"),
         default=False,

@@ -92,13 +92,21 @@ def beirat_vote_requested(*, review: Review) -> list[Notification]:
 
 
 def statement_released(
-    *, review: Review, recipients: Iterable[User] | None = None
+    *,
+    review: Review,
+    recipients: Iterable[User] | None = None,
+    mailed: Iterable[int] = (),
 ) -> list[Notification]:
-    """To the clerks of the consulted committees (or the dispatch's recipients)."""
+    """To the clerks of the consulted committees (or the dispatch's recipients).
+
+    `mailed` names the people who already received the statement itself by e-mail (the
+    dispatch mail): they get the in-app entry but no second e-mail about the same thing.
+    """
     link = reverse("external:clerk") + f"#vorgang-{review.pk}"
     people = _active(recipients) if recipients is not None else committee_clerks(review)
     if review.shared_with_beirat:
         people = _active([*people, *beirat_members(review)])
+    already_mailed = set(mailed)
     sent = [
         notify(
             kind=NotificationKind.STATEMENT_RELEASED,
@@ -108,6 +116,7 @@ def statement_released(
             link=link
             if not person.has_role(Role.BEIRAT)
             else reverse("external:beirat_review", args=[review.pk]),
+            send_email=person.pk not in already_mailed,
         )
         for person in people
     ]

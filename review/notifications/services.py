@@ -65,10 +65,12 @@ def notify(
     review: Review | None = None,
     context: dict[str, Any] | None = None,
     link: str = "",
+    send_email: bool = True,
 ) -> Notification | None:
     """Record a notification for one person and queue its e-mail after the commit.
 
     Returns None for inactive accounts. Raising the same event again returns the existing row.
+    `send_email=False` records the in-app entry only (the person got the news by another mail).
     """
     if not recipient.is_active:
         return None
@@ -79,7 +81,7 @@ def notify(
         Delivery.DIGEST: Notification.Status.DIGEST_PENDING,
         Delivery.OFF: Notification.Status.NO_EMAIL,
     }[Delivery(delivery)]
-    if not recipient.email:
+    if not recipient.email or not send_email:
         status = Notification.Status.NO_EMAIL
     notification, created = Notification.objects.get_or_create(
         recipient=recipient,
@@ -205,12 +207,17 @@ def mark_all_read(*, user: User) -> int:
     return Notification.objects.for_user(user.pk).unread().update(read_at=timezone.now())
 
 
-def save_preferences(*, user: User, choices: dict[str, str]) -> None:
+def save_preferences(
+    *, user: User, choices: dict[str, str], wants_docx: bool | None = None
+) -> None:
     with transaction.atomic():
         for kind, delivery in choices.items():
             NotificationPreference.objects.update_or_create(
                 user=user, kind=kind, defaults={"delivery": delivery}
             )
+        if wants_docx is not None and wants_docx != user.wants_docx:
+            user.wants_docx = wants_docx
+            user.save(update_fields=["wants_docx"])
 
 
 def purge_read(*, older_than_days: int = 180) -> int:

@@ -42,6 +42,10 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
     return redirect("notifications:list")
 
 
+# Clerks choose whether dispatched statements come with the .docx as well.
+STATEMENT_FORMATS = "statement_formats"
+
+
 class PreferencesForm(forms.Form):
     def __init__(self, user: User, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -56,6 +60,16 @@ class PreferencesForm(forms.Form):
                 initial=chosen.get(kind.value)
                 or NotificationPreference.objects.delivery_for(user.pk, kind.value),
             )
+        if user.has_perm("review.view_released_statement"):
+            self.fields[STATEMENT_FORMATS] = forms.ChoiceField(
+                label=_("Stellungnahmen per E-Mail"),
+                choices=[
+                    ("pdf", _("nur als PDF")),
+                    ("pdf_docx", _("als PDF und Word-Datei (.docx)")),
+                ],
+                widget=forms.RadioSelect,
+                initial="pdf_docx" if user.wants_docx else "pdf",
+            )
 
 
 @login_required
@@ -63,7 +77,13 @@ def preferences(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     form = PreferencesForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.save_preferences(user=user, choices=form.cleaned_data)
+        choices = dict(form.cleaned_data)
+        formats = choices.pop(STATEMENT_FORMATS, None)
+        services.save_preferences(
+            user=user,
+            choices=choices,
+            wants_docx=None if formats is None else formats == "pdf_docx",
+        )
         messages.success(request, _("Your notification settings are saved."))
         return redirect("notifications:preferences")
     return render(request, "notifications/preferences.html", {"form": form})

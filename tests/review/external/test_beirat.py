@@ -154,3 +154,25 @@ def test_a_released_statement_is_shown_to_the_beirat_but_a_draft_is_not(cases) -
     html = client.get(url).content.decode()
     assert "Stellungnahme des Integrationsbüros" in html
     assert "Gut für die Teilhabe." in html
+
+
+def test_the_timeline_shows_when_the_statement_was_sent(cases, settings, tmp_path) -> None:
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    settings.MEDIA_ROOT = tmp_path
+    review = cases["shared"]
+    f.make_statement_version(review, f.officer())
+    review.status = Review.Status.DISPATCHED
+    review.save()
+    sent = timezone.make_aware(datetime(2026, 3, 2, 9, 30))
+    clerk = f.clerk()
+    f.make_dispatch(review, clerk, sent_at=sent)
+    client = _verified_client(f.beirat_member())
+    html = client.get(reverse("external:beirat_review", args=[review.pk])).content.decode()
+    assert (
+        '<strong>Stellungnahme versandt</strong> <span class="kern-body--small">(02.03.2026)'
+        in html
+    )
+    assert reverse("dispatch:beirat_file", args=[review.pk, "pdf"]) in html

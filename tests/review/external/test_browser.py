@@ -144,3 +144,43 @@ def test_an_invited_member_sets_a_password_enrols_totp_and_logs_in_again(live_se
     page.get_by_label("Code").fill(codes[0])
     page.get_by_role("button", name="Anmelden").click()
     assert "Vorgänge für den Beirat" in page.content()
+
+
+def test_a_clerk_downloads_the_statement_and_confirms_receipt(
+    live_server, page, settings, tmp_path
+) -> None:
+    from django.utils import timezone
+
+    from review.models import AuditEvent, Dispatch
+
+    settings.MEDIA_ROOT = tmp_path
+    _groups()
+    committee = f.make_organization("Ausschuss für Soziales")
+    clerk = f.clerk()
+    clerk.organizations.add(committee)
+    review = f.make_released_review(
+        f.make_paper("Sprachförderung in Kitas", reference="V2345/24"), committee=committee
+    )
+    dispatch = f.make_dispatch(review, clerk)
+
+    page.goto(f"{live_server.url}/gremien/")
+    page.get_by_label("Benutzername").fill(clerk.username)
+    page.get_by_label("Passwort").fill(f.PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+
+    card = page.get_by_test_id("clerk-statement")
+    assert "V2345/24 – Sprachförderung in Kitas" in card.inner_text()
+    with page.expect_download() as download:
+        card.get_by_role("link", name="PDF zu V2345/24").click()
+    assert download.value.suggested_filename == "V2345-24_Stellungnahme_committee.pdf"
+
+    card.get_by_role("button", name="Eingang bestätigen").click()
+    confirmed = page.get_by_test_id("receipt-confirmed")
+    confirmed.wait_for()
+    dispatch.refresh_from_db()
+    assert dispatch.confirmed_by == clerk
+    local = timezone.localtime(dispatch.confirmed_at)
+    assert f"Eingang bestätigt am {local:%d.%m.%Y, %H:%M} Uhr" in confirmed.inner_text()
+    assert AuditEvent.objects.filter(verb="receipt.confirmed", review=review).count() == 1
+    assert Dispatch.objects.get().confirmed_at is not None
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH

@@ -56,3 +56,86 @@ def test_external_people_are_stopped_on_every_page_until_the_second_factor() -> 
         response = client.get(reverse(url_name))
         assert response.status_code == 302, url_name
         assert response["Location"].startswith(reverse("accounts:setup")), url_name
+
+
+# Released statements' files and the receipt action, per persona:
+# (officer, head, clerk of the committee, clerk of another committee, beirat member,
+#  administrator, outsider)
+OBJECT_MATRIX = {
+    "clerk_file": (OK, OK, OK, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND),
+    "beirat_file_shared": (OK, OK, NOT_FOUND, NOT_FOUND, OK, OK, NOT_FOUND),
+    "beirat_file_not_public": (OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND),
+    "beirat_file_unshared": (OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND),
+    "confirm_receipt": (NOT_FOUND, NOT_FOUND, 302, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+}
+
+
+@pytest.fixture
+def released(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    committee = f.make_organization("Ausschuss für Soziales")
+    clerk = f.clerk(username="committee-clerk")
+    clerk.organizations.add(committee)
+    cases = {}
+    for name, fields in {
+        "shared": {"shared_with_beirat": True},
+        "not_public": {"shared_with_beirat": True},
+        "unshared": {},
+    }.items():
+        paper = f.make_paper(is_public=name != "not_public")
+        review = f.make_released_review(paper, committee=committee, **fields)
+        cases[name] = f.make_dispatch(review, clerk)
+    other = f.clerk(username="other-clerk")
+    other.organizations.add(f.make_organization("Bauausschuss"))
+    return {"cases": cases, "clerk": clerk, "other": other}
+
+
+def _object_url(key: str, cases: dict) -> tuple[str, str]:
+    if key == "clerk_file":
+        return "get", reverse("dispatch:clerk_file", args=[cases["shared"].review_id, "pdf"])
+    if key == "confirm_receipt":
+        return "post", reverse("dispatch:confirm_receipt", args=[cases["shared"].pk])
+    case = cases[key.removeprefix("beirat_file_")]
+    return "get", reverse("dispatch:beirat_file", args=[case.review_id, "pdf"])
+
+
+@pytest.mark.parametrize("key", list(OBJECT_MATRIX))
+def test_permission_matrix_for_statement_files_and_receipts(released, key: str) -> None:
+    method, url = _object_url(key, released["cases"])
+    anonymous = getattr(Client(), method)(url)
+    assert anonymous.status_code == 302 and reverse("login") in anonymous["Location"]
+    personas = [
+        f.officer(),
+        f.head(),
+        released["clerk"],
+        released["other"],
+        f.beirat_member(),
+        f.administrator(),
+        f.outsider(),
+    ]
+    for persona, expected in zip(personas, OBJECT_MATRIX[key], strict=True):
+        response = getattr(_client_for(persona), method)(url)
+        assert response.status_code == expected, (key, persona.username)
+
+
+def test_guessed_ids_of_statements_answer_404_for_outsiders_of_the_case(released) -> None:
+    member = _client_for(f.beirat_member())
+    clerk = _client_for(released["other"])
+    highest = max(d.review_id for d in released["cases"].values())
+    for pk in range(1, highest + 3):
+        for fmt in ("pdf", "docx"):
+            assert clerk.get(reverse("dispatch:clerk_file", args=[pk, fmt])).status_code == 404
+            shared = released["cases"]["shared"].review_id
+            expected = 200 if pk == shared else 404
+            url = reverse("dispatch:beirat_file", args=[pk, fmt])
+            assert member.get(url).status_code == expected, (pk, fmt)
+
+
+def test_the_beirat_page_offers_the_statement_of_shared_public_cases_only(released) -> None:
+    member = _client_for(f.beirat_member())
+    shared = released["cases"]["shared"].review
+    secret = released["cases"]["not_public"].review
+    page = member.get(reverse("external:beirat_review", args=[shared.pk])).content.decode()
+    assert reverse("dispatch:beirat_file", args=[shared.pk, "pdf"]) in page
+    page = member.get(reverse("external:beirat_review", args=[secret.pk])).content.decode()
+    assert "stellungnahme.pdf" not in page

@@ -121,6 +121,8 @@ def test_a_beirat_member_feed_leaves_out_unshared_and_non_public_papers(client: 
         client.get(reverse("feeds:committee_statements", args=[token, beirat.pk])).content
     )
     assert [e.title for e in feed.entries] == ["Stellungnahme zur Vorlage V700/26: Vorlage V700/26"]
+    # The entry leads to the Beirat's case page, not to the clerks' page (404 for members).
+    assert "/beirat/vorgang/" in feed.entries[0].link
 
 
 def test_the_calendar_page_creates_regenerates_and_revokes_the_address(client: Client) -> None:

@@ -1,16 +1,2 @@
-from collections.abc import Iterator
-
-import pytest
-
-
-@pytest.fixture
-def eager_tasks() -> Iterator[None]:
-    """Run Celery tasks in-process even when a broker is configured (REDIS_URL)."""
-    from config.celery import app
-
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    try:
-        yield
-    finally:
-        app.conf.task_always_eager = previous
+# A local SMTP server and a worker mailing to it (tests/mail_sink.py).
+from tests.mail_sink import mail_worker, smtp_sink  # noqa: F401

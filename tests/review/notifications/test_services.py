@@ -215,3 +215,35 @@ def test_a_row_stuck_in_sending_is_marked_failed_not_sent_again() -> None:
     assert notification.status == Notification.Status.FAILED
     assert services.deliver_notification(notification_id=notification.pk) is False
     assert mail.outbox == []
+
+
+def test_a_clerk_chooses_to_receive_statements_as_word_files_too(client: Client):
+    clerk = f.clerk()
+    client.force_login(clerk)
+    page = client.get(reverse("notifications:preferences")).content.decode()
+    assert "Stellungnahmen per E-Mail" in page
+    data = {kind.value: Delivery.IMMEDIATELY.value for kind in NotificationKind}
+    data["statement_formats"] = "pdf_docx"
+    assert client.post(reverse("notifications:preferences"), data).status_code == 302
+    clerk.refresh_from_db()
+    assert clerk.wants_docx is True
+    officer = f.officer()
+    client.force_login(officer)
+    assert (
+        "Stellungnahmen per E-Mail"
+        not in client.get(reverse("notifications:preferences")).content.decode()
+    )
+
+
+def test_how_many_days_ahead_due_dates_are_announced_is_a_setting(settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    officer = f.officer()
+    today = timezone.localdate()
+    f.make_review(assignee=officer, deadline=today + timedelta(days=6))
+    settings.NOTIFY_DUE_SOON_DAYS = 3
+    assert services.notify_due_soon(today=today) == 0
+    settings.NOTIFY_DUE_SOON_DAYS = 7
+    assert services.notify_due_soon(today=today) == 1

@@ -1,0 +1,291 @@
+"""Mailing the released statement to the clerks and the Beirat, exactly once per address.
+
+`dispatch_statement` records one `Dispatch` per (document, address) and queues one mail task per
+new row after the commit. The task locks the row and moves it from pending to sending before it
+talks to the mail server, so a retried, duplicated or redelivered task finds nothing to send.
+The dispatch mail is the "statement released" e-mail for everyone it reaches: their in-app
+notification is recorded without a second e-mail (see `events.statement_released`).
+"""
+
+from __future__ import annotations
+
+import smtplib
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from review.models import (
+    AuditEvent,
+    Dispatch,
+    NotificationKind,
+    Organization,
+    Review,
+    Role,
+    User,
+)
+from review.notifications import events
+from review.notifications.services import notify
+
+from . import emails
+from .documents import BEIRAT, COMMITTEE, OutgoingDocument, latest_documents
+
+NOT_RELEASED = "Die Stellungnahme ist noch nicht schlussgezeichnet und kann nicht versandt werden."
+NO_DOCUMENTS = "Zur aktuellen Fassung der Stellungnahme gibt es noch keine fertigen Dokumente."
+NO_RECIPIENTS = (
+    "Für die beratenden Gremien ist weder eine Gremienbetreuung noch eine E-Mail-Adresse "
+    "der Geschäftsstelle hinterlegt."
+)
+NOT_SENT = "Der Eingang kann erst bestätigt werden, wenn die Stellungnahme versandt ist."
+NOT_ADDRESSEE = "Den Eingang bestätigt die angeschriebene Gremienbetreuung."
+UNCONFIRMED_TASK = "Eingangsbestätigung der Gremienbetreuung fehlt"
+
+# Transient delivery problems (SMTP, network, a file not yet visible): the task retries them.
+MAIL_ERRORS = (smtplib.SMTPException, OSError)
+
+
+class DispatchError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Addressee:
+    email: str
+    audience: str
+    recipient: User | None
+    organization: Organization | None
+    wants_docx: bool
+
+
+def _consulted_organizations(review: Review) -> list[Organization]:
+    seen: dict[int, Organization] = {}
+    for consultation in review.paper.consultations.prefetch_related("organizations"):
+        for organization in consultation.organizations.all():
+            seen.setdefault(organization.pk, organization)
+    return list(seen.values())
+
+
+def recipients_for(review: Review) -> list[Addressee]:
+    """Clerks of the consulted Gremien, the Gremien's office addresses, and — for a case shared
+    with the Beirat on a public paper — the Beirat's members. One entry per address."""
+    organizations = _consulted_organizations(review)
+    by_address: dict[str, Addressee] = {}
+
+    def add(addressee: Addressee) -> None:
+        by_address.setdefault(addressee.email.lower(), addressee)
+
+    committee_ids = {o.pk for o in organizations}
+    for clerk in events.committee_clerks(review):
+        if not clerk.email:
+            continue
+        served = [o for o in clerk.organizations.all() if o.pk in committee_ids]
+        add(Addressee(clerk.email, Dispatch.Audience.CLERK, clerk, served[0], clerk.wants_docx))
+    for organization in organizations:
+        if organization.email and not organization.is_advisory_council:
+            add(
+                Addressee(
+                    organization.email,
+                    Dispatch.Audience.CLERK,
+                    None,
+                    organization,
+                    organization.wants_docx,
+                )
+            )
+    # Need-to-know: the Beirat receives the files of shared cases on public papers only.
+    if review.shared_with_beirat and review.paper.is_public:
+        for member in events.beirat_members(review):
+            if member.email:
+                add(Addressee(member.email, Dispatch.Audience.BEIRAT, member, None, False))
+    return list(by_address.values())
+
+
+def _document_for(audience: str, documents: Sequence[OutgoingDocument]) -> OutgoingDocument:
+    by_kind = {d.kind: d for d in documents}
+    committee = by_kind.get(COMMITTEE) or documents[0]
+    if audience == Dispatch.Audience.BEIRAT:
+        return by_kind.get(BEIRAT) or committee
+    return committee
+
+
+@transaction.atomic
+def dispatch_statement(
+    *, review: Review, by: User, documents: Sequence[OutgoingDocument] | None = None
+) -> list[Dispatch]:
+    """Mail the review's latest finished documents to every recipient that has not had them.
+
+    `documents` defaults to `latest_documents(review)`. Calling it again (a re-run flow step)
+    returns the existing rows and sends nothing new.
+    """
+    review = Review.objects.select_for_update().select_related("paper").get(pk=review.pk)
+    if review.status not in (Review.Status.APPROVED, Review.Status.DISPATCHED):
+        raise DispatchError(NOT_RELEASED)
+    documents = list(latest_documents(review) if documents is None else documents)
+    if not documents or not any(d.files for d in documents):
+        raise DispatchError(NO_DOCUMENTS)
+    addressees = recipients_for(review)
+    if not addressees:
+        raise DispatchError(NO_RECIPIENTS)
+
+    dispatches: list[Dispatch] = []
+    created_ids: list[int] = []
+    for addressee in addressees:
+        document = _document_for(addressee.audience, documents)
+        dispatch, created = Dispatch.objects.get_or_create(
+            document_key=document.key,
+            email=addressee.email,
+            defaults={
+                "review": review,
+                "statement_version_id": document.statement_version_id,
+                "document_id": document.document_id,
+                "attachments": [
+                    f.as_json() for f in document.files_for(wants_docx=addressee.wants_docx)
+                ],
+                "recipient": addressee.recipient,
+                "organization": addressee.organization,
+                "audience": addressee.audience,
+                "created_by": by,
+            },
+        )
+        dispatches.append(dispatch)
+        if created:
+            created_ids.append(dispatch.pk)
+
+    if review.status != Review.Status.DISPATCHED:
+        review.status = Review.Status.DISPATCHED
+        review.save(update_fields=["status", "updated_at"])
+    if created_ids:
+        AuditEvent.record(
+            "statement.dispatched",
+            actor=by,
+            obj=review,
+            review=review,
+            details={
+                "documents": sorted({d.document_key for d in dispatches}),
+                "recipients": len(created_ids),
+                "clerks": sum(d.audience == Dispatch.Audience.CLERK for d in dispatches),
+                "beirat": sum(d.audience == Dispatch.Audience.BEIRAT for d in dispatches),
+            },
+        )
+        mailed = {d.recipient_id for d in dispatches if d.recipient_id is not None}
+        events.statement_released(review=review, mailed=mailed)
+        from .tasks import send_dispatch
+
+        for pk in created_ids:
+            transaction.on_commit(partial(send_dispatch.delay, pk))
+    return dispatches
+
+
+def _claim(dispatch_id: int) -> bool:
+    """Lock the row and take it from pending to sending; False if someone else has it."""
+    with transaction.atomic():
+        row = Dispatch.objects.select_for_update().filter(pk=dispatch_id).first()
+        if row is None or row.status != Dispatch.Status.PENDING:
+            return False
+        Dispatch.objects.filter(pk=dispatch_id).update(
+            status=Dispatch.Status.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1
+        )
+    return True
+
+
+def deliver_dispatch(*, dispatch_id: int) -> bool:
+    """Send one dispatch's e-mail if nobody has; True if this call sent it."""
+    if not _claim(dispatch_id):
+        return False
+    dispatch = Dispatch.objects.select_related("review__paper", "recipient", "organization").get(
+        pk=dispatch_id
+    )
+    try:
+        emails.dispatch_email(dispatch).send()
+    except MAIL_ERRORS as exc:
+        # Give the claim back so the retry can send it.
+        Dispatch.objects.filter(pk=dispatch_id).update(
+            status=Dispatch.Status.PENDING, error=str(exc)[:500]
+        )
+        raise
+    with transaction.atomic():
+        Dispatch.objects.filter(pk=dispatch_id).update(
+            status=Dispatch.Status.SENT, sent_at=timezone.now(), error=""
+        )
+        AuditEvent.record(
+            "dispatch.sent",
+            actor=dispatch.created_by,
+            obj=dispatch,
+            review=dispatch.review,
+            details={
+                "audience": dispatch.audience,
+                "document": dispatch.document_key,
+                "attachments": [a["filename"] for a in dispatch.attachments],
+            },
+        )
+    return True
+
+
+def mark_failed(*, dispatch_id: int, error: str) -> None:
+    with transaction.atomic():
+        failed = Dispatch.objects.filter(pk=dispatch_id, status=Dispatch.Status.PENDING).update(
+            status=Dispatch.Status.FAILED, error=error[:500]
+        )
+        if failed:
+            dispatch = Dispatch.objects.select_related("review").get(pk=dispatch_id)
+            AuditEvent.record(
+                "dispatch.failed",
+                actor_label="system",
+                obj=dispatch,
+                review=dispatch.review,
+                details={"error": error[:200]},
+            )
+
+
+@transaction.atomic
+def confirm_receipt(*, dispatch: Dispatch, by: User) -> Dispatch:
+    """ "Eingang bestätigen": the addressed clerk confirms; confirming again changes nothing."""
+    dispatch = Dispatch.objects.select_for_update().select_related("review").get(pk=dispatch.pk)
+    if dispatch.status != Dispatch.Status.SENT:
+        raise DispatchError(NOT_SENT)
+    if not dispatch.may_be_confirmed_by(by):
+        raise DispatchError(NOT_ADDRESSEE)
+    if dispatch.confirmed_at is not None:
+        return dispatch
+    dispatch.confirmed_at = timezone.now()
+    dispatch.confirmed_by = by
+    dispatch.save(update_fields=["confirmed_at", "confirmed_by"])
+    AuditEvent.record(
+        "receipt.confirmed",
+        actor=by,
+        obj=dispatch,
+        review=dispatch.review,
+        details={"document": dispatch.document_key},
+    )
+    return dispatch
+
+
+def flag_unconfirmed(*, now: datetime | None = None) -> int:
+    """Tell the office about clerks' receipts that are overdue: the review's assignee (or whoever
+    acts for them), else the Beauftragte. Once per review and statement version."""
+    overdue: dict[int, list[Dispatch]] = defaultdict(list)
+    for dispatch in Dispatch.objects.unconfirmed_overdue(now).select_related(
+        "review__assignee__deputy", "review__paper"
+    ):
+        overdue[dispatch.review_id].append(dispatch)
+    count = 0
+    for rows in overdue.values():
+        review = rows[0].review
+        if review.assignee is not None:
+            people = [review.assignee.acting_person()]
+        else:
+            people = list(User.objects.filter(groups__name=Role.HEAD.value, is_active=True))
+        for person in people:
+            created = notify(
+                kind=NotificationKind.OVERDUE,
+                recipient=person,
+                review=review,
+                dedupe_key=f"review:{review.pk}:receipts:{rows[0].statement_version_id}",
+                context={"task": UNCONFIRMED_TASK, "unconfirmed": len(rows)},
+            )
+            count += created is not None
+    return count

@@ -1,0 +1,24 @@
+"""Celery tasks of the dispatch: thin, they take ids and call the services."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from celery.app.task import Task
+
+from . import services
+
+
+@shared_task(bind=True, name="dispatch.send", max_retries=6, default_retry_delay=30)
+def send_dispatch(self: Task, dispatch_id: int) -> bool:
+    try:
+        return services.deliver_dispatch(dispatch_id=dispatch_id)
+    except services.MAIL_ERRORS as exc:
+        if self.request.retries >= (self.max_retries or 0):
+            services.mark_failed(dispatch_id=dispatch_id, error=str(exc))
+            return False
+        raise self.retry(exc=exc, countdown=30 * 2**self.request.retries) from exc
+
+
+@shared_task(name="dispatch.flag_unconfirmed")
+def flag_unconfirmed() -> int:
+    return services.flag_unconfirmed()

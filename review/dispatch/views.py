@@ -1,0 +1,61 @@
+"""Downloading released statements and confirming their receipt (clerks, the Beirat)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from review.external import access
+from review.models import Dispatch, Review, User
+
+from . import services
+from .downloads import FORMATS, statement_files
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _download(request: HttpRequest, pk: int, fmt: str, audience: str) -> FileResponse:
+    # 404 for everything not allowed: a guessed id reveals nothing.
+    if fmt not in FORMATS:
+        raise Http404
+    review = get_object_or_404(Review.objects.select_related("paper"), pk=pk)
+    if not access.may_download_statement(_user(request), review, audience):
+        raise Http404
+    stored = statement_files(review, audience).get(fmt)
+    if stored is None or not default_storage.exists(stored.path):
+        raise Http404
+    return FileResponse(
+        default_storage.open(stored.path, "rb"),
+        as_attachment=True,
+        filename=stored.filename,
+        content_type=stored.content_type,
+    )
+
+
+@login_required
+def clerk_statement_file(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
+    return _download(request, pk, fmt, Dispatch.Audience.CLERK)
+
+
+@login_required
+def beirat_statement_file(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
+    return _download(request, pk, fmt, Dispatch.Audience.BEIRAT)
+
+
+@login_required
+@require_POST
+def confirm_receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    dispatch = get_object_or_404(Dispatch.objects.select_related("review"), pk=pk)
+    if not dispatch.may_be_confirmed_by(user):
+        raise Http404
+    dispatch = services.confirm_receipt(dispatch=dispatch, by=user)
+    if request.headers.get("HX-Request"):
+        return render(request, "dispatch/_receipt.html", {"dispatch": dispatch})
+    return redirect(reverse("external:clerk") + f"#vorgang-{dispatch.review_id}")
