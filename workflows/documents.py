@@ -107,7 +107,20 @@ def dispatch(*, review: Review) -> None:
     if services is None:
         logger.warning("review.dispatch is not installed; review %s was not mailed", review.pk)
         return
-    services.dispatch_statement(review=review, by=_approver(review))  # type: ignore[attr-defined]
+    try:
+        # A savepoint: e.g. no clerk for the consulted committees must not stop the flow in the
+        # worker that completed the documents; the office can still send by hand.
+        with transaction.atomic():
+            services.dispatch_statement(review=review, by=_approver(review))  # type: ignore[attr-defined]
+    except Exception as error:  # shown in the timeline; the flow goes on to the outcome
+        logger.exception("Dispatching review %s failed", review.pk)
+        AuditEvent.record(
+            "dispatch.failed",
+            actor_label="workflow",
+            obj=review,
+            review=review,
+            details={"error": str(error)[:300]},
+        )
 
 
 def request_not_affected_note(*, review: Review, by: User) -> None:

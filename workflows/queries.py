@@ -105,7 +105,7 @@ def link_for(task: Task) -> str:
     if task.flow_task_type == "HUMAN":
         return reverse("workflows:task", args=[task.pk])
     if task.flow_task is ReviewFlow.await_documents:
-        return reverse("workflows:documents", args=[review_id])
+        return reverse("documents:review_documents", args=[review_id])
     if task.flow_task is ReviewFlow.await_beirat:
         return reverse("workflows:beirat_vote", args=[review_id])
     return ""
@@ -118,10 +118,23 @@ def failed_documents(limit: int = 20) -> list[object]:
         return []
     return list(
         model.objects.filter(review__status=Review.Status.APPROVED)
-        .exclude(error="")
+        .filter(Q(status="failed") | Q(pdf_status="failed"))
         .select_related("review__paper")
         .order_by("-id")[:limit]
     )
+
+
+def reviews_without_documents(limit: int = 20) -> list[Review]:
+    """Approved reviews waiting for documents none of which was requested (request failed)."""
+    waiting = Task.objects.filter(
+        process__reviewprocess__review=OuterRef("pk"),
+        flow_task=ReviewFlow.await_documents,
+        status=STATUS.NEW,
+    )
+    reviews = Review.objects.filter(status=Review.Status.APPROVED).filter(Exists(waiting))
+    if document_model() is not None:
+        reviews = reviews.filter(documents__isnull=True)
+    return list(reviews.select_related("paper").order_by("id")[:limit])
 
 
 def open_tasks_for_review(review: Review) -> list[Task]:

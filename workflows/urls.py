@@ -15,16 +15,10 @@ urlpatterns: list[URLPattern] = [
     path("vorgaenge/neu/", intake.open_review, name="open_review"),
     path("vorgaenge/<int:review_pk>/fassungen/", drafting.version_diff, name="version_diff"),
     path("vorgaenge/<int:review_pk>/beirat-votum/", consultation.beirat_vote, name="beirat_vote"),
-    path("vorgaenge/<int:review_pk>/dokumente/", intake.documents_page, name="documents"),
     path(
         "vorgaenge/<int:review_pk>/dokumente/anfordern/",
         intake.request_documents,
         name="request_documents",
-    ),
-    path(
-        "vorgaenge/<int:review_pk>/dokumente/<int:document_pk>/neu/",
-        intake.retry_document,
-        name="retry_document",
     ),
     path("ablauf/diagramm/", lists.chart_page, name="chart"),
     path("ablauf/diagramm.svg", lists.chart_svg, name="chart_svg"),

@@ -18,6 +18,7 @@ from .access import office_required
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
+    dispatcher = user.has_perm("review.dispatch_statement")
     contributions = list(
         Contribution.objects.filter(contributor=user, status=Contribution.Status.REQUESTED)
         .select_related("review__paper")
@@ -29,9 +30,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
         {
             "rows": queries.inbox(user),
             "contributions": contributions,
-            "failed_documents": queries.failed_documents()
-            if user.has_perm("review.dispatch_statement")
-            else [],
+            "failed_documents": queries.failed_documents() if dispatcher else [],
+            "without_documents": queries.reviews_without_documents() if dispatcher else [],
         },
     )
 
