@@ -12,7 +12,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
-from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -64,19 +63,10 @@ def _optional_template(name: str) -> str | None:
 
 
 def _open_tasks(review: Review) -> list[Any]:
-    try:
-        from ..queries import open_tasks_for_review  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:  # the flow is not installed in this checkout yet
-        return []
-    return [(task, _task_url(task)) for task in open_tasks_for_review(review)]
+    from ..queries import link_for, open_tasks_for_review
 
-
-def _task_url(task: Any) -> str:
-    """The task's own page in the flow (viewflow's "index" view of the task), if it has one."""
-    try:
-        return str(task.reverse("index"))
-    except (NoReverseMatch, AttributeError):
-        return ""
+    # link_for: the task page for human steps, the page that completes a waiting step otherwise.
+    return [(task, link_for(task)) for task in open_tasks_for_review(review)]
 
 
 @login_required
