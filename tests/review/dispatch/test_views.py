@@ -64,7 +64,7 @@ def test_the_clerk_downloads_the_pdf_and_the_docx(dispatch, clerk) -> None:
     assert pdf.status_code == 200
     assert pdf["Content-Type"] == "application/pdf"
     assert 'filename="V2345-24_Stellungnahme_committee.pdf"' in pdf["Content-Disposition"]
-    assert b"".join(pdf.streaming_content).startswith(b"%PDF")
+    assert pdf.getvalue().startswith(b"%PDF")
     docx = client.get(reverse("dispatch:clerk_file", args=[dispatch.review_id, "docx"]))
     assert docx["Content-Type"].startswith("application/vnd.openxmlformats")
     unknown = client.get(reverse("dispatch:clerk_file", args=[dispatch.review_id, "exe"]))

@@ -69,7 +69,8 @@ def test_the_worker_mails_the_statement_once_with_its_attachments(
         ),
     ]
     pdf = next(p for p in message.walk() if p.get_content_type() == "application/pdf")
-    assert pdf.get_payload(decode=True).startswith(b"%PDF")
+    payload = pdf.get_payload(decode=True)
+    assert isinstance(payload, bytes) and payload.startswith(b"%PDF")
     office = by_address["soziales@stadt.example"]
     assert [p.get_filename() for p in office.walk() if p.get_filename()] == [
         "V2345-24_Stellungnahme_committee.pdf"
