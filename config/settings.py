@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "review.notifications.context_processors.unread_notifications",
+                "review.navigation.main_navigation",
             ],
         },
     },
@@ -225,6 +226,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ROUTES = {
     "notifications.*": {"queue": "notifications"},
+    "documents.*": {"queue": "documents"},
     "dispatch.*": {"queue": "notifications"},
 }
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
@@ -240,14 +242,61 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "dispatch.flag_unconfirmed",
         "schedule": crontab(hour=6, minute=45),
     },
+    # Workflow deadlines: reminders, escalations, consultations past their due date.
+    "workflows-fire-timers": {
+        "task": "workflows.fire_timers",
+        "schedule": 300.0,
+    },
     "notifications-housekeeping": {
         "task": "notifications.housekeeping",
         "schedule": crontab(minute=17),
+    },
+    "oparl-sync": {
+        "task": "oparl.sync_all_sources",
+        "schedule": 60.0 * int(os.environ.get("OPARL_SYNC_MINUTES", "15")),
     },
 }
 # "Due date approaching" is sent this many days before a review's deadline.
 NOTIFY_DUE_SOON_DAYS = int(os.environ.get("NOTIFY_DUE_SOON_DAYS", "3"))
 
+# --- OParl sync and relevance (docs/oparl-sync.md) -----------------------------------------
+OPARL_TIMEOUT_SECONDS = float(os.environ.get("OPARL_TIMEOUT_SECONDS", "60"))
+OPARL_RETRIES = int(os.environ.get("OPARL_RETRIES", "4"))
+OPARL_BACKOFF_SECONDS = float(os.environ.get("OPARL_BACKOFF_SECONDS", "1"))
+OPARL_MAX_PAGES = int(os.environ.get("OPARL_MAX_PAGES", "5000"))
+# Expiry of the row lock used instead of advisory locks on SQLite (a crashed run frees it then).
+OPARL_LOCK_SECONDS = int(os.environ.get("OPARL_LOCK_SECONDS", "3600"))
+# Deadline = earliest upcoming meeting of the Beratungsfolge minus this many days.
+RELEVANCE_LEAD_DAYS = int(os.environ.get("RELEVANCE_LEAD_DAYS", "7"))
+# Keyword points needed to open a case without a watched Gremium.
+RELEVANCE_THRESHOLD = int(os.environ.get("RELEVANCE_THRESHOLD", "30"))
+# Papers older than this without an upcoming meeting open no new case.
+RELEVANCE_RECENT_DAYS = int(os.environ.get("RELEVANCE_RECENT_DAYS", "90"))
+
+# --- Statement documents (docs/documents.md) --------------------------------------------
+# The letterhead of the generated statements; the office edits everything else in the templates.
+DOCUMENT_OFFICE = {
+    "city": os.environ.get("OFFICE_CITY", "Musterstadt"),
+    "name": os.environ.get("OFFICE_NAME", "Büro für Integration"),
+    "department": os.environ.get("OFFICE_DEPARTMENT", "Dezernat III – Soziales und Integration"),
+    "street": os.environ.get("OFFICE_STREET", "Rathausplatz 1"),
+    "postcode_city": os.environ.get("OFFICE_POSTCODE_CITY", "12345 Musterstadt"),
+    "phone": os.environ.get("OFFICE_PHONE", "0123 456-0"),
+    "email": os.environ.get("OFFICE_EMAIL", "integration@musterstadt.example"),
+    "website": os.environ.get("OFFICE_WEBSITE", "www.musterstadt.example"),
+    "file_label": os.environ.get("OFFICE_FILE_LABEL", "Integration"),
+}
+# unoserver (LibreOffice as a long-running converter); without it documents stay .docx only.
+UNOSERVER_HOST = os.environ.get("UNOSERVER_HOST", "127.0.0.1")
+UNOSERVER_PORT = int(os.environ.get("UNOSERVER_PORT", "2003"))
+# Seconds one conversion may take before LibreOffice counts as hung.
+UNOSERVER_TIMEOUT = float(os.environ.get("UNOSERVER_TIMEOUT", "60"))
+# Path of scripts/start_unoserver.sh (or another command) that the documents worker runs to
+# bring a crashed or hung LibreOffice back; empty: no restart, the task only retries.
+UNOSERVER_RESTART_COMMAND = os.environ.get(
+    "UNOSERVER_RESTART_COMMAND", str(BASE_DIR / "scripts" / "start_unoserver.sh")
+)
+DOCUMENT_PDF_RETRIES = int(os.environ.get("DOCUMENT_PDF_RETRIES", "2"))
 # A clerk's receipt counts as overdue this many days after the mail was sent, or earlier when
 # the committee meets on the paper within DISPATCH_MEETING_WARNING_DAYS.
 DISPATCH_CONFIRM_DAYS = int(os.environ.get("DISPATCH_CONFIRM_DAYS", "3"))
@@ -286,5 +335,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "httpx": {"level": "WARNING"}},
 }

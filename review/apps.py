@@ -8,3 +8,4 @@ class ReviewConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers the system checks)
+        from .oparl import admin  # noqa: F401  (admin for sources, sync runs, keywords)

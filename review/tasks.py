@@ -11,6 +11,7 @@ def ping(value: str) -> str:
 
 # The worker finds tasks in each app's `tasks` module; these live in a sub-package.
 from review.dispatch.tasks import flag_unconfirmed, send_dispatch  # noqa: E402, F401
+from review.documents.tasks import generate_document  # noqa: E402, F401
 from review.notifications.tasks import (  # noqa: E402, F401
     housekeeping,
     notify_due_soon,
@@ -19,3 +20,4 @@ from review.notifications.tasks import (  # noqa: E402, F401
     send_invitation_email,
     send_notification_email,
 )
+from review.oparl.tasks import sync_all_sources, sync_source  # noqa: E402, F401

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from itertools import count
 from typing import TYPE_CHECKING, Any
 
@@ -10,6 +10,8 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from review.models import (
+    BeiratVote,
+    ChangeProposal,
     Consultation,
     Dispatch,
     Meeting,
@@ -123,6 +125,37 @@ def make_statement_version(review: Review, author: User, **fields: Any) -> State
     )
 
 
+def make_change_proposal(version: StatementVersion, **fields: Any) -> ChangeProposal:
+    fields.setdefault("position", version.change_proposals.count() + 1)
+    fields.setdefault("location", "Beschlussvorschlag, Nr. 1")
+    fields.setdefault("proposal", "Elternbriefe auch in Leichter Sprache.")
+    fields.setdefault("reason", "Erreicht mehr Familien.")
+    return ChangeProposal.objects.create(version=version, **fields)
+
+
+def make_beirat_vote(review: Review, recorded_by: User, **fields: Any) -> BeiratVote:
+    fields.setdefault("vote", "approve")
+    fields.setdefault("text", "Der Beirat stimmt zu.")
+    return BeiratVote.objects.create(review=review, recorded_by=recorded_by, **fields)
+
+
+def make_review_with_statement(
+    author: User | None = None, *, reference: str = "V2345/24", **version_fields: Any
+) -> Review:
+    """A reviewed paper with a Beratungsfolge and a statement version ready for its documents."""
+    author = author or officer(phone="0123 456-789", job_title="Sachbearbeitung Integration")
+    committee = make_organization("Ausschuss für Soziales und Integration")
+    paper = make_paper("Sprachförderung in Kitas & Grundschulen", reference=reference)
+    make_consultation(
+        paper,
+        make_meeting(committee, start=timezone.now() + timedelta(days=10)),
+        organization=committee,
+    )
+    review = make_review(paper, assignee=author)
+    make_statement_version(review, author, **version_fields)
+    return review
+
+
 def make_released_review(
     paper: Paper | None = None, *, committee: Organization | None = None, **fields: Any
 ) -> Review:
@@ -180,3 +213,43 @@ def make_dispatch(review: Review, recipient: User | None, **fields: Any) -> Disp
         created_by=fields.pop("created_by", None) or make_user(),
         **fields,
     )
+
+
+def in_days(days: int) -> date:
+    """A date relative to today (for deadlines)."""
+    return timezone.localdate() + timedelta(days=days)
+
+
+def logged_in_client(user: User) -> Any:
+    """A test client logged in as `user`, with the second factor verified for external people."""
+    from django.test import Client
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client = Client()
+    client.force_login(user)
+    if user.is_external:
+        device = TOTPDevice.objects.create(user=user, name="App", confirmed=True)
+        session = client.session
+        session["otp_device_id"] = device.persistent_id
+        session.save()
+    return client
+
+
+def make_topic(name: str = "Bildung", **fields: Any) -> Any:
+    from review.models import Topic
+
+    fields.setdefault("slug", name.lower())
+    return Topic.objects.get_or_create(name=name, defaults=fields)[0]
+
+
+def make_file(paper: Paper, name: str = "Vorlage.pdf", **fields: Any) -> Any:
+    from review.models import File
+
+    fields.setdefault("download_url", f"https://ris.example.org/files/{next(_seq)}.pdf")
+    return File.objects.create(paper=paper, name=name, **fields)
+
+
+def record_event(verb: str, review: Review, actor: User | None = None, **details: Any) -> Any:
+    from review.models import AuditEvent
+
+    return AuditEvent.record(verb, actor=actor, obj=review, review=review, details=details)

@@ -25,6 +25,21 @@ password_reset_urlpatterns: list[URLPattern] = [
     path("anmelden/", auth_views.LoginView.as_view(), name="login"),
     path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
     path(
+        "konto/passwort/",
+        auth_views.PasswordChangeView.as_view(
+            template_name="registration/password_change_form.html",
+            success_url=reverse_lazy("password_change_done"),
+        ),
+        name="password_change",
+    ),
+    path(
+        "konto/passwort/geaendert/",
+        auth_views.PasswordChangeDoneView.as_view(
+            template_name="registration/password_change_done.html"
+        ),
+        name="password_change_done",
+    ),
+    path(
         "konto/passwort-vergessen/",
         auth_views.PasswordResetView.as_view(
             template_name="accounts/password_reset_form.html",

@@ -1,6 +1,7 @@
 from .accounts import FeedToken, Invitation
 from .audit import GENESIS_HASH, AuditEvent
 from .dispatch import Dispatch
+from .documents import Document, DocumentKind, DocumentTemplate
 from .notifications import (
     DEFAULT_DELIVERY,
     Delivery,
@@ -31,6 +32,7 @@ from .reviews import (
     StatementVersion,
     Topic,
 )
+from .sync import KeywordTerm, SyncError, SyncRun
 
 __all__ = [
     "DEFAULT_DELIVERY",
@@ -44,10 +46,14 @@ __all__ = [
     "Contribution",
     "Delivery",
     "Dispatch",
+    "Document",
+    "DocumentKind",
+    "DocumentTemplate",
     "FeedToken",
     "File",
     "ImmutableRowError",
     "Invitation",
+    "KeywordTerm",
     "Meeting",
     "Notification",
     "NotificationKind",
@@ -61,6 +67,8 @@ __all__ = [
     "Source",
     "Statement",
     "StatementVersion",
+    "SyncError",
+    "SyncRun",
     "Topic",
     "User",
 ]

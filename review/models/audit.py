@@ -148,3 +148,42 @@ class AuditEvent(models.Model):
             event.hash = event.compute_hash()
             event.save()
             return event
+
+    @classmethod
+    def record_many(
+        cls,
+        verb: str,
+        *,
+        actor_label: str,
+        entries: list[tuple[models.Model, str, Any, dict[str, Any]]],
+    ) -> list[AuditEvent]:
+        """Append many events in one insert: (object, its repr, review, details) each.
+
+        For bulk jobs such as the OParl sync, where `str(obj)` would cost a query per row.
+        """
+        if not entries:
+            return []
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+            previous = cls.objects.order_by("-id").values_list("hash", flat=True).first()
+            previous = previous or GENESIS_HASH
+            now = timezone.now()
+            events = []
+            for obj, obj_repr, review, details in entries:
+                event = cls(
+                    verb=verb,
+                    actor_label=actor_label,
+                    content_type=ContentType.objects.get_for_model(obj),
+                    object_id=str(obj.pk),
+                    object_repr=obj_repr[:300],
+                    review=review,
+                    created_at=now,
+                    details=json.loads(json.dumps(details, cls=DjangoJSONEncoder)),
+                    prev_hash=previous,
+                )
+                event.hash = event.compute_hash()
+                previous = event.hash
+                events.append(event)
+            return cls.objects.bulk_create(events)

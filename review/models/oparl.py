@@ -9,18 +9,62 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from django.db import models
+from django.db import connections, models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
 class Source(models.Model):
-    """An OParl endpoint (System URL), e.g. a county and each of its towns."""
+    """An OParl endpoint (System URL), e.g. a county and each of its towns.
+
+    The settings below exist because real endpoints disagree on details (see docs/oparl-sync.md).
+    """
+
+    class QueryEncoding(models.TextChoices):
+        AUTO = "", _("automatisch (nach Hersteller)")
+        PERCENT = "percent", _("Prozentkodiert, mit Zeitzone")
+        PLAIN_UTC = "plain_utc", _("Unkodiert in UTC mit „Z“ (für SessionNet)")
+
+    class Adapter(models.TextChoices):
+        AUTO = "", _("automatisch (aus System.vendor/product)")
+        GENERIC = "generic", _("allgemein")
+        STERNBERG = "sternberg", _("Sternberg SD.NET")
+        SESSIONNET = "sessionnet", _("Somacos SessionNet")
+        ALLRIS = "allris", _("CC e-gov ALLRIS")
+        RUBIN = "rubin", _("more! rubin")
 
     name = models.CharField(_("Name"), max_length=200)
     system_url = models.URLField(_("System-URL"), max_length=2000, unique=True)
     is_active = models.BooleanField(_("aktiv"), default=True)
+    query_encoding = models.CharField(
+        _("Kodierung von modified_since"),
+        max_length=20,
+        choices=QueryEncoding.choices,
+        default=QueryEncoding.AUTO,
+        blank=True,
+    )
+    overlap_minutes = models.PositiveIntegerField(
+        _("Überlappung (Minuten)"),
+        default=24 * 60,
+        help_text=_("modified_since = Beginn des letzten erfolgreichen Laufs minus diese Zeit."),
+    )
+    page_size = models.PositiveIntegerField(
+        _("Seitengröße (limit)"),
+        null=True,
+        blank=True,
+        help_text=_("Leer: kein limit-Parameter (manche Server antworten darauf mit 400)."),
+    )
+    full_sync_hours = models.PositiveIntegerField(_("Vollabgleich alle … Stunden"), default=24)
+    adapter = models.CharField(
+        _("Hersteller-Anpassung"),
+        max_length=20,
+        choices=Adapter.choices,
+        default=Adapter.AUTO,
+        blank=True,
+    )
+    # Row-based lock for databases without advisory locks (SQLite); expires after a crash.
+    locked_until = models.DateTimeField(_("gesperrt bis"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("OParl-Quelle")
@@ -65,6 +109,8 @@ class OParlObject(models.Model):
     is_placeholder = models.BooleanField(_("Platzhalter"), default=False)
     deleted = models.BooleanField(_("gelöscht"), default=False)
     deleted_at = models.DateTimeField(_("gelöscht am"), null=True, blank=True)
+    # SHA-1 of the normalised source object: a sync skips rows whose hash did not change.
+    content_hash = models.CharField(_("Prüfsumme"), max_length=40, blank=True, editable=False)
     created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
     updated_at = models.DateTimeField(_("aktualisiert"), auto_now=True)
 
@@ -223,6 +269,16 @@ class AgendaItem(OParlObject):
 
 class PaperQuerySet(SoftDeleteQuerySet):
     def search(self, text: str) -> PaperQuerySet:
+        """German full text on PostgreSQL (stemming: "Geflüchteten" finds "Geflüchtete"),
+        substring search elsewhere; a reference ("V2345/24") is always matched as a substring."""
+        if connections[self.db].vendor == "postgresql":
+            from django.contrib.postgres.search import SearchQuery, SearchVector
+
+            vector = SearchVector("name", config="german")
+            query = SearchQuery(text, config="german", search_type="websearch")
+            return self.annotate(search_vector=vector).filter(
+                Q(search_vector=query) | Q(reference__icontains=text)
+            )
         return self.filter(Q(name__icontains=text) | Q(reference__icontains=text))
 
 

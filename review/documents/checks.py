@@ -1,0 +1,197 @@
+"""Checks a Word template before the office may use it: parse, known variables, dry render.
+
+A rejection names the problem in German and quotes the Word text around it, because the person
+uploading sees Word, not XML.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from typing import Any
+
+from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError, meta
+from jinja2.exceptions import SecurityError
+
+from .context import CONTEXT_VARIABLES, Context, sample_context
+from .rendering import DocumentRenderError, OfficeDocxTemplate, make_environment, render
+
+NOT_A_DOCX = "Die Datei ist kein Word-Dokument im Format .docx."
+SYNTAX_ERROR = "Die Vorlage enthält einen Fehler in einem Platzhalter: {detail}."
+UNKNOWN_VARIABLES = (
+    "Die Vorlage verwendet unbekannte Platzhalter: {names}. Erlaubt sind: {allowed}."
+)
+UNKNOWN_ATTRIBUTE = "Der Platzhalter „{name}“ kennt das Feld „{attribute}“ nicht."
+UNSAFE = (
+    "Die Vorlage versucht, auf interne Python-Objekte zuzugreifen ({detail}). "
+    "Solche Platzhalter sind aus Sicherheitsgründen nicht erlaubt."
+)
+RENDER_FAILED = "Probedruck mit Beispieldaten fehlgeschlagen: {detail}."
+WORD_TEXT = "Word-Text an dieser Stelle: „{text}“"
+
+_PROBE = re.compile(r"\{[\{%][^}]*__\w+__")
+_TAGS = re.compile(r"<[^>]+>")
+_ATTRIBUTE_MESSAGE = re.compile(r"'(?:\w+ object|[^']+)' has no attribute '([^']+)'")
+
+
+@dataclass
+class CheckResult:
+    errors: list[str] = field(default_factory=list)
+    variables: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def as_report(self) -> dict[str, Any]:
+        return {"ok": self.ok, "errors": self.errors, "variables": self.variables}
+
+
+def _word_text(lines: Any) -> str:
+    text = " ".join(line.strip() for line in lines if line and line.strip())
+    text = re.sub(r"\s+", " ", text).strip()
+    return text[:300]
+
+
+def _with_context(message: str, lines: Any) -> str:
+    text = _word_text(lines or [])
+    return f"{message} {WORD_TEXT.format(text=text)}" if text else message
+
+
+def _sources(tpl: OfficeDocxTemplate) -> list[str]:
+    """Body, headers, footers and core properties as docxtpl hands them to Jinja."""
+    document = tpl.docx
+    parts = [tpl.patch_xml(tpl.xml_to_string(document._element.body))]
+    for rel in document.part.rels.values():
+        if rel.reltype in (tpl.HEADER_URI, tpl.FOOTER_URI):
+            parts.append(tpl.patch_xml(rel.target_part.blob.decode("utf-8")))
+    props = document.core_properties
+    parts += [props.title or "", props.subject or "", props.author or ""]
+    return [re.sub(r"<w:p([ >])", r"\n<w:p\1", xml) for xml in parts]
+
+
+def _syntax_context(source: str, lineno: int | None) -> list[str]:
+    if not lineno:
+        return []
+    lines = source.splitlines()
+    start = max(lineno - 3, 0)
+    return [_TAGS.sub("", line) for line in lines[start : lineno + 2]]
+
+
+_SYNTAX_HINTS = {
+    "expected token 'end of print statement'": "ein Platzhalter wird nicht mit „}}“ geschlossen",
+    "Unexpected end of template": "ein {% if %} oder {% for %} wird nicht mit {% endif %} "
+    "bzw. {% endfor %} geschlossen",
+    "unexpected '}'": "eine geschweifte Klammer zu viel oder zu wenig",
+    "No filter named": "unbekannter Filter (erlaubt: datum, datum_lang, name und die "
+    "Jinja-Standardfilter)",
+    "Encountered unknown tag": "unbekannter Befehl in {% … %}",
+}
+
+
+def _german(detail: str) -> str:
+    detail = detail.rstrip(".")
+    for english, german in _SYNTAX_HINTS.items():
+        if english.lower() in detail.lower():
+            return f"{german} ({detail})"
+    return detail
+
+
+def _locate(sources: list[str], needle: str) -> list[str]:
+    """The Word text around the first tag that mentions `needle`."""
+    for source in sources:
+        lines = source.splitlines()
+        for index, line in enumerate(lines):
+            plain = _TAGS.sub("", line)
+            if needle in plain and "{" in plain:
+                return [_TAGS.sub("", x) for x in lines[max(index - 1, 0) : index + 2]]
+    return []
+
+
+def _explain(exc: TemplateError, sources: list[str]) -> str:
+    lines = getattr(exc, "docx_context", None)
+    lines = list(lines) if lines is not None else []
+    if isinstance(exc, SecurityError):
+        return _with_context(UNSAFE.format(detail=exc.message or ""), lines)
+    if isinstance(exc, UndefinedError):
+        match = _ATTRIBUTE_MESSAGE.search(exc.message or "")
+        if match:
+            attribute = match.group(1)
+            found = lines or _locate(sources, f".{attribute}")
+            owner = re.search(rf"(\w+(?:\.\w+)*)\.{re.escape(attribute)}", " ".join(found))
+            name = owner.group(1) if owner else "…"
+            return _with_context(UNKNOWN_ATTRIBUTE.format(name=name, attribute=attribute), found)
+        return _with_context(RENDER_FAILED.format(detail=exc.message), lines)
+    if isinstance(exc, TemplateSyntaxError):
+        return _with_context(SYNTAX_ERROR.format(detail=_german(exc.message or "")), lines)
+    return _with_context(RENDER_FAILED.format(detail=exc.message or exc), lines)
+
+
+def check_template(data: bytes, contexts: list[Context] | None = None) -> CheckResult:
+    result = CheckResult()
+    try:
+        zipfile.ZipFile(io.BytesIO(data)).testzip()
+        tpl = OfficeDocxTemplate(io.BytesIO(data))
+        tpl.init_docx()
+        sources = _sources(tpl)
+    except Exception:  # python-docx raises several unrelated types for a non-Word file
+        result.errors.append(NOT_A_DOCX)
+        return result
+
+    env = make_environment()
+    used: set[str] = set()
+    for source in sources:
+        probe = _PROBE.search(_TAGS.sub("", source))
+        if probe:
+            result.errors.append(
+                _with_context(
+                    UNSAFE.format(detail=f"„{probe.group(0)}“"),
+                    _locate(sources, probe.group(0)),
+                )
+            )
+            return result
+        try:
+            used |= meta.find_undeclared_variables(env.parse(source))
+        except TemplateSyntaxError as exc:
+            result.errors.append(
+                _with_context(
+                    SYNTAX_ERROR.format(detail=_german(exc.message or "")),
+                    _syntax_context(source, exc.lineno),
+                )
+            )
+            return result
+    result.variables = sorted(used)
+    unknown = sorted(used - CONTEXT_VARIABLES.keys())
+    if unknown:
+        result.errors.append(
+            UNKNOWN_VARIABLES.format(
+                names=", ".join(f"„{name}“" for name in unknown),
+                allowed=", ".join(CONTEXT_VARIABLES),
+            )
+        )
+        return result
+
+    for context in contexts or sample_contexts():
+        try:
+            render(data, context)
+        except TemplateError as exc:
+            result.errors.append(_explain(exc, sources))
+            return result
+        except DocumentRenderError as exc:
+            result.errors.append(str(exc))
+            return result
+    return result
+
+
+def sample_contexts() -> list[Context]:
+    """The full sample and a sparse one, so both branches of every {%p if %} are rendered."""
+    full = sample_context()
+    sparse = sample_context()
+    sparse["beirat_vote"] = None
+    sparse["statement"]["changes"] = []
+    sparse["consultations"] = []
+    sparse["attachments"] = []
+    sparse["review"]["deadline"] = None
+    return [full, sparse]

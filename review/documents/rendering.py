@@ -1,0 +1,240 @@
+"""Word documents from the office's templates: one entry function per document type.
+
+docxtpl renders the Jinja tags the officers wrote into Word. Every pitfall in
+shared docs/documents.md is handled here: autoescape (else `&` and `<` eat the next paragraph),
+StrictUndefined (else a typo renders as nothing), the sandbox (templates are uploaded by users),
+German AutoCorrect quotes inside tags, and post-processing before a document leaves the office.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+from docx.document import Document as WordDocument
+from docx.oxml.ns import qn
+from docxtpl import DocxTemplate
+from jinja2 import StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+from lxml import etree
+
+from review.models import DocumentKind
+
+from .context import Context
+
+BUNDLED_DIR = Path(settings.BASE_DIR) / "docx_templates"
+BUNDLED_TEMPLATES = {
+    DocumentKind.COMMITTEE: "committee_statement.docx",
+    DocumentKind.BEIRAT: "beirat_statement.docx",
+    DocumentKind.NOT_AFFECTED: "not_affected_note.docx",
+}
+
+MALFORMED_PART = "Das erzeugte Dokument ist fehlerhaft (Teil {part}: {error})."
+
+# Word's AutoCorrect turns "…" into „…“ and '…' into ‚…‘; Jinja only understands ASCII quotes.
+_QUOTES = str.maketrans(
+    {"„": '"', "“": '"', "”": '"', "»": '"', "«": '"', "‚": "'", "‘": "'", "’": "'"}
+)
+_TAG_CONTENT = re.compile(r"(?<=\{[\{%])(.*?)(?=[\}%]\})", re.DOTALL)
+_MONTHS = (
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+)
+_COMMENT_TAGS = ("w:commentRangeStart", "w:commentRangeEnd")
+_COMMENT_RELTYPE_SUFFIXES = ("/comments", "/commentsExtended", "/commentsIds", "/people")
+
+
+class DocumentRenderError(Exception):
+    pass
+
+
+def normalise_quotes_in_tags(xml: str) -> str:
+    """Replaces typographic quotes with ASCII quotes inside {{ … }} and {% … %} only."""
+    return _TAG_CONTENT.sub(lambda m: m.group(0).translate(_QUOTES), xml)
+
+
+class OfficeDocxTemplate(DocxTemplate):
+    """docxtpl with German quote normalisation applied wherever it prepares tags for Jinja."""
+
+    def patch_xml(self, src_xml: str) -> str:
+        return normalise_quotes_in_tags(super().patch_xml(src_xml))
+
+
+def _as_date(value: date | datetime | None) -> date | None:
+    if isinstance(value, datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value
+
+
+def german_date(value: date | datetime | None) -> str:
+    day = _as_date(value)
+    return day.strftime("%d.%m.%Y") if day else ""
+
+
+def german_long_date(value: date | datetime | None) -> str:
+    day = _as_date(value)
+    return f"{day.day}. {_MONTHS[day.month - 1]} {day.year}" if day else ""
+
+
+def person_name(value: Any) -> str:
+    if isinstance(value, dict):
+        return str(value.get("name", ""))
+    return str(value or "")
+
+
+def make_environment() -> SandboxedEnvironment:
+    env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+    env.filters.update(datum=german_date, datum_lang=german_long_date, name=person_name)
+    return env
+
+
+def _part_element(part: Any) -> Any:
+    """The XML tree of a part python-docx parsed (body, header, footer), else None."""
+    element = getattr(part, "element", None)
+    if element is None:
+        element = getattr(part, "_element", None)
+    return element if element is not None and hasattr(element, "iter") else None
+
+
+def _strip_comments_and_revisions(document: WordDocument) -> None:
+    parts = [document.part]
+    parts += [rel.target_part for rel in document.part.rels.values() if not rel.is_external]
+    for part in parts:
+        element = _part_element(part)
+        if element is None:
+            continue
+        for tag in _COMMENT_TAGS:
+            for el in list(element.iter(qn(tag))):
+                el.getparent().remove(el)
+        for ref in list(element.iter(qn("w:commentReference"))):
+            run = ref.getparent()
+            run.getparent().remove(run)
+        # Tracked changes: accept insertions, drop deletions and recorded formatting changes.
+        for deleted in list(element.iter(qn("w:del"))):
+            deleted.getparent().remove(deleted)
+        for inserted in list(element.iter(qn("w:ins"))):
+            parent = inserted.getparent()
+            index = parent.index(inserted)
+            for child in list(inserted):
+                parent.insert(index, child)
+                index += 1
+            parent.remove(inserted)
+        for tag in ("w:rPrChange", "w:pPrChange", "w:sectPrChange", "w:tblPrChange"):
+            for el in list(element.iter(qn(tag))):
+                el.getparent().remove(el)
+    for rel_id, rel in list(document.part.rels.items()):
+        if rel.reltype.endswith(_COMMENT_RELTYPE_SUFFIXES):
+            document.part.drop_rel(rel_id)
+
+
+def _set_alt_texts(document: WordDocument, fallback: str) -> None:
+    parts = [document.part] + [
+        rel.target_part for rel in document.part.rels.values() if not rel.is_external
+    ]
+    for part in parts:
+        element = _part_element(part)
+        if element is None:
+            continue
+        for doc_pr in element.iter(qn("wp:docPr")):
+            if not (doc_pr.get("descr") or "").strip():
+                doc_pr.set("descr", fallback)
+
+
+def _clean_properties(document: WordDocument, context: Context) -> None:
+    props = document.core_properties
+    office = context.get("office", {})
+    # docxtpl renders the core properties with autoescape on; they are plain text, not XML.
+    props.title = html.unescape(props.title or "") or context.get("document", {}).get("title", "")
+    props.subject = html.unescape(props.subject or "")
+    # Personal metadata must not leave the office (BSI APP.1.1.A9): no person, only the office.
+    props.author = f"Stadt {office.get('city', '')} – {office.get('name', '')}".strip(" –")
+    props.last_modified_by = ""
+    props.comments = ""
+    props.category = ""
+    props.revision = 1
+    props.language = "de-DE"
+    now = datetime.now().replace(microsecond=0)
+    props.created = now
+    props.modified = now
+    printed = props._element.find(qn("cp:lastPrinted"))
+    if printed is not None:
+        props._element.remove(printed)
+
+
+def _scrub_app_properties(data: bytes) -> bytes:
+    """Removes Company/Manager from docProps/app.xml and re-packs the file."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "docProps/app.xml":
+                content = re.sub(rb"<(Company|Manager)>[^<]*</\1>", b"", content)
+            target.writestr(item, content)
+    return out.getvalue()
+
+
+def check_well_formed(data: bytes) -> None:
+    """Parses every XML part; a broken part is the silent failure mode of string templating."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            if name.endswith((".xml", ".rels")):
+                try:
+                    etree.fromstring(archive.read(name))
+                except etree.XMLSyntaxError as exc:
+                    raise DocumentRenderError(MALFORMED_PART.format(part=name, error=exc)) from exc
+
+
+def render(template: bytes, context: Context) -> bytes:
+    """Renders one template with one context; raises jinja2 errors for template mistakes."""
+    tpl = OfficeDocxTemplate(io.BytesIO(template))
+    tpl.render(context, jinja_env=make_environment(), autoescape=True)
+    document: WordDocument = tpl.docx
+    _strip_comments_and_revisions(document)
+    _set_alt_texts(document, f"Logo der Stadt {context['office']['city']}")
+    _clean_properties(document, context)
+    buffer = io.BytesIO()
+    tpl.save(buffer)
+    data = _scrub_app_properties(buffer.getvalue())
+    check_well_formed(data)
+    return data
+
+
+def bundled_template(kind: str) -> bytes:
+    return (BUNDLED_DIR / BUNDLED_TEMPLATES[DocumentKind(kind)]).read_bytes()
+
+
+def render_committee_statement(context: Context, *, template: bytes | None = None) -> bytes:
+    return render(template or bundled_template(DocumentKind.COMMITTEE), context)
+
+
+def render_beirat_statement(context: Context, *, template: bytes | None = None) -> bytes:
+    return render(template or bundled_template(DocumentKind.BEIRAT), context)
+
+
+def render_not_affected_note(context: Context, *, template: bytes | None = None) -> bytes:
+    return render(template or bundled_template(DocumentKind.NOT_AFFECTED), context)
+
+
+RENDERERS = {
+    DocumentKind.COMMITTEE: render_committee_statement,
+    DocumentKind.BEIRAT: render_beirat_statement,
+    DocumentKind.NOT_AFFECTED: render_not_affected_note,
+}

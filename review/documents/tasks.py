@@ -1,0 +1,12 @@
+"""Celery tasks of the documents: queue "documents" (route "documents.*"), one worker per
+unoserver."""
+
+from celery import shared_task
+
+from . import generation
+
+
+@shared_task(name="documents.generate", acks_late=True, reject_on_worker_lost=True)
+def generate_document(document_id: int) -> str:
+    """Idempotent: finished parts are kept, so a redelivered message only does what is missing."""
+    return generation.produce_document(document_id=document_id)

@@ -1,0 +1,118 @@
+"""The OParl sync's log (runs and their errors) and the office's keyword profile."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .oparl import Source
+from .reviews import Topic
+
+
+class SyncRunQuerySet(models.QuerySet["SyncRun"]):
+    def successful(self) -> SyncRunQuerySet:
+        return self.filter(status=SyncRun.Status.SUCCESS)
+
+
+class SyncRun(models.Model):
+    class Status(models.TextChoices):
+        RUNNING = "running", _("läuft")
+        SUCCESS = "success", _("erfolgreich")
+        PARTIAL = "partial", _("mit Fehlern beendet")
+        FAILED = "failed", _("abgebrochen")
+
+    source = models.ForeignKey(
+        Source, on_delete=models.CASCADE, related_name="sync_runs", verbose_name=_("Quelle")
+    )
+    status = models.CharField(
+        _("Status"), max_length=20, choices=Status.choices, default=Status.RUNNING
+    )
+    is_full = models.BooleanField(_("Vollabgleich"), default=False)
+    modified_since = models.DateTimeField(_("geändert seit"), null=True, blank=True)
+    started_at = models.DateTimeField(_("Beginn"), db_index=True)
+    finished_at = models.DateTimeField(_("Ende"), null=True, blank=True)
+    created = models.PositiveIntegerField(_("neu"), default=0)
+    updated = models.PositiveIntegerField(_("geändert"), default=0)
+    deleted = models.PositiveIntegerField(_("gelöscht"), default=0)
+    unchanged = models.PositiveIntegerField(_("unverändert"), default=0)
+    failed = models.PositiveIntegerField(_("fehlerhaft"), default=0)
+    reviews_opened = models.PositiveIntegerField(_("neue Vorgänge"), default=0)
+    requests = models.PositiveIntegerField(_("HTTP-Anfragen"), default=0)
+    message = models.TextField(_("Meldung"), blank=True)
+
+    objects = SyncRunQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Synchronisationslauf")
+        verbose_name_plural = _("Synchronisationsläufe")
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.started_at:%d.%m.%Y %H:%M} ({self.get_status_display()})"
+
+    @property
+    def duration_seconds(self) -> float | None:
+        if self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()
+
+
+class SyncError(models.Model):
+    run = models.ForeignKey(
+        SyncRun, on_delete=models.CASCADE, related_name="errors", verbose_name=_("Lauf")
+    )
+    url = models.TextField(_("URL"), blank=True)
+    message = models.TextField(_("Meldung"))
+    created_at = models.DateTimeField(_("Zeitpunkt"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Synchronisationsfehler")
+        verbose_name_plural = _("Synchronisationsfehler")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.message[:120]
+
+
+class KeywordTerm(models.Model):
+    """One entry of the office's keyword profile: a term, its German word forms and a weight."""
+
+    term = models.CharField(_("Begriff"), max_length=100, unique=True)
+    word_forms = models.TextField(
+        _("Wortformen"),
+        blank=True,
+        help_text=_(
+            "Weitere Schreibweisen und Wortformen, eine pro Zeile oder durch Komma getrennt. "
+            "Ein * am Ende steht für beliebige Endungen (z. B. „Geflüchtete*“)."
+        ),
+    )
+    weight = models.PositiveSmallIntegerField(
+        _("Gewicht"), default=20, help_text=_("Punkte (0–100), die ein Treffer beiträgt.")
+    )
+    topic = models.ForeignKey(
+        Topic,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="keywords",
+        verbose_name=_("Handlungsfeld"),
+    )
+    is_active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        verbose_name = _("Stichwort")
+        verbose_name_plural = _("Stichwortprofil")
+        ordering = ["term"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(weight__lte=100), name="keywordterm_weight_at_most_100"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.term
+
+    def forms(self) -> list[str]:
+        """The term and its word forms, stripped, without empties."""
+        raw = [self.term, *self.word_forms.replace(",", "\n").splitlines()]
+        return [form.strip() for form in raw if form.strip()]

@@ -1,0 +1,59 @@
+"""The main navigation of the page shell: which areas a person's roles open to them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
+
+# Pages of the workflow helper, linked by path until their URL names exist in every branch.
+INBOX_PATH = "/aufgaben/"
+TEAM_QUEUE_PATH = "/aufgaben/team/"
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    current: bool
+
+
+def _items(request: HttpRequest) -> list[NavItem]:
+    user = request.user
+    path = request.path
+    entries: list[tuple[str, str, bool]] = []
+    # One permission query per request (Django caches them on the user object).
+    if user.has_perm("review.draft_statement"):
+        entries += [
+            (_("My tasks"), INBOX_PATH, path == INBOX_PATH),
+            (_("Team"), TEAM_QUEUE_PATH, path.startswith(TEAM_QUEUE_PATH)),
+        ]
+    if user.has_perm("review.view_review"):
+        entries.append(
+            (_("Cases"), reverse("workflows:review_list"), path.startswith("/vorgaenge/"))
+        )
+    if user.has_perm("review.view_paper"):
+        entries.append((_("Council papers"), reverse("papers:list"), path.startswith("/vorlagen/")))
+    if user.has_perm("review.view_shared_review"):
+        entries.append((_("Beirat"), reverse("external:beirat"), path.startswith("/beirat/")))
+    if user.has_perm("review.view_released_statement"):
+        entries.append(
+            (_("Committee service"), reverse("external:clerk"), path.startswith("/gremien/"))
+        )
+    if user.is_staff:
+        entries.append(
+            (_("Administration area"), reverse("admin:index"), path.startswith("/admin/"))
+        )
+    return [NavItem(label, url, current) for label, url, current in entries]
+
+
+def main_navigation(request: HttpRequest) -> dict[str, Any]:
+    """`main_nav` for base.html; evaluated only when a page renders the header."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"main_nav": SimpleLazyObject(lambda: _items(request))}

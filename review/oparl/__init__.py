@@ -1,0 +1,1 @@
+"""OParl import: client, vendor adapters, parsing, the sync run, relevance, fixture server."""

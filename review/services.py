@@ -1,0 +1,210 @@
+"""Actions on a Review across models: manual intake, triage, assignment, outcome.
+
+Every action is atomic, checks its precondition on a locked row, writes an AuditEvent and
+raises ReviewActionError with one of the module-constant messages below.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from review import signals
+from review.models import AuditEvent, File, Paper, Recommendation, Review, Role, User
+from review.notifications import events
+
+WRONG_STATUS = "Der Vorgang ist nicht (mehr) in dem Schritt, für den diese Aktion gedacht ist."
+REASON_REQUIRED = "Bitte geben Sie eine kurze Begründung an."
+ASSIGNEE_NOT_OFFICER = "Zuweisen lässt sich nur an Personen mit der Rolle Sachbearbeitung."
+OUTCOME_REQUIRED = "Bitte geben Sie den Beschluss des Gremiums an."
+NOT_A_PDF = "Bitte laden Sie den Entwurf als PDF-Datei hoch."
+
+
+class ReviewActionError(Exception):
+    pass
+
+
+def _locked(review: Review) -> Review:
+    return Review.objects.select_for_update().select_related("paper").get(pk=review.pk)
+
+
+def _require(review: Review, *statuses: str) -> None:
+    if review.status not in statuses:
+        raise ReviewActionError(WRONG_STATUS)
+
+
+@transaction.atomic
+def open_manual_review(
+    *,
+    name: str,
+    reference: str,
+    paper_type: str,
+    paper_date: date | None,
+    draft_pdf: UploadedFile,
+    deadline: date | None,
+    by: User,
+) -> Review:
+    """A non-public draft entered by hand: Paper (is_public False) + File with the PDF + Review."""
+    if not (draft_pdf.name or "").lower().endswith(".pdf"):
+        raise ReviewActionError(NOT_A_PDF)
+    paper = Paper.objects.create(
+        name=name,
+        reference=reference,
+        paper_type=paper_type,
+        date=paper_date,
+        is_public=False,
+    )
+    File.objects.create(
+        paper=paper,
+        is_main_file=True,
+        name=f"Entwurf {reference}".strip(),
+        file_name=draft_pdf.name or "entwurf.pdf",
+        mime_type="application/pdf",
+        size=draft_pdf.size,
+        date=paper_date,
+        content=draft_pdf,
+    )
+    review = Review.objects.create(paper=paper, deadline=deadline)
+    AuditEvent.record(
+        "review.opened", actor=by, obj=review, review=review, details={"manual": True}
+    )
+    transaction.on_commit(
+        lambda: signals.review_opened.send(sender=Review, review_id=review.pk, opened_by_id=by.pk)
+    )
+    return review
+
+
+@transaction.atomic
+def triage_relevant(*, review: Review, by: User, note: str = "") -> Review:
+    review = _locked(review)
+    _require(review, Review.Status.NEW)
+    AuditEvent.record(
+        "review.triaged",
+        actor=by,
+        obj=review,
+        review=review,
+        details={"relevant": True, "note": note},
+    )
+    return review
+
+
+@transaction.atomic
+def triage_not_affected(*, review: Review, by: User, reason: str) -> Review:
+    """Close as "keine Betroffenheit" with a one-line reason (still searchable)."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ReviewActionError(REASON_REQUIRED)
+    review = _locked(review)
+    _require(review, Review.Status.NEW)
+    review.status = Review.Status.NOT_AFFECTED
+    review.close_reason = reason[:500]
+    review.closed_at = timezone.now()
+    review.closed_by = by
+    review.save(update_fields=["status", "close_reason", "closed_at", "closed_by", "updated_at"])
+    AuditEvent.record(
+        "review.triaged",
+        actor=by,
+        obj=review,
+        review=review,
+        details={"relevant": False, "reason": review.close_reason},
+    )
+    return review
+
+
+@transaction.atomic
+def assign_review(*, review: Review, assignee: User, by: User, link: str = "") -> Review:
+    """Assign (or reassign) the drafter; allowed until the statement is approved."""
+    if not assignee.is_active or (
+        not assignee.has_role(Role.OFFICER) and not assignee.has_role(Role.HEAD)
+    ):
+        raise ReviewActionError(ASSIGNEE_NOT_OFFICER)
+    review = _locked(review)
+    _require(
+        review,
+        Review.Status.NEW,
+        Review.Status.ASSIGNED,
+        Review.Status.DRAFTING,
+        Review.Status.CONSULTATION,
+        Review.Status.APPROVAL,
+    )
+    previous = review.assignee
+    review.assignee = assignee
+    if review.status == Review.Status.NEW:
+        review.status = Review.Status.ASSIGNED
+    review.save(update_fields=["assignee", "status", "updated_at"])
+    AuditEvent.record(
+        "review.reassigned" if previous is not None else "review.assigned",
+        actor=by,
+        obj=review,
+        review=review,
+        details={
+            "assignee": assignee.get_username(),
+            "previous": previous.get_username() if previous else None,
+        },
+    )
+    transaction.on_commit(
+        lambda: events.task_assigned(
+            review=review,
+            assignee=assignee,
+            task_name="Entwurf der Stellungnahme",
+            task_key=f"review:{review.pk}:draft:{assignee.pk}",
+            link=link,
+        )
+    )
+    return review
+
+
+@transaction.atomic
+def record_outcome(
+    *, review: Review, decision_result: str, decision_text: str, outcome: str, by: User
+) -> Review:
+    """The committee's decision compared with our recommendation; closes the case."""
+    decision_result = decision_result.strip()
+    if not decision_result or outcome not in Review.Outcome.values or not outcome:
+        raise ReviewActionError(OUTCOME_REQUIRED)
+    review = _locked(review)
+    _require(review, Review.Status.DISPATCHED, Review.Status.APPROVED)
+    review.decision_result = decision_result[:500]
+    review.decision_text = decision_text
+    review.decided_at = review.decided_at or timezone.now()
+    review.outcome = outcome
+    review.status = Review.Status.CLOSED
+    review.closed_at = timezone.now()
+    review.closed_by = by
+    review.save()
+    AuditEvent.record(
+        "review.outcome_recorded",
+        actor=by,
+        obj=review,
+        review=review,
+        details={"outcome": outcome, "decision": review.decision_result},
+    )
+    transaction.on_commit(lambda: events.outcome_recorded(review=review))
+    return review
+
+
+def suggested_outcome(review: Review) -> str:
+    """Prefill: compare an imported decision with our recommendation (the person confirms)."""
+    text = f"{review.decision_result} {review.decision_text}".lower()
+    if not text.strip():
+        return ""
+    statement = getattr(review, "statement", None)
+    version = statement.current_version if statement is not None else None
+    recommendation = version.recommendation if version is not None else ""
+    rejected = "abgelehnt" in text or "ablehnung" in text
+    changed = "geändert" in text or "änderung" in text or "modifiziert" in text
+    approved = not rejected and (
+        "beschlossen" in text or "zugestimmt" in text or "angenommen" in text
+    )
+    if recommendation == Recommendation.REJECT:
+        return Review.Outcome.FOLLOWED if rejected else Review.Outcome.NOT_FOLLOWED
+    if recommendation == Recommendation.APPROVE_WITH_CHANGES:
+        if approved and changed:
+            return Review.Outcome.FOLLOWED
+        return Review.Outcome.PARTLY if approved else Review.Outcome.NOT_FOLLOWED
+    if recommendation == Recommendation.APPROVE:
+        return Review.Outcome.FOLLOWED if approved else Review.Outcome.NOT_FOLLOWED
+    return ""

@@ -1,0 +1,314 @@
+"""Statement drafting, consultation and approval (Schlusszeichnung) with the four-eyes rule.
+
+Versions are immutable: every save adds one. The drafter is anyone who wrote a version; they
+may never approve that statement, whichever path (view, URL, service) they take.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from review.models import (
+    AuditEvent,
+    ChangeProposal,
+    Contribution,
+    Recommendation,
+    Review,
+    Statement,
+    StatementVersion,
+    User,
+)
+from review.notifications import events
+
+APPROVE_OWN_DRAFT = (
+    "Sie haben an dieser Stellungnahme mitgeschrieben und dürfen sie nicht selbst "
+    "schlusszeichnen (Vier-Augen-Prinzip)."
+)
+NOT_EDITABLE = "Die Stellungnahme kann in diesem Schritt nicht bearbeitet werden."
+NOT_AWAITING_APPROVAL = "Die Stellungnahme liegt nicht (mehr) zur Schlusszeichnung vor."
+NO_DRAFT = "Bitte speichern Sie zuerst einen Entwurf mit Empfehlung/Votum."
+SEND_BACK_REASON_REQUIRED = "Bitte begründen Sie die Rückgabe."
+NOTHING_TO_CONSULT = (
+    "Bitte geben Sie den Vorgang für den Beirat frei oder nennen Sie mindestens eine Person "
+    "für einen Beitrag oder eine Mitzeichnung."
+)
+CONTRIBUTION_ANSWERED = "Dieser Beitrag wurde bereits abgegeben."
+CONTRIBUTION_NOT_YOURS = "Diese Beteiligung ist an eine andere Person gerichtet."
+DUE_AFTER_DEADLINE = "Die Frist der Beteiligung darf nicht nach der Frist des Vorgangs liegen."
+
+
+class StatementError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class ProposalRow:
+    location: str
+    proposal: str
+    reason: str = ""
+
+
+def is_drafter(*, review: Review, user: User) -> bool:
+    """True if the person wrote any version of the review's statement."""
+    return StatementVersion.objects.filter(statement__review=review, author=user).exists()
+
+
+def _locked(review: Review) -> Review:
+    return Review.objects.select_for_update().get(pk=review.pk)
+
+
+@transaction.atomic
+def save_statement_draft(
+    *,
+    review: Review,
+    by: User,
+    facts: str,
+    assessment: str,
+    recommendation: str,
+    recommendation_text: str,
+    proposals: list[ProposalRow],
+    note: str = "",
+) -> StatementVersion:
+    """Add a version; an unchanged save returns the current version instead of a copy."""
+    review = _locked(review)
+    if review.status not in (Review.Status.ASSIGNED, Review.Status.DRAFTING):
+        raise StatementError(NOT_EDITABLE)
+    if recommendation and recommendation not in Recommendation.values:
+        raise StatementError(NOT_EDITABLE)
+    statement, _ = Statement.objects.get_or_create(review=review)
+    current = statement.current_version
+    rows = [row for row in proposals if row.location.strip() or row.proposal.strip()]
+    if current is not None and _same(
+        current, facts, assessment, recommendation, recommendation_text, rows
+    ):
+        return current
+    number = (statement.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    version = StatementVersion.objects.create(
+        statement=statement,
+        number=number,
+        facts=facts,
+        assessment=assessment,
+        recommendation=recommendation,
+        recommendation_text=recommendation_text,
+        author=by,
+        note=note[:300],
+    )
+    ChangeProposal.objects.bulk_create(
+        ChangeProposal(
+            version=version,
+            position=i,
+            location=row.location.strip()[:300],
+            proposal=row.proposal.strip(),
+            reason=row.reason.strip(),
+        )
+        for i, row in enumerate(rows, start=1)
+    )
+    if review.status == Review.Status.ASSIGNED:
+        review.status = Review.Status.DRAFTING
+        review.save(update_fields=["status", "updated_at"])
+    AuditEvent.record(
+        "statement.saved", actor=by, obj=version, review=review, details={"version": number}
+    )
+    return version
+
+
+def _same(
+    version: StatementVersion,
+    facts: str,
+    assessment: str,
+    recommendation: str,
+    recommendation_text: str,
+    rows: list[ProposalRow],
+) -> bool:
+    existing = [
+        ProposalRow(p.location, p.proposal, p.reason) for p in version.change_proposals.all()
+    ]
+    cleaned = [ProposalRow(r.location.strip(), r.proposal.strip(), r.reason.strip()) for r in rows]
+    return (
+        version.facts == facts
+        and version.assessment == assessment
+        and version.recommendation == recommendation
+        and version.recommendation_text == recommendation_text
+        and existing == cleaned
+    )
+
+
+def _require_draft(review: Review) -> StatementVersion:
+    statement = getattr(review, "statement", None)
+    version = statement.current_version if statement is not None else None
+    if version is None or not version.recommendation:
+        raise StatementError(NO_DRAFT)
+    return version
+
+
+@transaction.atomic
+def submit_for_approval(*, review: Review, by: User) -> Review:
+    review = _locked(review)
+    if review.status not in (Review.Status.ASSIGNED, Review.Status.DRAFTING):
+        raise StatementError(NOT_EDITABLE)
+    version = _require_draft(review)
+    review.status = Review.Status.APPROVAL
+    review.save(update_fields=["status", "updated_at"])
+    AuditEvent.record(
+        "statement.submitted",
+        actor=by,
+        obj=version,
+        review=review,
+        details={"version": version.number},
+    )
+    return review
+
+
+@transaction.atomic
+def start_consultation(
+    *,
+    review: Review,
+    by: User,
+    share_with_beirat: bool,
+    contributors: list[tuple[User, str]],
+    due_date: date | None,
+) -> Review:
+    """Share with the Beirat and/or ask named colleagues (kind "contribution"/"co_signature")."""
+    review = _locked(review)
+    if review.status not in (Review.Status.ASSIGNED, Review.Status.DRAFTING):
+        raise StatementError(NOT_EDITABLE)
+    version = _require_draft(review)
+    new_beirat = share_with_beirat and not hasattr(review, "beirat_vote")
+    if not new_beirat and not contributors:
+        raise StatementError(NOTHING_TO_CONSULT)
+    if due_date and review.deadline and due_date > review.deadline:
+        raise StatementError(DUE_AFTER_DEADLINE)
+    created = []
+    for person, kind in contributors:
+        contribution, made = Contribution.objects.get_or_create(
+            review=review,
+            contributor=person,
+            kind=kind,
+            defaults={"due_date": due_date or review.beirat_deadline or review.deadline},
+        )
+        if not made and contribution.status != Contribution.Status.REQUESTED:
+            # Asked again after a send-back: a fresh request.
+            contribution.status = Contribution.Status.REQUESTED
+            contribution.due_date = due_date or contribution.due_date
+            contribution.requested_at = timezone.now()
+            contribution.answered_at = None
+            contribution.save()
+        created.append(contribution)
+    review.status = Review.Status.CONSULTATION
+    if share_with_beirat:
+        review.shared_with_beirat = True
+        if due_date and not review.beirat_deadline:
+            review.beirat_deadline = due_date
+    review.save()
+    AuditEvent.record(
+        "consultation.started",
+        actor=by,
+        obj=version,
+        review=review,
+        details={
+            "beirat": bool(share_with_beirat),
+            "contributors": [c.contributor.get_username() for c in created],
+            "due": due_date,
+        },
+    )
+    if new_beirat:
+        transaction.on_commit(lambda: events.beirat_vote_requested(review=review))
+    return review
+
+
+@transaction.atomic
+def answer_contribution(
+    *, contribution: Contribution, by: User, text: str, agree: bool = True
+) -> Contribution:
+    contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
+    if contribution.contributor_id != by.pk:
+        raise StatementError(CONTRIBUTION_NOT_YOURS)
+    if contribution.status != Contribution.Status.REQUESTED:
+        raise StatementError(CONTRIBUTION_ANSWERED)
+    contribution.status = Contribution.Status.GIVEN if agree else Contribution.Status.DECLINED
+    contribution.text = text
+    contribution.answered_at = timezone.now()
+    contribution.save()
+    AuditEvent.record(
+        "contribution.given" if agree else "contribution.declined",
+        actor=by,
+        obj=contribution,
+        review=contribution.review,
+        details={"kind": contribution.kind},
+    )
+    return contribution
+
+
+@transaction.atomic
+def close_consultation(*, review: Review) -> Review:
+    """All answers in or the due date passed: open requests expire, on to approval."""
+    review = _locked(review)
+    if review.status != Review.Status.CONSULTATION:
+        return review
+    expired = list(
+        review.contributions.filter(status=Contribution.Status.REQUESTED).values_list(
+            "contributor__username", flat=True
+        )
+    )
+    review.contributions.filter(status=Contribution.Status.REQUESTED).update(
+        status=Contribution.Status.EXPIRED
+    )
+    review.status = Review.Status.APPROVAL
+    review.save(update_fields=["status", "updated_at"])
+    AuditEvent.record(
+        "consultation.closed",
+        actor_label="workflow",
+        obj=review,
+        review=review,
+        details={"expired": expired, "beirat_vote": hasattr(review, "beirat_vote")},
+    )
+    return review
+
+
+@transaction.atomic
+def statement_approve(*, review: Review, by: User) -> StatementVersion:
+    review = _locked(review)
+    if is_drafter(review=review, user=by):
+        raise StatementError(APPROVE_OWN_DRAFT)
+    if review.status != Review.Status.APPROVAL:
+        raise StatementError(NOT_AWAITING_APPROVAL)
+    version = _require_draft(review)
+    review.status = Review.Status.APPROVED
+    review.save(update_fields=["status", "updated_at"])
+    AuditEvent.record(
+        "statement.approved",
+        actor=by,
+        obj=version,
+        review=review,
+        details={"version": version.number},
+    )
+    return version
+
+
+@transaction.atomic
+def statement_send_back(*, review: Review, by: User, reason: str) -> Review:
+    reason = reason.strip()
+    if not reason:
+        raise StatementError(SEND_BACK_REASON_REQUIRED)
+    review = _locked(review)
+    if is_drafter(review=review, user=by):
+        # Sending back is part of the Schlusszeichnung: the same four-eyes rule applies.
+        raise StatementError(APPROVE_OWN_DRAFT)
+    if review.status != Review.Status.APPROVAL:
+        raise StatementError(NOT_AWAITING_APPROVAL)
+    version = _require_draft(review)
+    review.status = Review.Status.DRAFTING
+    review.save(update_fields=["status", "updated_at"])
+    AuditEvent.record(
+        "statement.sent_back",
+        actor=by,
+        obj=version,
+        review=review,
+        details={"version": version.number, "reason": reason},
+    )
+    return review

@@ -1,0 +1,66 @@
+"""The start page: what waits for this person, by role."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from review.models import Review, User
+
+DUE_SOON_DAYS = 7
+# How many of a person's own cases the start page lists before linking to the full list.
+HOME_LIST_LENGTH = 10
+
+
+def _office_summary(user: User) -> dict[str, object]:
+    today = timezone.localdate()
+    mine = Review.objects.open().assigned_to(user)
+    return {
+        "my_reviews": list(
+            mine.select_related("paper").order_by("deadline", "id")[:HOME_LIST_LENGTH]
+        ),
+        "my_count": mine.count(),
+        "my_overdue": mine.overdue(today).count(),
+        "my_due_soon": mine.due_soon(DUE_SOON_DAYS, today).count(),
+        "team_queue_count": Review.objects.filter(
+            status=Review.Status.NEW, assignee__isnull=True
+        ).count(),
+        "all_overdue": Review.objects.overdue(today).count(),
+        "today": today,
+    }
+
+
+def _head_summary() -> dict[str, object]:
+    return {
+        "awaiting_assignment": Review.objects.filter(
+            status=Review.Status.NEW, assignee__isnull=True
+        ).count(),
+        "awaiting_approval": list(
+            Review.objects.filter(status=Review.Status.APPROVAL)
+            .select_related("paper", "assignee")
+            .order_by("deadline", "id")[:HOME_LIST_LENGTH]
+        ),
+    }
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    is_office = user.has_perm("review.view_review")
+    # People outside the office have one page of their own; the start page sends them there.
+    if not is_office and not user.is_staff:
+        if user.has_perm("review.view_shared_review"):
+            return redirect("external:beirat")
+        if user.has_perm("review.view_released_statement"):
+            return redirect("external:clerk")
+    # Administrators may read every case but do not work on them: no task summary for them.
+    works_on_cases = user.has_perm("review.draft_statement")
+    context: dict[str, object] = {"is_office": works_on_cases, "is_admin": user.is_staff}
+    if works_on_cases:
+        context.update(_office_summary(user))
+    if user.has_perm("review.approve_statement"):
+        context["is_head"] = True
+        context.update(_head_summary())
+    return render(request, "review/home.html", context)

@@ -1,0 +1,122 @@
+"""Vorlagen: a searchable, sortable list with facets, and a detail page."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from review.models import Consultation, Organization, Paper
+from review.models.oparl import PaperQuerySet
+
+from .listing import page_query, sort_columns
+
+PAGE_SIZE = 25
+# ?sort= value → ordering; a leading "-" in the value sorts descending.
+SORTS = {
+    "date": ("date", "id"),
+    "reference": ("reference", "id"),
+    "title": ("name", "id"),
+    "type": ("paper_type", "reference", "id"),
+}
+DEFAULT_SORT = "-date"
+
+
+def _ordering(sort: str) -> tuple[str, tuple[str, ...]]:
+    key = sort.removeprefix("-")
+    if key not in SORTS:
+        sort, key = DEFAULT_SORT, DEFAULT_SORT.removeprefix("-")
+    fields = SORTS[key]
+    if sort.startswith("-"):
+        fields = tuple(f"-{field}" for field in fields)
+    return sort, fields
+
+
+def _consultations() -> Prefetch:
+    return Prefetch(
+        "consultations",
+        queryset=Consultation.objects.select_related("meeting", "agenda_item")
+        .prefetch_related("organizations")
+        .order_by("order", "id"),
+    )
+
+
+def _facets(papers: QuerySet[Paper]) -> dict[str, object]:
+    types = (
+        papers.exclude(paper_type="")
+        .values("paper_type")
+        .annotate(count=Count("id"))
+        .order_by("-count", "paper_type")
+    )
+    organizations = (
+        Organization.objects.filter(consultations__paper__in=papers.values("pk"))
+        .annotate(count=Count("consultations__paper", distinct=True))
+        .order_by("-count", "name")[:20]
+    )
+    return {"type_facets": list(types), "organization_facets": list(organizations)}
+
+
+@login_required
+@permission_required("review.view_paper", raise_exception=True)
+def paper_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:200]
+    paper_type = request.GET.get("art", "")
+    organization = request.GET.get("gremium", "")
+    papers: PaperQuerySet = Paper.objects.all()
+    if query:
+        papers = papers.search(query)
+    if paper_type:
+        papers = papers.filter(paper_type=paper_type)
+    if organization.isdigit():
+        papers = papers.filter(consultations__organizations=int(organization)).distinct()
+    sort, ordering = _ordering(request.GET.get("sort", DEFAULT_SORT))
+    page = Paginator(
+        papers.select_related("review").prefetch_related(_consultations()).order_by(*ordering),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("seite"))
+    return render(
+        request,
+        "review/papers/list.html",
+        {
+            "page": page,
+            "query": query,
+            "paper_type": paper_type,
+            "organization": organization,
+            "sort": sort,
+            "filter_params": page_query(request.GET),
+            "columns": sort_columns(
+                request.GET,
+                sort,
+                [
+                    ("reference", _("Vorlagen-Nr.")),
+                    ("title", _("Titel")),
+                    ("type", _("Art")),
+                    ("date", _("Datum")),
+                ],
+            ),
+            **_facets(papers),
+        },
+    )
+
+
+@login_required
+@permission_required("review.view_paper", raise_exception=True)
+def paper_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    paper = get_object_or_404(
+        Paper.objects.select_related("review", "body").prefetch_related(
+            "under_direction_of", "files", _consultations()
+        ),
+        pk=pk,
+    )
+    return render(
+        request,
+        "review/papers/detail.html",
+        {
+            "paper": paper,
+            "review": getattr(paper, "review", None),
+            "may_see_review": request.user.has_perm("review.view_review"),
+        },
+    )

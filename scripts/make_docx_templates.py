@@ -1,0 +1,465 @@
+"""Build the bundled Word templates in docx_templates/ (DIN 5008 letter, docxtpl tags).
+
+The .docx files are committed: they are the office's editable starting point. Run this script
+after changing the layout here, then `pytest tests/review/documents` (every template is rendered
+with the sample context there). Usage: `.venv/bin/python scripts/make_docx_templates.py`.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as DocType
+from docx.enum.section import WD_SECTION
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+OUT = Path(__file__).resolve().parent.parent / "docx_templates"
+FONT = "Arial"  # LibreOffice substitutes the metric-compatible Liberation Sans
+LOGO_ALT = "Logo der Stadt {{ office.city }}"
+
+
+def logo_png(size: int = 96) -> bytes:
+    """A small neutral emblem (a shield outline) drawn without an imaging library."""
+    rows = []
+    for y in range(size):
+        row = bytearray([0])  # filter type "none"
+        for x in range(size):
+            half = size / 2
+            # shield: rectangle on top, narrowing to a point at the bottom
+            width = half - 8 if y < size * 0.55 else (half - 8) * (size - y) / (size * 0.45)
+            inside = abs(x - half) < width and 6 < y < size - 4
+            border = inside and (abs(x - half) > width - 6 or y < 12)
+            stripe = inside and abs(y - size * 0.4) < 6
+            if border or stripe:
+                row += bytes((0, 76, 147, 255))
+            elif inside:
+                row += bytes((255, 255, 255, 255))
+            else:
+                row += bytes((0, 0, 0, 0))
+        rows.append(bytes(row))
+    raw = zlib.compress(b"".join(rows), 9)
+
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+
+    header = struct.pack(">IIBBBBB", size, size, 8, 6, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")
+
+
+def setup_styles(doc: DocType) -> None:
+    styles = doc.styles
+    # Document language and font for every run: the PDF says /Lang de-DE only with this.
+    rpr_default = (
+        styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    )
+    for tag in ("w:lang", "w:rFonts"):
+        old = rpr_default.find(qn(tag))
+        if old is not None:
+            rpr_default.remove(old)
+    fonts = OxmlElement("w:rFonts")
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), FONT)
+    rpr_default.insert(0, fonts)
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), "de-DE")
+    lang.set(qn("w:eastAsia"), "de-DE")
+    lang.set(qn("w:bidi"), "ar-SA")
+    rpr_default.append(lang)
+
+    normal = styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(11)
+    normal.paragraph_format.space_after = Pt(6)
+    normal.paragraph_format.line_spacing = 1.15
+    for name, size in (("Title", 14), ("Heading 1", 12), ("Heading 2", 11)):
+        style = styles[name]
+        style.font.name = FONT
+        style.font.size = Pt(size)
+        style.font.bold = True
+        style.font.italic = False
+        style.font.color.rgb = RGBColor(0, 0, 0)
+        rpr = style.element.get_or_add_rPr()
+        fonts = rpr.find(qn("w:rFonts"))
+        if fonts is not None:
+            for attr in list(fonts.attrib):
+                del fonts.attrib[attr]
+            for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+                fonts.set(qn(attr), FONT)
+        style.paragraph_format.space_before = Pt(12 if name != "Title" else 0)
+        style.paragraph_format.space_after = Pt(6)
+        # The Title style of the default template draws a border line; a letter needs none.
+        ppr = style.element.get_or_add_pPr()
+        border = ppr.find(qn("w:pBdr"))
+        if border is not None:
+            ppr.remove(border)
+    small = styles.add_style("Kleingedruckt", 1)
+    small.base_style = normal
+    small.font.size = Pt(8)
+    small.paragraph_format.space_after = Pt(0)
+    compact = styles.add_style("Infoblock", 1)
+    compact.base_style = normal
+    compact.font.size = Pt(9)
+    compact.paragraph_format.space_after = Pt(0)
+    compact.paragraph_format.line_spacing = 1.0
+
+
+def page_field(paragraph: Paragraph, instruction: str) -> None:
+    """A Word field (PAGE, NUMPAGES) that Word and LibreOffice update when laying out."""
+    for kind, text in (("begin", None), ("instr", instruction), ("separate", None), ("text", "1")):
+        run = paragraph.add_run()
+        if kind == "instr":
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = f" {text} "
+            run._r.append(el)
+        elif kind == "text":
+            run.text = text or ""
+        else:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+            run._r.append(el)
+    end = paragraph.add_run()
+    el = OxmlElement("w:fldChar")
+    el.set(qn("w:fldCharType"), "end")
+    end._r.append(el)
+
+
+def fixed_widths(table: Table, widths: tuple[int, ...]) -> None:
+    """Column widths in the grid too: LibreOffice ignores cell widths without them."""
+    table.autofit = False
+    for col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
+        col.set(qn("w:w"), str(int(width / 635)))  # EMU → twentieths of a point
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
+
+
+def no_borders(table: Table) -> None:
+    borders = OxmlElement("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:val"), "nil")
+        borders.append(el)
+    table._tbl.tblPr.append(borders)
+
+
+def layout_table(table: Table) -> None:
+    """Marks a table as layout only so screen readers do not announce it as data."""
+    look = OxmlElement("w:tblLook")
+    look.set(qn("w:val"), "0000")
+    look.set(qn("w:firstRow"), "0")
+    look.set(qn("w:noHBand"), "1")
+    look.set(qn("w:noVBand"), "1")
+    table._tbl.tblPr.append(look)
+
+
+def letterhead(doc: DocType, subtitle: str) -> None:
+    section = doc.sections[0]
+    section.page_height, section.page_width = Mm(297), Mm(210)
+    # DIN 5008 form B: left 25 mm, right 20 mm; header reaches to the address field.
+    section.left_margin, section.right_margin = Mm(25), Mm(20)
+    section.top_margin, section.bottom_margin = Mm(30), Mm(25)
+    section.header_distance, section.footer_distance = Mm(10), Mm(10)
+    section.different_first_page_header_footer = False
+
+    header = section.header
+    table = header.add_table(1, 2, width=Mm(165))
+    no_borders(table)
+    layout_table(table)
+    left, right = table.rows[0].cells
+    fixed_widths(table, (Mm(140), Mm(25)))
+    p = left.paragraphs[0]
+    run = p.add_run("Stadt {{ office.city }}")
+    run.bold = True
+    run.font.size = Pt(14)
+    p2 = left.add_paragraph("{{ office.department }} · {{ office.name }}")
+    p2.style = doc.styles["Infoblock"]
+    logo = right.paragraphs[0]
+    logo.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    logo.add_run().add_picture(io.BytesIO(logo_png()), width=Mm(14))
+    header.paragraphs[0].text = ""
+
+    footer = section.footer
+    fp = footer.paragraphs[0]
+    fp.style = doc.styles["Kleingedruckt"]
+    fp.text = (
+        "Stadt {{ office.city }} · {{ office.name }} · {{ office.street }} · "
+        "{{ office.postcode_city }} · Tel. {{ office.phone }} · {{ office.email }}"
+    )
+    pages = footer.add_paragraph(style=doc.styles["Kleingedruckt"])
+    pages.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    pages.add_run(f"{subtitle} · Seite ")
+    page_field(pages, "PAGE")
+    pages.add_run(" von ")
+    page_field(pages, "NUMPAGES")
+
+
+def address_and_info(doc: DocType, addressee: list[str]) -> None:
+    table = doc.add_table(rows=1, cols=2)
+    no_borders(table)
+    layout_table(table)
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    left, right = table.rows[0].cells
+    fixed_widths(table, (Mm(95), Mm(70)))
+    sender = left.paragraphs[0]
+    sender.style = doc.styles["Kleingedruckt"]
+    sender.add_run(
+        "Stadt {{ office.city }} · {{ office.name }} · {{ office.postcode_city }}"
+    ).underline = True
+    left.add_paragraph("")
+    for line in addressee:
+        left.add_paragraph(line)
+    info = [
+        ("Ihr Zeichen", "{{ paper.reference }}"),
+        ("Unser Zeichen", "{{ document.file_reference }}"),
+        ("Datum", "{{ document.date|datum }}"),
+        ("Bearbeitung", "{{ officer.name }}"),
+        ("Telefon", "{{ officer.phone }}"),
+        ("E-Mail", "{{ officer.email }}"),
+    ]
+    first = True
+    for label, value in info:
+        p = right.paragraphs[0] if first else right.add_paragraph()
+        first = False
+        p.style = doc.styles["Infoblock"]
+        p.add_run(f"{label}: ").bold = True
+        p.add_run(value)
+    doc.add_paragraph("")
+
+
+def subject(doc: DocType, text: str) -> None:
+    # Bold subject without the word "Betreff" (DIN 5008); Title style so it is a heading too.
+    doc.add_paragraph(text, style="Title")
+
+
+def bezug(doc: DocType) -> None:
+    p = doc.add_paragraph()
+    p.add_run("Bezug: ").bold = True
+    p.add_run(
+        "{{ paper.paper_type }} Nr. {{ paper.reference }} vom {{ paper.date|datum }}"
+        "{% if paper.lead_office %}, federführend: {{ paper.lead_office }}{% endif %}"
+    )
+    doc.add_paragraph("{%p if consultations %}")
+    p = doc.add_paragraph()
+    p.add_run("Beratungsfolge:").bold = True
+    doc.add_paragraph("{%p for c in consultations %}")
+    doc.add_paragraph(
+        "{{ c.organization }} – {{ c.role }}{% if c.meeting_date %}, Sitzung am "
+        "{{ c.meeting_date|datum }}{% endif %}",
+        style="List Bullet",
+    )
+    doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph("{%p endif %}")
+
+
+def paragraphs(doc: DocType, variable: str) -> None:
+    doc.add_paragraph(f"{{%p for absatz in {variable} %}}")
+    doc.add_paragraph("{{ absatz }}")
+    doc.add_paragraph("{%p endfor %}")
+
+
+def change_table(doc: DocType) -> None:
+    doc.add_paragraph("{%p if statement.changes %}")
+    table = doc.add_table(rows=4, cols=4)
+    table.style = doc.styles["Table Grid"]
+    widths = (Mm(10), Mm(40), Mm(65), Mm(50))
+    header = table.rows[0]
+    # Repeats on every page and becomes the table header (TH) in the tagged PDF.
+    header._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    for cell, label, width in zip(
+        header.cells,
+        ("Nr.", "Stelle in der Vorlage", "Vorschlag", "Begründung"),
+        widths,
+        strict=True,
+    ):
+        cell.width = width
+        cell.paragraphs[0].add_run(label).bold = True
+    table.rows[1].cells[0].paragraphs[0].text = "{%tr for change in statement.changes %}"
+    for cell, value, width in zip(
+        table.rows[2].cells,
+        (
+            "{{ change.position }}",
+            "{{ change.location }}",
+            "{{ change.proposal }}",
+            "{{ change.reason }}",
+        ),
+        widths,
+        strict=True,
+    ):
+        cell.width = width
+        cell.paragraphs[0].text = value
+    table.rows[3].cells[0].paragraphs[0].text = "{%tr endfor %}"
+    fixed_widths(table, widths)
+    doc.add_paragraph("{%p else %}")
+    doc.add_paragraph("Änderungen an der Vorlage schlagen wir nicht vor.")
+    doc.add_paragraph("{%p endif %}")
+
+
+def recommendation(doc: DocType) -> None:
+    p = doc.add_paragraph()
+    p.add_run("Empfehlung des Büros für Integration: ").bold = True
+    p.add_run("{{ statement.recommendation }}")
+    paragraphs(doc, "statement.recommendation_text")
+    doc.add_paragraph("{%p if beirat_vote %}")
+    p = doc.add_paragraph()
+    p.add_run("Votum des Ausländerbeirats").bold = True
+    p.add_run(
+        "{% if beirat_vote.meeting_date %} (Sitzung am {{ beirat_vote.meeting_date|datum }})"
+        "{% endif %}: {{ beirat_vote.vote }}"
+    )
+    paragraphs(doc, "beirat_vote.text")
+    doc.add_paragraph("{%p endif %}")
+
+
+def closing(doc: DocType) -> None:
+    doc.add_paragraph("")
+    doc.add_paragraph("Im Auftrag")
+    doc.add_paragraph("gez. {{ signatory.name }}")
+    doc.add_paragraph("{{ signatory.job_title }}")
+
+
+def enclosures(doc: DocType) -> None:
+    doc.add_paragraph("{%p if attachments %}")
+    doc.add_paragraph("Anlagen", style="Heading 2")
+    doc.add_paragraph("{%p for anlage in attachments %}")
+    doc.add_paragraph("{{ anlage }}", style="List Bullet")
+    doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("Verteiler", style="Heading 2")
+    doc.add_paragraph("{%p for empfaenger in distribution %}")
+    doc.add_paragraph("{{ empfaenger }}", style="List Bullet")
+    doc.add_paragraph("{%p endfor %}")
+
+
+def statement_body(doc: DocType) -> None:
+    doc.add_paragraph("1. Sachverhalt", style="Heading 1")
+    paragraphs(doc, "statement.facts")
+    doc.add_paragraph("2. Bewertung aus Sicht der Integration", style="Heading 1")
+    paragraphs(doc, "statement.assessment")
+    doc.add_paragraph("3. Änderungsvorschläge", style="Heading 1")
+    change_table(doc)
+    doc.add_paragraph("4. Empfehlung und Votum", style="Heading 1")
+    recommendation(doc)
+
+
+def new_document(title: str, subtitle: str) -> DocType:
+    doc = Document()
+    setup_styles(doc)
+    letterhead(doc, subtitle)
+    props = doc.core_properties
+    props.title = title
+    props.subject = "{{ paper.name }}"
+    props.language = "de-DE"
+    props.author = "Stadt {{ office.city }} – {{ office.name }}"
+    props.last_modified_by = ""
+    props.comments = ""
+    props.keywords = "Stellungnahme"
+    props.revision = 1
+    return doc
+
+
+def committee_statement() -> DocType:
+    doc = new_document(
+        "Stellungnahme zur Vorlage {{ paper.reference }} – {{ paper.name }}",
+        "Stellungnahme {{ paper.reference }}",
+    )
+    address_and_info(
+        doc, ["{{ addressee.name }}", "{% if addressee.via %}{{ addressee.via }}{% endif %}"]
+    )
+    subject(doc, "Stellungnahme zur Vorlage Nr. {{ paper.reference }} – {{ paper.name }}")
+    bezug(doc)
+    doc.add_paragraph("Sehr geehrte Damen und Herren,")
+    doc.add_paragraph(
+        "zu der oben genannten Vorlage nimmt das {{ office.name }} wie folgt Stellung."
+    )
+    statement_body(doc)
+    closing(doc)
+    enclosures(doc)
+    return doc
+
+
+def beirat_statement() -> DocType:
+    doc = new_document(
+        "Information an den Ausländerbeirat zur Vorlage {{ paper.reference }} – {{ paper.name }}",
+        "Information Ausländerbeirat {{ paper.reference }}",
+    )
+    address_and_info(
+        doc, ["Ausländerbeirat der Stadt {{ office.city }}", "– Vorsitz und Mitglieder –"]
+    )
+    subject(doc, "Stellungnahme zur Vorlage Nr. {{ paper.reference }} – {{ paper.name }}")
+    bezug(doc)
+    doc.add_paragraph("Sehr geehrte Mitglieder des Ausländerbeirats,")
+    doc.add_paragraph(
+        "zur Information erhalten Sie die Stellungnahme des {{ office.name }} zu der oben "
+        "genannten Vorlage{% if review.deadline %}, die bis zum {{ review.deadline|datum }} "
+        "abgegeben wird{% endif %}."
+    )
+    statement_body(doc)
+    closing(doc)
+    enclosures(doc)
+    return doc
+
+
+def not_affected_note() -> DocType:
+    doc = new_document(
+        "Vermerk keine Betroffenheit – Vorlage {{ paper.reference }}",
+        "Vermerk {{ paper.reference }}",
+    )
+    address_and_info(
+        doc, ["{{ addressee.name }}", "{% if addressee.via %}{{ addressee.via }}{% endif %}"]
+    )
+    subject(doc, "Vorlage Nr. {{ paper.reference }} – {{ paper.name }}: keine Betroffenheit")
+    bezug(doc)
+    doc.add_paragraph("Vermerk", style="Heading 1")
+    doc.add_paragraph(
+        "Das {{ office.name }} hat die Vorlage gesichtet. Belange der Integration sind nicht "
+        "betroffen; eine Stellungnahme wird nicht abgegeben."
+    )
+    p = doc.add_paragraph()
+    p.add_run("Begründung: ").bold = True
+    p.add_run("{{ not_affected.reason }}")
+    closing(doc)
+    doc.add_paragraph("Verteiler", style="Heading 2")
+    doc.add_paragraph("{%p for empfaenger in distribution %}")
+    doc.add_paragraph("{{ empfaenger }}", style="List Bullet")
+    doc.add_paragraph("{%p endfor %}")
+    return doc
+
+
+def set_logo_alt_text(doc: DocType) -> None:
+    for part in [doc.sections[0].header.part]:
+        for doc_pr in part.element.iter(qn("wp:docPr")):
+            doc_pr.set("descr", LOGO_ALT)
+            doc_pr.set("name", "Logo")
+
+
+TEMPLATES: dict[str, Callable[[], DocType]] = {
+    "committee_statement.docx": committee_statement,
+    "beirat_statement.docx": beirat_statement,
+    "not_affected_note.docx": not_affected_note,
+}
+
+
+def main() -> None:
+    OUT.mkdir(exist_ok=True)
+    for name, build in TEMPLATES.items():
+        doc = build()
+        set_logo_alt_text(doc)
+        doc.sections[0].start_type = WD_SECTION.NEW_PAGE
+        doc.save(str(OUT / name))
+        print(f"wrote {OUT / name}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+"""The start page per role."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from review.models import Review
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_officer_sees_their_cases_the_team_queue_and_what_is_overdue() -> None:
+    me = f.officer()
+    today = timezone.localdate()
+    f.make_review(
+        f.make_paper("Sprachkurse", reference="V1/26"),
+        assignee=me,
+        status=Review.Status.DRAFTING,
+        deadline=today - timedelta(days=1),
+    )
+    f.make_review(
+        f.make_paper("Kita", reference="V2/26"),
+        assignee=me,
+        status=Review.Status.DRAFTING,
+        deadline=today + timedelta(days=3),
+    )
+    f.make_review(f.make_paper("Neu", reference="V3/26"))
+    html = f.logged_in_client(me).get(reverse("home")).content.decode()
+    assert 'data-testid="my-count">2<' in html
+    assert 'data-testid="team-queue-count">1<' in html
+    assert 'data-testid="my-overdue">1<' in html
+    assert "1 in den nächsten 7 Tagen fällig" in html
+    assert html.index("V1/26") < html.index("V2/26")
+    assert 'data-testid="overdue"' in html and 'data-testid="due-soon"' in html
+
+
+def test_an_officer_without_cases_is_told_what_to_do() -> None:
+    html = f.logged_in_client(f.officer()).get(reverse("home")).content.decode()
+    assert "Ihnen ist kein Vorgang zugewiesen" in html
+
+
+def test_the_head_sees_assignments_and_approvals_waiting() -> None:
+    head = f.head()
+    drafter = f.officer()
+    f.make_review(f.make_paper("Neu", reference="V3/26"))
+    f.make_review(
+        f.make_paper("Fertig", reference="V4/26"), status=Review.Status.APPROVAL, assignee=drafter
+    )
+    html = f.logged_in_client(head).get(reverse("home")).content.decode()
+    assert "1 Vorgang wartet auf die Zuweisung." in html
+    assert "V4/26 – Fertig" in html
+    assert f"Entwurf von {drafter}" in html
+
+
+def test_a_clerk_is_sent_to_the_committee_page() -> None:
+    response = f.logged_in_client(f.clerk()).get(reverse("home"))
+    assert response["Location"] == reverse("external:clerk")
+
+
+def test_a_beirat_member_is_sent_to_the_beirat_page() -> None:
+    response = f.logged_in_client(f.beirat_member()).get(reverse("home"))
+    assert response["Location"] == reverse("external:beirat")
+
+
+def test_an_administrator_gets_the_administration_links() -> None:
+    html = f.logged_in_client(f.administrator(is_staff=True)).get(reverse("home")).content.decode()
+    # The model pages are linked once they are registered in the admin; the index always is.
+    assert f'href="{reverse("admin:index")}"' in html
+    assert "Meine Vorgänge nach Frist" not in html
+
+
+def test_a_person_without_a_role_is_told_whom_to_ask() -> None:
+    html = f.logged_in_client(f.outsider()).get(reverse("home")).content.decode()
+    assert "noch keine Rolle" in html

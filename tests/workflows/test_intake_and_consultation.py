@@ -1,0 +1,139 @@
+"""Opening reviews (sync signal, by hand), the Beirat voting itself, and consultation due dates."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from review import signals
+from review.external import services as external
+from review.models import Contribution, File, Review
+from tests import factories as f
+from workflows import queries
+from workflows.flows import ReviewFlow
+from workflows.models import ReviewProcess
+from workflows.tasks import fire_timers
+
+from .conftest import DRAFT, client_for, open_nodes, open_task, task_url
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_the_syncs_signal_starts_the_flow_once(django_capture_on_commit_callbacks):
+    review = f.make_review()
+    signals.review_opened.send(sender=Review, review_id=review.pk, opened_by_id=None)
+    signals.review_opened.send(sender=Review, review_id=review.pk, opened_by_id=None)
+    assert ReviewProcess.objects.filter(review=review).count() == 1
+    assert open_nodes(review) == {"triage"}
+
+
+def test_an_officer_opens_a_non_public_draft_by_hand(
+    office, django_capture_on_commit_callbacks, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    client = client_for(office.officer)
+    assert "Vorlage von Hand erfassen" in client.get("/vorgaenge/neu/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/vorgaenge/neu/",
+            {
+                "name": "Entwurf: Wohnraum für Geflüchtete",
+                "reference": "E-7/26",
+                "paper_type": "Beschlussvorlage",
+                "paper_date": timezone.localdate().isoformat(),
+                "deadline": f.in_days(20).isoformat(),
+                "draft_pdf": SimpleUploadedFile("entwurf.pdf", PDF, content_type="application/pdf"),
+            },
+        )
+    review = Review.objects.get(paper__reference="E-7/26")
+    assert review.paper.is_public is False
+    file = File.objects.get(paper=review.paper)
+    assert file.is_main_file and file.content.read() == PDF
+    triage = open_task(review, ReviewFlow.triage)
+    assert response["Location"] == task_url(triage)
+    page = client.get(task_url(triage)).content.decode()
+    assert "(nicht öffentlich)" in page and "Entwurf E-7/26" in page
+
+
+def test_a_non_pdf_upload_is_refused(office):
+    response = client_for(office.officer).post(
+        "/vorgaenge/neu/",
+        {
+            "name": "X",
+            "reference": "E-8/26",
+            "paper_type": "Beschlussvorlage",
+            "draft_pdf": SimpleUploadedFile("entwurf.docx", b"PK"),
+        },
+    )
+    assert response.status_code == 200
+    assert "Bitte laden Sie den Entwurf als PDF-Datei hoch." in response.content.decode()
+    assert not Review.objects.filter(paper__reference="E-8/26").exists()
+
+
+@pytest.fixture
+def consulting(office, review, django_capture_on_commit_callbacks):
+    colleague = f.officer(username="kollege")
+    client_for(office.officer).post(
+        task_url(open_task(review, ReviewFlow.triage)), {"decision": "relevant"}
+    )
+    client_for(office.head).post(
+        task_url(open_task(review, ReviewFlow.assign)), {"assignee": office.officer.pk}
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(office.officer).post(
+            task_url(open_task(review, ReviewFlow.draft)),
+            {
+                **DRAFT,
+                "action": "consultation",
+                "share_with_beirat": "on",
+                "contributors": [colleague.pk],
+                "kind": "contribution",
+                "due_date": f.in_days(10).isoformat(),
+            },
+        )
+    review.refresh_from_db()
+    return review
+
+
+def test_the_beirats_own_vote_ends_its_branch(consulting, django_capture_on_commit_callbacks):
+    member = f.beirat_member()
+    with django_capture_on_commit_callbacks(execute=True):
+        external.record_beirat_vote(
+            review=consulting, vote="approve", text="Einstimmig.", meeting_date=None, by=member
+        )
+    assert open_nodes(consulting) == {"await_contributions"}
+
+
+def test_passed_due_dates_end_the_consultation_without_the_missing_answers(consulting, office):
+    assert fire_timers()["consultations"] == 0
+    with time_machine.travel(timezone.now() + timedelta(days=11), tick=False):
+        assert fire_timers()["consultations"] == 2
+        assert fire_timers()["consultations"] == 0
+    consulting.refresh_from_db()
+    assert consulting.status == Review.Status.APPROVAL
+    assert Contribution.objects.get(review=consulting).status == Contribution.Status.EXPIRED
+    assert open_nodes(consulting) == {"approve"}
+    assert [row.review for row in queries.team_queue(office.head)] == [consulting]
+
+
+def test_a_contribution_cannot_be_answered_twice_or_by_someone_else(consulting, office):
+    asked = Contribution.objects.get(review=consulting)
+    assert (
+        client_for(office.officer).post(f"/beteiligungen/{asked.pk}/", {"agree": "1"}).status_code
+        == 403
+    )
+    colleague = client_for(asked.contributor)
+    assert (
+        colleague.post(
+            f"/beteiligungen/{asked.pk}/", {"agree": "0", "text": "Keine Zeit."}
+        ).status_code
+        == 302
+    )
+    again = colleague.get(f"/beteiligungen/{asked.pk}/").content.decode()
+    assert "Ihre Antwort: abgelehnt." in again

@@ -1,0 +1,121 @@
+"""Every workflow URL × role: the page (200), refused (403), to the login (302), missing (404)."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from review.models import Contribution
+from tests import factories as f
+from workflows.flows import ReviewFlow, start_for_review
+
+from .conftest import DRAFT, client_for, open_task, task_url
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["officer", "head", "clerk", "beirat", "outsider", "anonymous"]
+
+
+def _verified(user) -> Client:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client = client_for(user)
+    device = TOTPDevice.objects.create(user=user, name="App", confirmed=True)
+    session = client.session
+    session["otp_device_id"] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def clients(office):
+    return {
+        "officer": client_for(office.officer),
+        "head": client_for(office.head),
+        "clerk": client_for(f.clerk()),
+        "beirat": _verified(f.beirat_member()),
+        "outsider": client_for(f.outsider()),
+        "anonymous": Client(),
+    }
+
+
+@pytest.fixture
+def urls(office):
+    """One review per step, so each task page exists."""
+    in_triage = f.make_review(deadline=f.in_days(30))
+    start_for_review(in_triage)
+    in_assignment = f.make_review(deadline=f.in_days(30))
+    start_for_review(in_assignment)
+    officer, head = client_for(office.officer), client_for(office.head)
+    officer.post(task_url(open_task(in_assignment, ReviewFlow.triage)), {"decision": "relevant"})
+    drafting = f.make_review(deadline=f.in_days(30))
+    start_for_review(drafting)
+    officer.post(task_url(open_task(drafting, ReviewFlow.triage)), {"decision": "relevant"})
+    head.post(task_url(open_task(drafting, ReviewFlow.assign)), {"assignee": office.officer.pk})
+    approving = f.make_review(deadline=f.in_days(30))
+    start_for_review(approving)
+    officer.post(task_url(open_task(approving, ReviewFlow.triage)), {"decision": "relevant"})
+    head.post(task_url(open_task(approving, ReviewFlow.assign)), {"assignee": office.officer.pk})
+    officer.post(task_url(open_task(approving, ReviewFlow.draft)), {**DRAFT, "action": "approval"})
+    asked = Contribution.objects.create(
+        review=drafting, contributor=office.officer, kind="contribution"
+    )
+    draft_task = open_task(drafting, ReviewFlow.draft)
+    return {
+        "inbox": "/aufgaben/",
+        "team": "/aufgaben/team/",
+        "chart": "/ablauf/diagramm/",
+        "chart_svg": "/ablauf/diagramm.svg",
+        "open_review": "/vorgaenge/neu/",
+        "triage": task_url(open_task(in_triage, ReviewFlow.triage)),
+        "assign": task_url(open_task(in_assignment, ReviewFlow.assign)),
+        "draft": task_url(draft_task),
+        "approve": task_url(open_task(approving, ReviewFlow.approve)),
+        "reassign": f"/aufgaben/{draft_task.pk}/neu-zuweisen/",
+        "versions": f"/vorgaenge/{approving.pk}/fassungen/",
+        "beirat_vote": f"/vorgaenge/{drafting.pk}/beirat-votum/",
+        "documents": f"/vorgaenge/{approving.pk}/dokumente/",
+        "contribution": f"/beteiligungen/{asked.pk}/",
+        "missing_task": "/aufgaben/999999/",
+    }
+
+
+OFFICE_ONLY = {"clerk": 403, "beirat": 403, "outsider": 403, "anonymous": 302}
+EXPECTED = {
+    "inbox": {"officer": 200, "head": 200, **OFFICE_ONLY},
+    "team": {"officer": 200, "head": 200, **OFFICE_ONLY},
+    "chart": {"officer": 200, "head": 200, **OFFICE_ONLY},
+    "chart_svg": {"officer": 200, "head": 200, **OFFICE_ONLY},
+    "open_review": {"officer": 200, "head": 200, **OFFICE_ONLY},
+    "triage": {"officer": 200, "head": 200, **OFFICE_ONLY},
+    "assign": {"officer": 403, "head": 200, **OFFICE_ONLY},
+    "draft": {"officer": 200, "head": 403, **OFFICE_ONLY},
+    # The officer drafted it: four-eyes, and no approval permission anyway.
+    "approve": {"officer": 403, "head": 200, **OFFICE_ONLY},
+    "reassign": {"officer": 403, "head": 200, **OFFICE_ONLY},
+    "versions": {"officer": 200, "head": 200, **OFFICE_ONLY},
+    "beirat_vote": {"officer": 200, "head": 200, **OFFICE_ONLY},
+    "documents": {"officer": 200, "head": 200, **OFFICE_ONLY},
+    "contribution": {"officer": 200, "head": 403, **OFFICE_ONLY},
+    "missing_task": {"officer": 404, "head": 404, **OFFICE_ONLY},
+}
+
+
+def test_every_workflow_url_answers_each_role_as_expected(clients, urls):
+    actual = {
+        name: {role: clients[role].get(url).status_code for role in ROLES}
+        for name, url in urls.items()
+    }
+    assert actual == EXPECTED
+
+
+def test_anonymous_visitors_are_sent_to_the_login(clients, urls):
+    response = clients["anonymous"].get(urls["inbox"])
+    assert response["Location"] == f"{reverse('login')}?next=/aufgaben/"
+
+
+def test_posts_are_refused_like_gets(clients, urls):
+    for role in ["clerk", "beirat", "outsider"]:
+        for name in ["triage", "assign", "approve", "beirat_vote", "open_review"]:
+            assert clients[role].post(urls[name], {}).status_code == 403, (role, name)

@@ -1,0 +1,58 @@
+"""The task lists cost the same number of queries for 2 rows as for 12."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests import factories as f
+from workflows import queries
+from workflows.flows import ReviewFlow, start_for_review
+
+from .conftest import client_for, open_task, task_url
+
+pytestmark = pytest.mark.django_db
+
+
+def _reviews_in_triage(n: int) -> list:
+    reviews = []
+    for _ in range(n):
+        review = f.make_review(deadline=f.in_days(30))
+        start_for_review(review)
+        reviews.append(review)
+    return reviews
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_team_queue_queries_do_not_grow_with_rows(office):
+    client = client_for(office.officer)
+    _reviews_in_triage(2)
+    few = _queries(client, "/aufgaben/team/")
+    _reviews_in_triage(10)
+    assert len(queries.team_queue(office.officer)) == 12
+    assert _queries(client, "/aufgaben/team/") == few
+
+
+def test_inbox_queries_do_not_grow_with_rows(office):
+    client = client_for(office.officer)
+    for review in _reviews_in_triage(2):
+        client.post(f"/aufgaben/{open_task(review, ReviewFlow.triage).pk}/uebernehmen/")
+    few = _queries(client, "/aufgaben/")
+    for review in _reviews_in_triage(10):
+        client.post(f"/aufgaben/{open_task(review, ReviewFlow.triage).pk}/uebernehmen/")
+    assert len(queries.inbox(office.officer)) == 12
+    assert _queries(client, "/aufgaben/") == few
+
+
+def test_open_tasks_for_review_lists_the_waiting_steps(office, review):
+    assert [t.flow_task for t in queries.open_tasks_for_review(review)] == [ReviewFlow.triage]
+    client_for(office.officer).post(
+        task_url(open_task(review, ReviewFlow.triage)), {"decision": "relevant"}
+    )
+    assert [t.flow_task for t in queries.open_tasks_for_review(review)] == [ReviewFlow.assign]

@@ -1,0 +1,97 @@
+"""The document and dispatch steps of the flow.
+
+`review.documents` and `review.dispatch` are written by other helpers; they are imported inside
+the functions so this app works (and is tested) before they are merged. Until then the flow
+waits in `await_documents`, which is what it would do while a worker renders.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from typing import Any
+
+from django.db import transaction
+from viewflow.fsm import TransitionNotAllowed
+from viewflow.workflow.exceptions import FlowLockFailed
+
+from review.models import AuditEvent, Review, User
+
+logger = logging.getLogger(__name__)
+
+
+def _service(module: str) -> object | None:
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError:
+        return None
+
+
+def documents_available() -> bool:
+    return _service("review.documents.services") is not None
+
+
+def dispatch_available() -> bool:
+    return _service("review.dispatch.services") is not None
+
+
+def _approver(review: Review) -> User | None:
+    event = (
+        AuditEvent.objects.filter(review=review, verb="statement.approved")
+        .select_related("actor")
+        .order_by("-id")
+        .first()
+    )
+    return event.actor if event is not None else None
+
+
+def queue(*, review: Review) -> None:
+    """Function node: ask for the documents; the service queues the render task on commit."""
+    services = _service("review.documents.services")
+    if services is None:
+        logger.warning(
+            "review.documents is not installed; review %s waits for documents", review.pk
+        )
+        return
+    services.request_documents(review=review, by=_approver(review))  # type: ignore[attr-defined]
+
+
+def finished(review_id: int) -> bool:
+    """Receiver of documents_ready: complete the waiting Handle (once)."""
+    from .flows import ReviewFlow, waiting_task
+
+    review = Review.objects.get(pk=review_id)
+    task = waiting_task(review, ReviewFlow.await_documents)
+    if task is None:
+        return False
+    try:
+        with transaction.atomic():
+            ReviewFlow.await_documents.run(task)
+    except (TransitionNotAllowed, FlowLockFailed):
+        return False
+    return True
+
+
+def dispatch(*, review: Review) -> None:
+    """Function node: mail the finished documents to clerks (and the Beirat)."""
+    services = _service("review.dispatch.services")
+    if services is None:
+        logger.warning("review.dispatch is not installed; review %s was not mailed", review.pk)
+        return
+    services.dispatch_statement(review=review, by=_approver(review))  # type: ignore[attr-defined]
+
+
+def request_not_affected_note(*, review: Review, by: User) -> None:
+    """The optional short note for "keine Betroffenheit" (documents helper's service)."""
+    services = _service("review.documents.services")
+    if services is None:
+        logger.warning("review.documents is not installed; no note for review %s", review.pk)
+        return
+    services.request_not_affected_note(review=review, by=by)  # type: ignore[attr-defined]
+
+
+def retry(*, document: Any, by: User) -> None:
+    services = _service("review.documents.services")
+    if services is None:
+        return
+    services.retry_document(document=document, by=by)  # type: ignore[attr-defined]

@@ -1,0 +1,103 @@
+"""Filters of the list of all reviews (Vorgänge): a form that validates the query string."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from review.models import Organization, Review, Role, Topic, User
+from review.models.reviews import ReviewQuerySet
+
+UNASSIGNED = "keine"
+DEADLINE_WINDOWS = [
+    ("", _("alle")),
+    ("ueberfaellig", _("überfällig")),
+    ("7", _("fällig in 7 Tagen")),
+    ("30", _("fällig in 30 Tagen")),
+    ("ohne", _("ohne Frist")),
+]
+RELEVANCE_BANDS = {
+    "hoch": (70, 100),
+    "mittel": (40, 69),
+    "niedrig": (0, 39),
+}
+
+
+def _office_people() -> list[tuple[str, object]]:
+    people = User.objects.filter(
+        groups__name__in=[Role.OFFICER.value, Role.HEAD.value], is_active=True
+    ).distinct()
+    return [("", _("alle")), (UNASSIGNED, _("niemand zugewiesen"))] + [
+        (str(person.pk), str(person)) for person in people
+    ]
+
+
+class ReviewFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("alle offenen")), *Review.Status.choices]
+    )
+    frist = forms.ChoiceField(label=_("Frist"), required=False, choices=DEADLINE_WINDOWS)
+    gremium = forms.ModelChoiceField(
+        label=_("Gremium"),
+        required=False,
+        queryset=Organization.objects.all(),
+        empty_label=_("alle"),
+    )
+    bearbeitung = forms.ChoiceField(label=_("Bearbeitung"), required=False)
+    relevanz = forms.ChoiceField(
+        label=_("Relevanz"),
+        required=False,
+        choices=[
+            ("", _("alle")),
+            ("hoch", _("hoch (ab 70)")),
+            ("mittel", _("mittel (40–69)")),
+            ("niedrig", _("niedrig (unter 40)")),
+        ],
+    )
+    thema = forms.ModelChoiceField(
+        label=_("Handlungsfeld"),
+        required=False,
+        queryset=Topic.objects.all(),
+        to_field_name="slug",
+        empty_label=_("alle"),
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["bearbeitung"].choices = _office_people()  # type: ignore[attr-defined]
+
+    def filter(self, reviews: ReviewQuerySet, today: date) -> ReviewQuerySet:
+        if not self.is_valid():
+            return reviews.open()
+        data = self.cleaned_data
+        reviews = reviews.filter(status=data["status"]) if data["status"] else reviews.open()
+        window = data["frist"]
+        if window == "ueberfaellig":
+            reviews = reviews.filter(deadline__lt=today)
+        elif window in {"7", "30"}:
+            reviews = reviews.filter(
+                deadline__gte=today, deadline__lte=today + timedelta(days=int(window))
+            )
+        elif window == "ohne":
+            reviews = reviews.filter(deadline__isnull=True)
+        if data["gremium"] is not None:
+            # A subquery instead of a join: no duplicate rows, no DISTINCT over the whole list.
+            reviews = reviews.filter(
+                paper__in=Organization.objects.filter(pk=data["gremium"].pk).values(
+                    "consultations__paper"
+                )
+            )
+        assignee = data["bearbeitung"]
+        if assignee == UNASSIGNED:
+            reviews = reviews.filter(assignee__isnull=True)
+        elif assignee:
+            reviews = reviews.filter(assignee_id=int(assignee))
+        if data["relevanz"]:
+            low, high = RELEVANCE_BANDS[data["relevanz"]]
+            reviews = reviews.filter(relevance_score__gte=low, relevance_score__lte=high)
+        if data["thema"] is not None:
+            reviews = reviews.filter(Q(topics=data["thema"]))
+        return reviews

@@ -1,0 +1,275 @@
+"""ReviewFlow: the path of one Vorlage through the office, as a viewflow process.
+
+Business data lives in `review` (Review, Statement, …) and changes only through its services;
+the flow records who has to do what next. Human steps are served by our own views
+(`workflows/views/tasks.py`), so the nodes are not mounted with viewflow's FlowViewset.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from viewflow import this
+from viewflow.workflow import flow, lock
+from viewflow.workflow.activation import Activation
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from review.models import Review, User
+
+from . import deadlines
+from .models import ReviewProcess
+
+
+def served_by_workflows_urls(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+    """Placeholder: task views are routed by workflows/urls.py, not by a FlowViewset."""
+    raise Http404
+
+
+def _review(activation: Activation) -> Review:
+    # Fresh from the database: the services change the review through their own locked row,
+    # so an instance cached on the process would show the state before the step.
+    return Review.objects.select_related("paper").get(pk=activation.process.review_id)
+
+
+def _due(activation: Activation, *, grace_days: int = 0) -> datetime:
+    """When the timeout boundary of a human step fires: end of its due day (+ grace)."""
+    host = activation.task.previous.first()
+    created = host.created if host is not None else timezone.now()
+    due = deadlines.step_due_date(
+        activation.flow_task._attached_to.name, _review(activation), created
+    )
+    if due is None:  # pragma: no cover - only steps with a due date get timeouts
+        due = timezone.localdate(created)
+    return deadlines.end_of_day(due) + timedelta(days=grace_days)
+
+
+def _reminder_due(activation: Activation) -> datetime:
+    return _due(activation)
+
+
+def _escalation_due(activation: Activation) -> datetime:
+    return _due(activation, grace_days=deadlines.ESCALATION_GRACE_DAYS)
+
+
+class OfficeView(flow.View):
+    """A human step; an absent owner's deputy may act in their place."""
+
+    def can_execute(self, user: Any, task: Task) -> bool:
+        if super().can_execute(user, task):
+            return True
+        owner = task.owner
+        return bool(owner is not None and owner.acting_person().pk == getattr(user, "pk", None))
+
+
+class ApprovalView(OfficeView):
+    """Schlusszeichnung: nobody who wrote a version of the statement may take or do it."""
+
+    def can_assign(self, user: Any, task: Task) -> bool:
+        from review.statements.services import is_drafter
+
+        return super().can_assign(user, task) and not is_drafter(
+            review=task.process.coerced.review, user=user
+        )
+
+    def can_execute(self, user: Any, task: Task) -> bool:
+        from review.statements.services import is_drafter
+
+        return super().can_execute(user, task) and not is_drafter(
+            review=task.process.coerced.review, user=user
+        )
+
+
+def _with_deadline(node: flow.View, then_remind: Any, then_escalate: Any) -> flow.View:
+    return node.OnTimeout(
+        _reminder_due, then_remind, interrupting=False, title="Erinnerung"
+    ).OnTimeout(_escalation_due, then_escalate, interrupting=False, title="Eskalation")
+
+
+class ReviewFlow(flow.Flow):
+    """Prüfung einer Vorlage
+
+    Sichtung, Zuweisung, Entwurf, Beteiligung, Schlusszeichnung, Dokumente, Versand, Beschluss.
+    """
+
+    process_class = ReviewProcess
+    # Row lock on the process; on SQLite select_for_update is a no-op inside the (serialised)
+    # write transaction, so the same setting works in both modes and satisfies viewflow.W001.
+    lock_impl = lock.select_for_update_lock
+
+    start = flow.StartHandle(this.start_review).Next(this.triage)
+
+    triage = _with_deadline(
+        OfficeView(served_by_workflows_urls)
+        .Annotation(title="Sichtung")
+        .Permission("review.triage_review"),
+        this.remind,
+        this.escalate,
+    ).Next(this.is_relevant)
+
+    is_relevant = (
+        flow.If(lambda activation: _review(activation).status != Review.Status.NOT_AFFECTED)
+        .Annotation(title="Betroffen?")
+        .Then(this.assign)
+        .Else(this.not_affected)
+    )
+
+    assign = _with_deadline(
+        OfficeView(served_by_workflows_urls)
+        .Annotation(title="Zuweisung")
+        .Permission("review.assign_review"),
+        this.remind,
+        this.escalate,
+    ).Next(this.draft)
+
+    draft = _with_deadline(
+        OfficeView(served_by_workflows_urls)
+        .Annotation(title="Entwurf der Stellungnahme")
+        .Permission("review.draft_statement")
+        .Assign(lambda activation: _review(activation).assignee),
+        this.remind,
+        this.escalate,
+    ).Next(this.needs_consultation)
+
+    needs_consultation = (
+        flow.If(lambda activation: _review(activation).status == Review.Status.CONSULTATION)
+        .Annotation(title="Beteiligung?")
+        .Then(this.consult)
+        .Else(this.approve)
+    )
+
+    consult = (
+        flow.Split()
+        .Annotation(title="Beteiligung")
+        .Next(this.await_beirat, case=this.beirat_vote_awaited)
+        .Next(this.await_contributions, case=this.contributions_awaited)
+    )
+    await_beirat = (
+        flow.Handle(this.consultation_received)
+        .Annotation(title="Votum des Beirats")
+        .Next(this.consulted)
+    )
+    await_contributions = (
+        flow.Handle(this.consultation_received)
+        .Annotation(title="Beiträge und Mitzeichnungen")
+        .Next(this.consulted)
+    )
+    consulted = flow.Join().Annotation(title="Beteiligung abgeschlossen").Next(this.to_approval)
+    to_approval = (
+        flow.Function(this.submit_for_approval)
+        .Annotation(title="Zur Schlusszeichnung")
+        .Next(this.approve)
+    )
+
+    approve = _with_deadline(
+        ApprovalView(served_by_workflows_urls)
+        .Annotation(title="Schlusszeichnung")
+        .Permission("review.approve_statement"),
+        this.remind,
+        this.escalate,
+    ).Next(this.is_approved)
+
+    is_approved = (
+        flow.If(lambda activation: _review(activation).status == Review.Status.APPROVED)
+        .Annotation(title="Freigegeben?")
+        .Then(this.generate_documents)
+        .Else(this.draft)
+    )
+
+    generate_documents = (
+        flow.Function(this.queue_documents)
+        .Annotation(title="Dokumente erzeugen")
+        .Next(this.await_documents)
+    )
+    await_documents = (
+        flow.Handle(this.documents_finished)
+        .Annotation(title="Dokumente fertig")
+        .Next(this.dispatch)
+    )
+    dispatch = flow.Function(this.send_statement).Annotation(title="Versand").Next(this.outcome)
+
+    outcome = _with_deadline(
+        OfficeView(served_by_workflows_urls)
+        .Annotation(title="Beschluss erfassen")
+        .Permission("review.record_outcome"),
+        this.remind,
+        this.escalate,
+    ).Next(this.end)
+
+    remind = flow.Function(this.notify_overdue).Annotation(title="Erinnerung").Next(this.reminded)
+    escalate = flow.Function(this.notify_deputy).Annotation(title="Eskalation").Next(this.reminded)
+    reminded = flow.End().Annotation(title="Erinnert")
+    not_affected = flow.End().Annotation(title="Keine Betroffenheit")
+    end = flow.End().Annotation(title="Abgeschlossen")
+
+    # --- callbacks ---------------------------------------------------------------------------
+
+    def start_review(self, activation: Activation, review: Review) -> ReviewProcess:
+        activation.process.review = review
+        activation.process.save()
+        return activation.process
+
+    def beirat_vote_awaited(self, activation: Activation) -> bool:
+        from . import consultation
+
+        return consultation.beirat_vote_awaited(_review(activation))
+
+    def contributions_awaited(self, activation: Activation) -> bool:
+        from . import consultation
+
+        return consultation.contributions_awaited(_review(activation))
+
+    def consultation_received(self, activation: Activation) -> None:
+        """Completed from outside (vote recorded, contributions answered, due date passed)."""
+
+    def submit_for_approval(self, activation: Activation) -> None:
+        from . import consultation
+
+        consultation.finish(review=_review(activation))
+
+    def queue_documents(self, activation: Activation) -> None:
+        from . import documents
+
+        documents.queue(review=_review(activation))
+
+    def documents_finished(self, activation: Activation) -> None:
+        """Completed by the receiver of review.signals.documents_ready."""
+
+    def send_statement(self, activation: Activation) -> None:
+        from . import documents
+
+        documents.dispatch(review=_review(activation))
+
+    def notify_overdue(self, activation: Activation) -> None:
+        from . import reminders
+
+        reminders.remind(activation, escalated=False)
+
+    def notify_deputy(self, activation: Activation) -> None:
+        from . import reminders
+
+        reminders.remind(activation, escalated=True)
+
+
+def start_for_review(review: Review, *, by: User | None = None) -> ReviewProcess:
+    """Start the flow for a review, once: a second call returns the running process."""
+    existing = ReviewProcess.objects.filter(review=review).first()
+    if existing is not None:
+        return existing
+    with transaction.atomic():
+        return ReviewFlow.start.run(review=review)
+
+
+def waiting_task(review: Review, node: Any) -> Task | None:
+    """The NEW task of a Handle for this review, if the flow waits there."""
+    return (
+        Task.objects.filter(
+            process__reviewprocess__review=review, flow_task=node, status=STATUS.NEW
+        )
+        .order_by("id")
+        .first()
+    )

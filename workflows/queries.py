@@ -1,0 +1,101 @@
+"""Read-only task lists for pages: inbox, team queue, open tasks of one review.
+
+Every list is one query (plus prefetches that do not grow with rows): it selects the process,
+its review and paper so templates never hit the database per row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from review.models import Review, User
+
+from . import deadlines
+from .flows import ReviewFlow
+
+OPEN_STATUSES = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED, STATUS.SCHEDULED]
+
+
+def _review_tasks() -> QuerySet[Task]:
+    return Task.objects.filter(process__flow_class=ReviewFlow).select_related(
+        "owner",
+        "process__reviewprocess__review__paper",
+        "process__reviewprocess__review__assignee",
+    )
+
+
+def human_tasks() -> QuerySet[Task]:
+    return _review_tasks().filter(flow_task_type="HUMAN")
+
+
+def review_of(task: Task) -> Review:
+    return task.process.reviewprocess.review
+
+
+def due_date(task: Task) -> date | None:
+    return deadlines.step_due_date(task.flow_task.name, review_of(task), task.created)
+
+
+@dataclass
+class TaskRow:
+    """One task for a list: the task, its review, due date and the badge to show."""
+
+    task: Task
+    review: Review
+    due: date | None
+    urgency: str
+    acting_for: User | None = None
+
+    @property
+    def title(self) -> str:
+        return str(self.task.flow_task.task_title)
+
+
+def rows(tasks: QuerySet[Task] | list[Task], user: User | None = None) -> list[TaskRow]:
+    today = timezone.localdate()
+    result = []
+    for task in tasks:
+        due = due_date(task)
+        acting_for = (
+            task.owner if user is not None and task.owner_id not in (None, user.pk) else None
+        )
+        result.append(
+            TaskRow(task, review_of(task), due, deadlines.urgency(due, today), acting_for)
+        )
+    result.sort(key=lambda row: (row.due or date.max, row.task.pk))
+    return result
+
+
+def inbox(user: User) -> list[TaskRow]:
+    """ "Meine Aufgaben": tasks assigned to the user and to absent people they deputise for."""
+    today = timezone.localdate()
+    absent = [person.pk for person in user.deputy_for.all() if person.is_absent(today)]
+    tasks = human_tasks().filter(
+        Q(owner=user) | Q(owner__in=absent), status__in=[STATUS.ASSIGNED, STATUS.STARTED]
+    )
+    return rows(tasks, user)
+
+
+def team_queue(user: User) -> list[TaskRow]:
+    """Unassigned tasks the user may take ("Übernehmen")."""
+    permissions = user.get_all_permissions()
+    tasks = human_tasks().filter(status=STATUS.NEW)
+    if not user.is_superuser:
+        tasks = tasks.filter(owner_permission__in=permissions)
+    return rows(tasks)
+
+
+def open_tasks_for_review(review: Review) -> list[Task]:
+    """All unfinished tasks of the review's flow (human steps and waiting handles), oldest first."""
+    return list(
+        _review_tasks()
+        .filter(process__reviewprocess__review=review, status__in=OPEN_STATUSES)
+        .exclude(flow_task_type__in=["TIMER", "END", "JOIN"])
+        .order_by("created", "id")
+    )

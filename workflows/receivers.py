@@ -1,0 +1,40 @@
+"""Reactions to domain events from `review` (connected in WorkflowsConfig.ready)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from review.models import BeiratVote, Review
+
+
+def on_review_opened(
+    sender: Any, review_id: int, opened_by_id: int | None = None, **kw: Any
+) -> None:
+    from review.models import User
+
+    from .flows import start_for_review
+
+    review = Review.objects.get(pk=review_id)
+    by = User.objects.filter(pk=opened_by_id).first() if opened_by_id else None
+    start_for_review(review, by=by)
+
+
+def on_documents_ready(sender: Any, review_id: int, **kw: Any) -> None:
+    from . import documents
+
+    documents.finished(review_id)
+
+
+def on_decision_imported(sender: Any, review_id: int, **kw: Any) -> None:
+    """The outcome task's form is prefilled from the review; nothing to move in the flow."""
+
+
+def on_beirat_vote_saved(sender: Any, instance: BeiratVote, created: bool, **kw: Any) -> None:
+    if not created:
+        return
+    from . import consultation
+
+    review_id = instance.review_id
+    transaction.on_commit(lambda: consultation.settle(review_id))

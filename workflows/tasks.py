@@ -1,0 +1,18 @@
+"""Periodic jobs of the workflow (scheduled by celery beat, see CELERY_BEAT_SCHEDULE)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from viewflow.workflow.timers import fire_due_timers
+
+
+@shared_task(name="workflows.fire_timers")
+def fire_timers() -> dict[str, int]:
+    """Due reminders/escalations (`.OnTimeout`) and consultations whose due date passed.
+
+    Safe to run concurrently and repeatedly: timers are claimed under the flow lock and
+    consultation branches only complete while they still wait.
+    """
+    from .consultation import settle_due
+
+    return {"timers": fire_due_timers(), "consultations": settle_due()}

@@ -1,0 +1,107 @@
+"""The case timeline for the office: every AuditEvent of a review as a German sentence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from review.models import AuditEvent, Review
+
+# Verbs written by the services (dotted: subject.action). A verb missing here is still shown,
+# made readable from its parts, so a new service never breaks the page.
+VERB_SENTENCES = {
+    "review.opened": gettext_lazy("Vorgang angelegt"),
+    "review.created": gettext_lazy("Vorgang angelegt"),
+    "review.imported": gettext_lazy("Vorlage aus dem Ratsinformationssystem übernommen"),
+    "review.triaged": gettext_lazy("Vorlage gesichtet: relevant"),
+    "review.not_affected": gettext_lazy("Vorlage gesichtet: keine Betroffenheit"),
+    "review.assigned": gettext_lazy("Vorgang zugewiesen"),
+    "review.reassigned": gettext_lazy("Vorgang neu zugewiesen"),
+    "review.shared_with_beirat": gettext_lazy("Für den Beirat freigegeben"),
+    "review.deadline_changed": gettext_lazy("Frist geändert"),
+    "review.closed": gettext_lazy("Vorgang abgeschlossen"),
+    "statement.saved": gettext_lazy("Stellungnahme gespeichert"),
+    "statement.submitted": gettext_lazy("Stellungnahme zur Schlusszeichnung vorgelegt"),
+    "statement.sent_back": gettext_lazy("Stellungnahme zur Überarbeitung zurückgegeben"),
+    "statement.approved": gettext_lazy("Stellungnahme schlussgezeichnet"),
+    "consultation.started": gettext_lazy("Beteiligung gestartet"),
+    "consultation.joined": gettext_lazy("Beteiligung abgeschlossen"),
+    "beirat_vote.requested": gettext_lazy("Votum des Beirats angefragt"),
+    "beirat_vote.recorded": gettext_lazy("Votum des Beirats erfasst"),
+    "contribution.requested": gettext_lazy("Beitrag oder Mitzeichnung angefragt"),
+    "contribution.given": gettext_lazy("Beitrag oder Mitzeichnung abgegeben"),
+    "contribution.declined": gettext_lazy("Beteiligung abgelehnt"),
+    "contribution.expired": gettext_lazy("Frist der Beteiligung abgelaufen"),
+    "documents.requested": gettext_lazy("Dokumente angefordert"),
+    "documents.generated": gettext_lazy("Dokumente erzeugt"),
+    "documents.failed": gettext_lazy("Erzeugung der Dokumente fehlgeschlagen"),
+    "documents.retried": gettext_lazy("Erzeugung der Dokumente neu gestartet"),
+    "document.generated": gettext_lazy("Dokument erzeugt"),
+    "document.failed": gettext_lazy("Erzeugung eines Dokuments fehlgeschlagen"),
+    "dispatch.sent": gettext_lazy("Stellungnahme versandt"),
+    "dispatch.failed": gettext_lazy("Versand fehlgeschlagen"),
+    "receipt.confirmed": gettext_lazy("Empfang bestätigt"),
+    "decision.imported": gettext_lazy("Beschluss aus dem Ratsinformationssystem übernommen"),
+    "outcome.recorded": gettext_lazy("Ergebnis der Beratung erfasst"),
+    "task.reminded": gettext_lazy("Erinnerung an eine fällige Aufgabe"),
+    "task.escalated": gettext_lazy("Überfällige Aufgabe an die Vertretung eskaliert"),
+}
+# Details worth a line under the sentence, in this order.
+DETAIL_LABELS = {
+    "reason": gettext_lazy("Begründung"),
+    "assignee": gettext_lazy("an"),
+    "vote": gettext_lazy("Votum"),
+    "version": gettext_lazy("Fassung"),
+    "recipient": gettext_lazy("an"),
+    "result": gettext_lazy("Ergebnis"),
+    "outcome": gettext_lazy("Ergebnis"),
+    "error": gettext_lazy("Fehler"),
+}
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    when: datetime
+    sentence: str
+    actor: str
+    details: list[tuple[str, str]]
+
+
+def sentence_for(verb: str) -> str:
+    known = VERB_SENTENCES.get(verb)
+    if known is not None:
+        return str(known)
+    # "statement.co_signed" → "Statement: co signed"
+    subject, _dot, action = verb.partition(".")
+    readable = f"{subject.replace('_', ' ').capitalize()}: {action.replace('_', ' ')}"
+    return readable.rstrip(": ")
+
+
+def _details(details: dict[str, Any]) -> list[tuple[str, str]]:
+    lines = []
+    for key, label in DETAIL_LABELS.items():
+        value = details.get(key)
+        if value not in (None, "", [], {}):
+            lines.append((str(label), str(value)))
+    return lines
+
+
+def review_timeline(review: Review) -> list[TimelineEntry]:
+    events = (
+        AuditEvent.objects.filter(review=review)
+        .select_related("actor")
+        .order_by("created_at", "id")
+    )
+    return [
+        TimelineEntry(
+            when=event.created_at,
+            sentence=sentence_for(event.verb),
+            actor=str(event.actor) if event.actor else (event.actor_label or _("System")),
+            details=_details(event.details if isinstance(event.details, dict) else {}),
+        )
+        for event in events
+    ]

@@ -1,0 +1,28 @@
+from django.urls import URLPattern, path
+
+from .views import consultation, drafting, intake, lists, reviews, tasks
+
+app_name = "workflows"
+
+urlpatterns: list[URLPattern] = [
+    path("aufgaben/", lists.inbox, name="inbox"),
+    path("aufgaben/team/", lists.team_queue, name="team_queue"),
+    path("aufgaben/<int:pk>/", tasks.task, name="task"),
+    path("aufgaben/<int:pk>/uebernehmen/", tasks.claim, name="claim"),
+    path("aufgaben/<int:pk>/neu-zuweisen/", tasks.reassign, name="reassign"),
+    path("aufgaben/<int:pk>/zwischenspeichern/", drafting.autosave, name="autosave"),
+    path("beteiligungen/<int:pk>/", consultation.contribution, name="contribution"),
+    path("vorgaenge/neu/", intake.open_review, name="open_review"),
+    path("vorgaenge/<int:review_pk>/fassungen/", drafting.version_diff, name="version_diff"),
+    path("vorgaenge/<int:review_pk>/beirat-votum/", consultation.beirat_vote, name="beirat_vote"),
+    path("vorgaenge/<int:review_pk>/dokumente/", intake.documents_page, name="documents"),
+    path(
+        "vorgaenge/<int:review_pk>/dokumente/<int:document_pk>/neu/",
+        intake.retry_document,
+        name="retry_document",
+    ),
+    path("ablauf/diagramm/", lists.chart_page, name="chart"),
+    path("ablauf/diagramm.svg", lists.chart_svg, name="chart_svg"),
+    path("vorgaenge/", reviews.review_list, name="review_list"),
+    path("vorgaenge/<int:pk>/", reviews.review_detail, name="review_detail"),
+]

@@ -1,0 +1,81 @@
+"""Who may open the office's workflow pages, and how a refused task is answered."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from review.models import User
+from review.statements.services import APPROVE_OWN_DRAFT, is_drafter
+
+from ..flows import ReviewFlow
+from ..runner import CANNOT_TAKE, NOT_YOUR_TASK
+
+View = Callable[..., HttpResponse]
+
+
+def office_required(view: View) -> View:
+    """Logged-in staff of the integration office (Sachbearbeitung, Beauftragte, …) only."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not request.user.has_perm("review.view_review"):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapped)
+
+
+def permission(codename: str) -> Callable[[View], View]:
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.has_perm(codename):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return office_required(wrapped)
+
+    return decorator
+
+
+def human_task(pk: int) -> Task:
+    task = (
+        Task.objects.filter(pk=pk, process__flow_class=ReviewFlow, flow_task_type="HUMAN")
+        .select_related("owner", "process__reviewprocess__review__paper")
+        .first()
+    )
+    if task is None:
+        raise Http404
+    return task
+
+
+def refusal(task: Task, user: User) -> str | None:
+    """Why this person may not work on this open task now, or None if they may."""
+    if task.flow_task is ReviewFlow.approve and is_drafter(
+        review=task.process.reviewprocess.review,
+        user=user,
+    ):
+        return APPROVE_OWN_DRAFT
+    if task.status == STATUS.NEW and not task.flow_task.can_assign(user, task):
+        return CANNOT_TAKE
+    if task.status in (STATUS.ASSIGNED, STATUS.STARTED) and not task.flow_task.can_execute(
+        user, task
+    ):
+        return NOT_YOUR_TASK
+    return None
+
+
+def forbidden(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "workflows/forbidden.html", {"message": message}, status=403)

@@ -1,0 +1,212 @@
+"""The drafting step: structured editor with autosave (htmx), versions and their diff."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from review.models import Review, StatementVersion, User
+from review.statements import services as statements
+from review.statements.diff import diff_versions
+
+from .. import queries, runner
+from ..flows import ReviewFlow
+from ..forms import ConsultationForm, ProposalFormSet, StatementForm
+from .access import forbidden, human_task, office_required, refusal
+from .context import task_context
+
+ACTION_SAVE = "save"
+ACTION_APPROVAL = "approval"
+ACTION_CONSULTATION = "consultation"
+
+
+def versions_of(review: Review) -> list[StatementVersion]:
+    return list(
+        StatementVersion.objects.filter(statement__review=review)
+        .select_related("author")
+        .prefetch_related("change_proposals")
+        .order_by("-number")
+    )
+
+
+def last_change(versions: list[StatementVersion]) -> dict[str, Any]:
+    """The diff between the two newest versions, for the approver and the drafter."""
+    if len(versions) < 2:
+        return {"diff": None}
+    return {
+        "diff": diff_versions(versions[1], versions[0]),
+        "diff_old": versions[1],
+        "diff_new": versions[0],
+    }
+
+
+def _initial(version: StatementVersion | None) -> tuple[dict[str, str], list[dict[str, str]]]:
+    if version is None:
+        return {}, []
+    fields = {
+        "facts": version.facts,
+        "assessment": version.assessment,
+        "recommendation": version.recommendation,
+        "recommendation_text": version.recommendation_text,
+    }
+    rows = [
+        {"location": p.location, "proposal": p.proposal, "reason": p.reason}
+        for p in version.change_proposals.all()
+    ]
+    return fields, rows
+
+
+def _save(review: Review, user: User, form: StatementForm, formset: Any) -> StatementVersion:
+    rows = [
+        statements.ProposalRow(
+            row.get("location", ""), row.get("proposal", ""), row.get("reason", "")
+        )
+        for row in formset.cleaned_data
+        if row and not row.get("DELETE")
+    ]
+    data = form.cleaned_data
+    return statements.save_statement_draft(
+        review=review,
+        by=user,
+        facts=data["facts"],
+        assessment=data["assessment"],
+        recommendation=data["recommendation"],
+        recommendation_text=data["recommendation_text"],
+        proposals=rows,
+    )
+
+
+def draft(request: HttpRequest, task: Task) -> HttpResponse:
+    review = queries.review_of(task)
+    user: User = request.user  # type: ignore[assignment]
+    versions = versions_of(review)
+    fields, rows = _initial(versions[0] if versions else None)
+    data = request.POST if request.method == "POST" else None
+    form = StatementForm(data, initial=fields)
+    # Initial rows only for display: bound extra forms equal to their initial would count as
+    # unchanged and be dropped from cleaned_data.
+    formset = ProposalFormSet(data, initial=None if data else rows, prefix="proposals")
+    consult = ConsultationForm(
+        data,
+        exclude=user,
+        initial={
+            "share_with_beirat": review.shared_with_beirat,
+            "due_date": review.beirat_deadline,
+        },
+    )
+    action = request.POST.get("action", ACTION_SAVE)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        if action == ACTION_SAVE:
+            try:
+                version = _save(review, user, form, formset)
+            except statements.StatementError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, f"Gespeichert als Fassung {version.number}.")
+                return redirect("workflows:task", pk=task.pk)
+        elif action == ACTION_APPROVAL or consult.is_valid():
+
+            def finish() -> object:
+                _save(review, user, form, formset)
+                if action == ACTION_APPROVAL:
+                    return statements.submit_for_approval(review=review, by=user)
+                people = consult.cleaned_data["contributors"]
+                return statements.start_consultation(
+                    review=review,
+                    by=user,
+                    share_with_beirat=consult.cleaned_data["share_with_beirat"],
+                    contributors=[(p, consult.cleaned_data["kind"]) for p in people],
+                    due_date=consult.cleaned_data["due_date"],
+                )
+
+            try:
+                runner.complete(task, user, request, finish)
+            except (statements.StatementError, runner.TaskError) as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request,
+                    "Zur Schlusszeichnung vorgelegt."
+                    if action == ACTION_APPROVAL
+                    else "Beteiligung gestartet; die Antworten erscheinen im Vorgang.",
+                )
+                return redirect("workflows:inbox")
+    return render(
+        request,
+        "workflows/task_draft.html",
+        {
+            **task_context(task),
+            "form": form,
+            "formset": formset,
+            "consult": consult,
+            "versions": versions,
+            **last_change(versions),
+        },
+    )
+
+
+@office_required
+@require_POST
+def autosave(request: HttpRequest, pk: int) -> HttpResponse:
+    """htmx: save the editor as a new version (unchanged content adds none)."""
+    task = human_task(pk)
+    if task.flow_task is not ReviewFlow.draft or task.status != STATUS.ASSIGNED:
+        return forbidden(request, runner.TASK_DONE)
+    reason = refusal(task, request.user)  # type: ignore[arg-type]
+    if reason is not None:
+        return forbidden(request, reason)
+    form = StatementForm(request.POST)
+    formset = ProposalFormSet(request.POST, prefix="proposals")
+    status = 200
+    if form.is_valid() and formset.is_valid():
+        try:
+            version = _save(queries.review_of(task), request.user, form, formset)  # type: ignore[arg-type]
+            at = timezone.localtime(version.created_at)
+            text = f"Gespeichert als Fassung {version.number} um {at:%H:%M} Uhr."
+        except statements.StatementError as error:
+            text, status = str(error), 409
+    else:
+        text, status = "Nicht gespeichert: bitte prüfen Sie die Eingaben.", 422
+    return render(request, "workflows/autosave_status.html", {"text": text}, status=status)
+
+
+@office_required
+def version_diff(request: HttpRequest, review_pk: int) -> HttpResponse:
+    """Compare two versions (?alt=<number>&neu=<number>); the newest two by default."""
+    review = get_object_or_404(Review.objects.select_related("paper"), pk=review_pk)
+    versions = versions_of(review)
+    if not versions:
+        return render(
+            request, "workflows/diff.html", {"review": review, "versions": [], "parts": None}
+        )
+    by_number = {v.number: v for v in versions}
+
+    def pick(name: str, default: StatementVersion) -> StatementVersion:
+        try:
+            return by_number.get(int(request.GET.get(name, "")), default)
+        except ValueError:
+            return default
+
+    new = pick("neu", versions[0])
+    old = pick("alt", versions[1] if len(versions) > 1 else versions[0])
+    template = (
+        "workflows/diff_parts.html" if request.headers.get("HX-Request") else "workflows/diff.html"
+    )
+    return render(
+        request,
+        template,
+        {
+            "review": review,
+            "versions": versions,
+            "old": old,
+            "new": new,
+            "parts": diff_versions(old, new),
+        },
+    )

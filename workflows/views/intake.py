@@ -1,0 +1,88 @@
+"""Opening a review by hand (non-public drafts) and the document step's status with retry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import apps
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from review import services
+from review.models import Review
+
+from .. import documents
+from ..flows import ReviewFlow, start_for_review, waiting_task
+from ..forms import ManualReviewForm
+from .access import office_required, permission
+from .context import review_context
+
+
+@permission("review.add_review")
+@require_http_methods(["GET", "POST"])
+def open_review(request: HttpRequest) -> HttpResponse:
+    form = ManualReviewForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            review = services.open_manual_review(
+                name=data["name"],
+                reference=data["reference"],
+                paper_type=data["paper_type"],
+                paper_date=data["paper_date"],
+                draft_pdf=data["draft_pdf"],
+                deadline=data["deadline"],
+                by=request.user,  # type: ignore[arg-type]
+            )
+        except services.ReviewActionError as error:
+            form.add_error("draft_pdf", str(error))
+        else:
+            # The review_opened receiver starts the flow on commit as well; starting is
+            # idempotent, and doing it here lets us open the triage page at once.
+            start_for_review(review, by=request.user)  # type: ignore[arg-type]
+            messages.success(request, "Vorgang angelegt; er wartet jetzt auf die Sichtung.")
+            triage = waiting_task(review, ReviewFlow.triage)
+            if triage is not None:
+                return redirect("workflows:task", pk=triage.pk)
+            return redirect("workflows:team_queue")
+    return render(request, "workflows/open_review.html", {"form": form})
+
+
+def _document_model() -> Any:
+    # The documents helper's model; absent until that branch is merged.
+    name = "Document"
+    try:
+        return apps.get_model("review", name)
+    except LookupError:
+        return None
+
+
+@office_required
+def documents_page(request: HttpRequest, review_pk: int) -> HttpResponse:
+    review = get_object_or_404(Review.objects.select_related("paper"), pk=review_pk)
+    model = _document_model()
+    rows = list(model.objects.filter(review=review).order_by("-id")) if model else []
+    return render(
+        request,
+        "workflows/documents.html",
+        {
+            **review_context(review),
+            "documents": rows,
+            "installed": documents.documents_available(),
+            "waiting": waiting_task(review, ReviewFlow.await_documents) is not None,
+        },
+    )
+
+
+@permission("review.dispatch_statement")
+@require_POST
+def retry_document(request: HttpRequest, review_pk: int, document_pk: int) -> HttpResponse:
+    model = _document_model()
+    if model is None:
+        raise Http404
+    document = get_object_or_404(model, pk=document_pk, review_id=review_pk)
+    documents.retry(document=document, by=request.user)  # type: ignore[arg-type]
+    messages.success(request, "Das Dokument wird neu erzeugt.")
+    return redirect("workflows:documents", review_pk=review_pk)

@@ -1,0 +1,53 @@
+"""Meine Aufgaben, the team queue and the process chart."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+from viewflow.workflow import chart
+
+from review.models import Contribution, User
+
+from .. import queries
+from ..flows import ReviewFlow
+from .access import office_required
+
+
+@office_required
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    contributions = list(
+        Contribution.objects.filter(contributor=user, status=Contribution.Status.REQUESTED)
+        .select_related("review__paper")
+        .order_by("due_date", "id")
+    )
+    return render(
+        request,
+        "workflows/inbox.html",
+        {"rows": queries.inbox(user), "contributions": contributions},
+    )
+
+
+@office_required
+@require_GET
+def team_queue(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "workflows/team_queue.html",
+        {"rows": queries.team_queue(request.user)},  # type: ignore[arg-type]
+    )
+
+
+@office_required
+@require_GET
+def chart_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "workflows/chart.html", {"flow": ReviewFlow.instance})
+
+
+@office_required
+@require_GET
+def chart_svg(request: HttpRequest) -> HttpResponse:
+    grid = chart.calc_layout_data(ReviewFlow)
+    return HttpResponse(chart.grid_to_svg(grid), content_type="image/svg+xml")
