@@ -223,7 +223,7 @@ def test_a_statement_that_is_not_approved_is_not_dispatched(review, clerk, statu
 def test_without_documents_or_recipients_nothing_is_dispatched(review, committee, clerk) -> None:
     with pytest.raises(services.DispatchError, match=services.NO_DOCUMENTS):
         services.dispatch_statement(review=review, by=_head(), documents=[])
-    # Without the documents app's Document model there is nothing to attach by default.
+    # Without a finished document of the current version there is nothing to attach.
     with pytest.raises(services.DispatchError, match=services.NO_DOCUMENTS):
         services.dispatch_statement(review=review, by=_head())
     clerk.organizations.clear()

@@ -141,3 +141,12 @@ def test_the_review_page_list_needs_a_constant_number_of_queries(
             "dispatch/_review_dispatches.html",
             {"review": dispatch.review, "dispatches": dispatches_for_review(dispatch.review)},
         )
+
+
+def test_the_office_review_page_shows_the_dispatches(dispatch, clerk) -> None:
+    officer = f.officer()
+    page = _client(officer).get(reverse("workflows:review_detail", args=[dispatch.review_id]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'data-testid="review-dispatches"' in html
+    assert clerk.email in html and "versandt am" in html
