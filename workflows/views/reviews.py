@@ -10,7 +10,6 @@ from django.core.paginator import Paginator
 from django.db.models import F, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
@@ -21,7 +20,7 @@ from review.models import Consultation, Contribution, Review, StatementVersion
 from review.views.listing import page_query, sort_columns
 
 from ..filters import ReviewFilterForm
-from ..queries import open_tasks_for_review
+from ..queries import link_for, open_tasks_for_review
 from ..timeline import review_timeline
 
 PAGE_SIZE = 25
@@ -55,11 +54,8 @@ def _ordering(sort: str) -> tuple[str, list[Any]]:
 
 
 def _open_tasks(review: Review) -> list[tuple[Task, str]]:
-    """Open tasks with a link for the human steps (handles and timers have no page)."""
-    return [
-        (task, reverse("workflows:task", args=[task.pk]) if task.flow_task_type == "HUMAN" else "")
-        for task in open_tasks_for_review(review)
-    ]
+    # link_for: the task page for human steps, the page that completes a waiting step otherwise.
+    return [(task, link_for(task)) for task in open_tasks_for_review(review)]
 
 
 @login_required

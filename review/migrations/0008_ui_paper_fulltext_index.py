@@ -23,6 +23,6 @@ def drop_index(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("review", "0006_merge_sync_documents_dispatch")]
+    dependencies = [("review", "0007_dispatch_document_fk")]
 
     operations = [migrations.RunPython(create_index, drop_index)]
