@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -30,6 +31,14 @@ requires_worker = pytest.mark.skipif(
     not (uses_postgres() and uses_redis()),
     reason="needs DATABASE_URL (PostgreSQL) and REDIS_URL for a real Celery worker",
 )
+
+
+@pytest.fixture(autouse=True)
+def _no_libreoffice_by_default(settings: Any) -> None:
+    """No test reaches a developer's running unoserver or starts one as a side effect: documents
+    stay .docx-only (PDF "skipped"). The LibreOffice tests opt in with their `unoserver` fixture."""
+    settings.UNOSERVER_PORT = 9
+    settings.UNOSERVER_RESTART_COMMAND = ""
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
