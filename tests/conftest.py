@@ -33,6 +33,14 @@ requires_worker = pytest.mark.skipif(
 )
 
 
+@pytest.fixture(autouse=True)
+def _no_libreoffice_by_default(settings: Any) -> None:
+    """No test reaches a developer's running unoserver or starts one as a side effect: documents
+    stay .docx-only (PDF "skipped"). The LibreOffice tests opt in with their `unoserver` fixture."""
+    settings.UNOSERVER_PORT = 9
+    settings.UNOSERVER_RESTART_COMMAND = ""
+
+
 def pytest_report_header(config: pytest.Config) -> list[str]:
     db = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     broker = f"Celery worker on Redis ({settings.REDIS_URL})" if uses_redis() else "eager tasks"
