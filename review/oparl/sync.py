@@ -280,10 +280,7 @@ class Sync:
 
     def _placeholders(self, org_ids: set[str], meeting_ids: set[str]) -> None:
         self.tables["organization"].ensure_placeholders(
-            {
-                oid: {"name": f"Platzhalter {oid[-120:]}", "body_id": self.body_pk}
-                for oid in org_ids
-            },
+            {oid: {"name": _placeholder_name(oid), "body_id": self.body_pk} for oid in org_ids},
             self.now,
         )
         self.tables["meeting"].ensure_placeholders(
@@ -390,3 +387,8 @@ def _first_page(client: OParlClient, url: Any) -> tuple[list[Any], str | None]:
     if not list_url:
         return [], None
     return unwrap_list(client.get(list_url))
+
+
+def _placeholder_name(oparl_id: str) -> str:
+    # Shown wherever the Gremium appears until a later run fills in the real name.
+    return f"Gremium {oparl_id.rstrip('/').rsplit('/', 1)[-1][:100]} (noch nicht abgerufen)"
