@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -180,6 +181,7 @@ class Sync:
         for body in body_objects:
             self._sync_body(body)
         if self.full:
+            self._resolve_placeholders()
             with transaction.atomic():
                 for kind, seen in self.seen.items():
                     if seen is not None:
@@ -207,6 +209,32 @@ class Sync:
                 self._sync_list(kind, list_url)
             else:
                 self.seen[kind] = None
+
+    def _resolve_placeholders(self) -> None:
+        """Fetch referenced Gremien and meetings that no list contained, on the source's host.
+
+        Only in full runs, and at most OPARL_RESOLVE_LIMIT per run: objects that stay
+        unavailable (non-public, 401/404) are asked for once a day, not every 15 minutes.
+        """
+        host = urlsplit(self.source.system_url).netloc
+        budget = settings.OPARL_RESOLVE_LIMIT
+        for kind in ("organization", "meeting"):
+            table = self.tables[kind]
+            wanted = [
+                oid
+                for oid, row in table.rows.items()
+                if row.placeholder and not row.deleted and urlsplit(oid).netloc == host
+            ]
+            for oid in wanted[: max(budget, 0)]:
+                budget -= 1
+                try:
+                    obj = self.client.get(oid)
+                except OParlError:
+                    continue
+                if isinstance(obj, dict) and p.ref(obj.get("id")) == oid:
+                    # It exists at the source, so reconciliation must not delete it.
+                    seen = self.seen[kind]
+                    self._process_page(kind, [obj], seen if seen is not None else set())
 
     def _list_url(self, base: str, *, with_since: bool, with_limit: bool) -> str:
         params: dict[str, str] = {}
