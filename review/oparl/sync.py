@@ -36,7 +36,7 @@ from . import parsing as p
 from .adapters import VendorAdapter, choose_adapter, query_encoding
 from .client import NotFound, OParlClient, OParlError, format_since, unwrap_list, with_query
 from .relevance import RelevanceProfile, import_outcomes
-from .tables import Counts, Item, Table, replace_m2m
+from .tables import Counts, Item, Tables, replace_m2m
 
 logger = logging.getLogger(__name__)
 
@@ -162,18 +162,18 @@ class Sync:
         body_objects = [b for b in bodies if isinstance(b, dict) and b.get("id")]
         if not body_objects:
             raise OParlError(NO_BODY, self.source.system_url)
-        self.tables = {
-            "organization": Table(Organization, self.source, objects.ORGANIZATION_FIELDS),
-            "meeting": Table(Meeting, self.source, objects.MEETING_FIELDS),
-            "agenda_item": Table(
-                AgendaItem, self.source, objects.AGENDA_ITEM_FIELDS, parents=("meeting",)
-            ),
-            "paper": Table(Paper, self.source, objects.PAPER_FIELDS),
-            "consultation": Table(
-                Consultation, self.source, objects.CONSULTATION_FIELDS, parents=("paper",)
-            ),
-            "file": Table(File, self.source, objects.FILE_FIELDS, parents=("paper", "meeting")),
-        }
+        # Loaded on first use: a run whose lists bring nothing new reads no index at all.
+        self.tables = Tables(
+            self.source,
+            {
+                "organization": (Organization, objects.ORGANIZATION_FIELDS, ()),
+                "meeting": (Meeting, objects.MEETING_FIELDS, ()),
+                "agenda_item": (AgendaItem, objects.AGENDA_ITEM_FIELDS, ("meeting",)),
+                "paper": (Paper, objects.PAPER_FIELDS, ()),
+                "consultation": (Consultation, objects.CONSULTATION_FIELDS, ("paper",)),
+                "file": (File, objects.FILE_FIELDS, ("paper", "meeting")),
+            },
+        )
         self.relevance = RelevanceProfile(self.now)
         # What the lists named, over all bodies of the source; None once a list was not read
         # completely (a 404 "no hits" included), which rules out reconciling that kind.
@@ -276,6 +276,8 @@ class Sync:
             known |= seen
 
     def _process_page(self, kind: str, page: list[Any], seen: set[str]) -> None:
+        if not page:
+            return
         with transaction.atomic():
             if kind == "organization":
                 self._organizations(page, seen)
