@@ -264,6 +264,8 @@ OPARL_TIMEOUT_SECONDS = float(os.environ.get("OPARL_TIMEOUT_SECONDS", "60"))
 OPARL_RETRIES = int(os.environ.get("OPARL_RETRIES", "4"))
 OPARL_BACKOFF_SECONDS = float(os.environ.get("OPARL_BACKOFF_SECONDS", "1"))
 OPARL_MAX_PAGES = int(os.environ.get("OPARL_MAX_PAGES", "5000"))
+# Placeholders (dangling references) fetched one by one per full run.
+OPARL_RESOLVE_LIMIT = int(os.environ.get("OPARL_RESOLVE_LIMIT", "50"))
 # Expiry of the row lock used instead of advisory locks on SQLite (a crashed run frees it then).
 OPARL_LOCK_SECONDS = int(os.environ.get("OPARL_LOCK_SECONDS", "3600"))
 # Deadline = earliest upcoming meeting of the Beratungsfolge minus this many days.
