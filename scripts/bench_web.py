@@ -342,6 +342,10 @@ def run_load(
         print("NOTE: /aufgaben/ (inbox of the workflow) not available; measuring the start page")
     pages = {"inbox": lambda: inbox, "list": lambda: "/vorgaenge/"}
     pages["review"] = lambda: f"/vorgaenge/{random.choice(review_ids)}/"
+    # Every worker compiles its templates and loads the catalogues on its first requests.
+    for _n in range(8):
+        for url in pages.values():
+            probe.request("GET", url())
     # One client alone first: the service time of each page without queueing.
     for name, url in pages.items():
         alone = []
