@@ -13,7 +13,7 @@ import smtplib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 
 from django.db import transaction
@@ -43,6 +43,7 @@ NO_RECIPIENTS = (
 )
 NOT_SENT = "Der Eingang kann erst bestätigt werden, wenn die Stellungnahme versandt ist."
 NOT_ADDRESSEE = "Den Eingang bestätigt die angeschriebene Gremienbetreuung."
+NOT_FAILED = "Erneut versandt werden nur fehlgeschlagene Sendungen."
 UNCONFIRMED_TASK = "Eingangsbestätigung der Gremienbetreuung fehlt"
 
 # Transient delivery problems (SMTP, network, a file not yet visible): the task retries them.
@@ -241,6 +242,36 @@ def mark_failed(*, dispatch_id: int, error: str) -> None:
                 review=dispatch.review,
                 details={"error": error[:200]},
             )
+
+
+@transaction.atomic
+def resend_dispatch(*, dispatch: Dispatch, by: User) -> Dispatch:
+    """A failed mail (server refused it, worker lost while sending) is queued once more."""
+    dispatch = Dispatch.objects.select_for_update(of=("self",)).get(pk=dispatch.pk)
+    if dispatch.status != Dispatch.Status.FAILED:
+        raise DispatchError(NOT_FAILED)
+    dispatch.status = Dispatch.Status.PENDING
+    dispatch.save(update_fields=["status"])
+    AuditEvent.record(
+        "dispatch.resent",
+        actor=by,
+        obj=dispatch,
+        review=dispatch.review,
+        details={"previous_error": dispatch.error[:200]},
+    )
+    from .tasks import send_dispatch
+
+    transaction.on_commit(partial(send_dispatch.delay, dispatch.pk))
+    return dispatch
+
+
+def give_up_stuck(*, older_than: timedelta = timedelta(hours=1)) -> int:
+    """A worker died while sending: we cannot know whether the mail left, so the row is marked
+    failed (the office sees it and may resend) rather than sent again automatically."""
+    cutoff = timezone.now() - older_than
+    return Dispatch.objects.filter(status=Dispatch.Status.SENDING, claimed_at__lt=cutoff).update(
+        status=Dispatch.Status.FAILED, error="Versand abgebrochen (Worker beendet)"
+    )
 
 
 @transaction.atomic
