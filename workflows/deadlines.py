@@ -48,7 +48,7 @@ def end_of_day(day: date) -> datetime:
 
 
 def urgency(due: date | None, today: date | None = None) -> str:
-    """ "overdue", "due_soon" or "" for the badge in lists."""
+    """Badge for lists: "overdue", "due_soon" or "" (nothing to mark)."""
     if due is None:
         return ""
     today = today or timezone.localdate()

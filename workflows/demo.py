@@ -17,7 +17,7 @@ from review.models import Review, User
 from review.statements import services as statements
 
 from . import runner
-from .flows import ReviewFlow, start_for_review, waiting_task
+from .flows import ReviewFlow, start_missing, waiting_task
 
 OFFICER, OFFICER2, HEAD = "sachbearbeitung", "sachbearbeitung2", "beauftragte"
 
@@ -108,8 +108,7 @@ def advance_demo_reviews(limit: int = len(STEPS)) -> dict[str, int]:
     if len(people) < 3:
         return {}
     officer, officer2, head = people[OFFICER], people[OFFICER2], people[HEAD]
-    for review in Review.objects.open().filter(process__isnull=True):
-        start_for_review(review)
+    start_missing(limit=100_000)
     fresh = list(
         Review.objects.filter(status=Review.Status.NEW, assignee__isnull=True)
         .exclude(audit_events__verb="review.triaged")

@@ -11,6 +11,7 @@ import importlib
 import logging
 from typing import Any
 
+from django.apps import apps
 from django.db import transaction
 from viewflow.fsm import TransitionNotAllowed
 from viewflow.workflow.exceptions import FlowLockFailed
@@ -24,6 +25,15 @@ def _service(module: str) -> object | None:
     try:
         return importlib.import_module(module)
     except ModuleNotFoundError:
+        return None
+
+
+def document_model() -> Any:
+    """review.Document (documents helper), or None while that app is not merged."""
+    name = "Document"  # a variable: the type checker cannot resolve the model before the merge
+    try:
+        return apps.get_model("review", name)
+    except LookupError:
         return None
 
 
@@ -53,7 +63,26 @@ def queue(*, review: Review) -> None:
             "review.documents is not installed; review %s waits for documents", review.pk
         )
         return
-    services.request_documents(review=review, by=_approver(review))  # type: ignore[attr-defined]
+    try:
+        # A savepoint: a failed request must not undo the approval it follows.
+        with transaction.atomic():
+            services.request_documents(review=review, by=_approver(review))  # type: ignore[attr-defined]
+    except Exception as error:  # any failure is shown with a retry, not a 500
+        logger.exception("Requesting documents for review %s failed", review.pk)
+        AuditEvent.record(
+            "documents.request_failed",
+            actor_label="workflow",
+            obj=review,
+            review=review,
+            details={"error": str(error)[:300]},
+        )
+
+
+def request_again(*, review: Review, by: User) -> None:
+    """The "Dokumente anfordern" button while the flow waits and no document exists."""
+    services = _service("review.documents.services")
+    if services is not None:
+        services.request_documents(review=review, by=by)  # type: ignore[attr-defined]
 
 
 def finished(review_id: int) -> bool:
@@ -78,7 +107,20 @@ def dispatch(*, review: Review) -> None:
     if services is None:
         logger.warning("review.dispatch is not installed; review %s was not mailed", review.pk)
         return
-    services.dispatch_statement(review=review, by=_approver(review))  # type: ignore[attr-defined]
+    try:
+        # A savepoint: e.g. no clerk for the consulted committees must not stop the flow in the
+        # worker that completed the documents; the office can still send by hand.
+        with transaction.atomic():
+            services.dispatch_statement(review=review, by=_approver(review))  # type: ignore[attr-defined]
+    except Exception as error:  # shown in the timeline; the flow goes on to the outcome
+        logger.exception("Dispatching review %s failed", review.pk)
+        AuditEvent.record(
+            "dispatch.failed",
+            actor_label="workflow",
+            obj=review,
+            review=review,
+            details={"error": str(error)[:300]},
+        )
 
 
 def request_not_affected_note(*, review: Review, by: User) -> None:

@@ -264,6 +264,15 @@ def start_for_review(review: Review, *, by: User | None = None) -> ReviewProcess
         return ReviewFlow.start.run(review=review)
 
 
+def start_missing(limit: int = 500) -> int:
+    """Start the flow for open reviews that have none (a failed or missed start)."""
+    started = 0
+    for review in Review.objects.open().filter(process__isnull=True).order_by("id")[:limit]:
+        start_for_review(review)
+        started += 1
+    return started
+
+
 def waiting_task(review: Review, node: Any) -> Task | None:
     """The NEW task of a Handle for this review, if the flow waits there."""
     return (

@@ -9,14 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from review.models import Review, User
+from review.models import Review, StatementVersion, User
 
 from . import deadlines
+from .documents import document_model
 from .flows import ReviewFlow
 
 OPEN_STATUSES = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED, STATUS.SCHEDULED]
@@ -73,7 +75,7 @@ def rows(tasks: QuerySet[Task] | list[Task], user: User | None = None) -> list[T
 
 
 def inbox(user: User) -> list[TaskRow]:
-    """ "Meine Aufgaben": tasks assigned to the user and to absent people they deputise for."""
+    """Meine Aufgaben: tasks assigned to the user and to absent people they deputise for."""
     today = timezone.localdate()
     absent = [person.pk for person in user.deputy_for.all() if person.is_absent(today)]
     tasks = human_tasks().filter(
@@ -88,7 +90,51 @@ def team_queue(user: User) -> list[TaskRow]:
     tasks = human_tasks().filter(status=STATUS.NEW)
     if not user.is_superuser:
         tasks = tasks.filter(owner_permission__in=permissions)
+    # Four-eyes: a statement's drafter is not offered its Schlusszeichnung (the task page and
+    # the service refuse it as well).
+    drafted = StatementVersion.objects.filter(
+        statement__review=OuterRef("process__reviewprocess__review"), author=user
+    )
+    tasks = tasks.exclude(Q(flow_task=ReviewFlow.approve) & Exists(drafted))
     return rows(tasks)
+
+
+def link_for(task: Task) -> str:
+    """Where to act on an open task: the task page, or the page that completes a waiting step."""
+    review_id = task.process.reviewprocess.review_id
+    if task.flow_task_type == "HUMAN":
+        return reverse("workflows:task", args=[task.pk])
+    if task.flow_task is ReviewFlow.await_documents:
+        return reverse("documents:review_documents", args=[review_id])
+    if task.flow_task is ReviewFlow.await_beirat:
+        return reverse("workflows:beirat_vote", args=[review_id])
+    return ""
+
+
+def failed_documents(limit: int = 20) -> list[object]:
+    """Documents whose generation failed while their review waits for them (retry offered)."""
+    model = document_model()
+    if model is None:
+        return []
+    return list(
+        model.objects.filter(review__status=Review.Status.APPROVED)
+        .filter(Q(status="failed") | Q(pdf_status="failed"))
+        .select_related("review__paper")
+        .order_by("-id")[:limit]
+    )
+
+
+def reviews_without_documents(limit: int = 20) -> list[Review]:
+    """Approved reviews waiting for documents none of which was requested (request failed)."""
+    waiting = Task.objects.filter(
+        process__reviewprocess__review=OuterRef("pk"),
+        flow_task=ReviewFlow.await_documents,
+        status=STATUS.NEW,
+    )
+    reviews = Review.objects.filter(status=Review.Status.APPROVED).filter(Exists(waiting))
+    if document_model() is not None:
+        reviews = reviews.filter(documents__isnull=True)
+    return list(reviews.select_related("paper").order_by("id")[:limit])
 
 
 def open_tasks_for_review(review: Review) -> list[Task]:

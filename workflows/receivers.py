@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.db import transaction
 
 from review.models import BeiratVote, Review
+
+logger = logging.getLogger(__name__)
 
 
 def on_review_opened(
@@ -18,7 +21,12 @@ def on_review_opened(
 
     review = Review.objects.get(pk=review_id)
     by = User.objects.filter(pk=opened_by_id).first() if opened_by_id else None
-    start_for_review(review, by=by)
+    try:
+        start_for_review(review, by=by)
+    except Exception:
+        # Never break the sync that announced the review; the periodic sweep
+        # (workflows.fire_timers → start_missing) starts it later.
+        logger.exception("Starting the workflow for review %s failed", review_id)
 
 
 def on_documents_ready(sender: Any, review_id: int, **kw: Any) -> None:

@@ -15,7 +15,7 @@ from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from review.models import User
+from review.models import AuditEvent, User
 
 TASK_DONE = "Diese Aufgabe ist bereits erledigt – vermutlich gerade von jemand anderem."
 TASK_BUSY = (
@@ -32,7 +32,7 @@ class TaskError(Exception):
 
 
 def claim(task: Task, user: User) -> None:
-    """ "Übernehmen" from the team queue."""
+    """Übernehmen: take an unassigned task from the team queue."""
     try:
         with task.activation() as activation:
             if task.status != STATUS.NEW:
@@ -40,6 +40,14 @@ def claim(task: Task, user: User) -> None:
             if not task.flow_task.can_assign(user, task):
                 raise TaskError(CANNOT_TAKE)
             activation.assign(user)
+            review = task.process.coerced.review
+            AuditEvent.record(
+                "task.claimed",
+                actor=user,
+                obj=review,
+                review=review,
+                details={"task": str(task.flow_task.task_title)},
+            )
     except FlowLockFailed as error:
         raise TaskError(TASK_BUSY) from error
 

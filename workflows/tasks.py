@@ -14,5 +14,6 @@ def fire_timers() -> dict[str, int]:
     consultation branches only complete while they still wait.
     """
     from .consultation import settle_due
+    from .flows import start_missing
 
-    return {"timers": fire_due_timers(), "consultations": settle_due()}
+    return {"timers": fire_due_timers(), "consultations": settle_due(), "started": start_missing()}

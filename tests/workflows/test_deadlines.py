@@ -59,9 +59,10 @@ def test_an_overdue_task_reminds_its_owner_then_escalates_to_the_deputy(office, 
     )
     assert timers.count() == 2
     due = deadlines.step_due_date("triage", review, triage.created)
+    assert due is not None
 
     with time_machine.travel(deadlines.end_of_day(due) - timedelta(hours=1), tick=False):
-        assert fire_timers() == {"timers": 0, "consultations": 0}
+        assert fire_timers() == {"timers": 0, "consultations": 0, "started": 0}
 
     with time_machine.travel(deadlines.end_of_day(due) + timedelta(hours=1), tick=False):
         assert fire_timers()["timers"] == 1
@@ -88,7 +89,7 @@ def test_an_overdue_task_reminds_its_owner_then_escalates_to_the_deputy(office, 
         AuditEvent.objects.filter(review=review, verb__startswith="task.").values_list(
             "verb", flat=True
         )
-    ) == ["task.overdue", "task.escalated"]
+    ) == ["task.claimed", "task.overdue", "task.escalated"]
     # The task itself stays with its owner; the reminder branch does not end the process.
     triage.refresh_from_db()
     assert triage.status == STATUS.ASSIGNED

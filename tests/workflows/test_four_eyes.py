@@ -31,6 +31,13 @@ def awaiting_approval(office, review):
     return open_task(review, ReviewFlow.approve)
 
 
+def test_the_team_queue_does_not_offer_the_drafter_the_approval(office, awaiting_approval):
+    from workflows import queries
+
+    assert [row.task for row in queries.team_queue(office.head)] == []
+    assert [row.task for row in queries.team_queue(office.head2)] == [awaiting_approval]
+
+
 def test_the_service_refuses_the_drafters_approval(office, review, awaiting_approval):
     with pytest.raises(statements.StatementError, match="Vier-Augen-Prinzip"):
         statements.statement_approve(review=review, by=office.head)

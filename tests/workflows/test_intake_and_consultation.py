@@ -33,6 +33,17 @@ def test_the_syncs_signal_starts_the_flow_once(django_capture_on_commit_callback
     assert open_nodes(review) == {"triage"}
 
 
+def test_the_periodic_sweep_starts_flows_that_were_missed():
+    missed = f.make_review()
+    closed = f.make_review(
+        status=Review.Status.NOT_AFFECTED, close_reason="x", closed_at=timezone.now()
+    )
+    assert fire_timers()["started"] == 1
+    assert open_nodes(missed) == {"triage"}
+    assert not ReviewProcess.objects.filter(review=closed).exists()
+    assert fire_timers()["started"] == 0
+
+
 def test_an_officer_opens_a_non_public_draft_by_hand(
     office, django_capture_on_commit_callbacks, settings, tmp_path
 ):

@@ -51,7 +51,9 @@ def test_inbox_queries_do_not_grow_with_rows(office):
 
 
 def test_open_tasks_for_review_lists_the_waiting_steps(office, review):
-    assert [t.flow_task for t in queries.open_tasks_for_review(review)] == [ReviewFlow.triage]
+    [triage] = queries.open_tasks_for_review(review)
+    assert triage.flow_task is ReviewFlow.triage
+    assert queries.link_for(triage) == task_url(triage)
     client_for(office.officer).post(
         task_url(open_task(review, ReviewFlow.triage)), {"decision": "relevant"}
     )

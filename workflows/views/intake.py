@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.apps import apps
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -16,8 +13,7 @@ from review.models import Review
 from .. import documents
 from ..flows import ReviewFlow, start_for_review, waiting_task
 from ..forms import ManualReviewForm
-from .access import office_required, permission
-from .context import review_context
+from .access import permission
 
 
 @permission("review.add_review")
@@ -50,39 +46,13 @@ def open_review(request: HttpRequest) -> HttpResponse:
     return render(request, "workflows/open_review.html", {"form": form})
 
 
-def _document_model() -> Any:
-    # The documents helper's model; absent until that branch is merged.
-    name = "Document"
-    try:
-        return apps.get_model("review", name)
-    except LookupError:
-        return None
-
-
-@office_required
-def documents_page(request: HttpRequest, review_pk: int) -> HttpResponse:
-    review = get_object_or_404(Review.objects.select_related("paper"), pk=review_pk)
-    model = _document_model()
-    rows = list(model.objects.filter(review=review).order_by("-id")) if model else []
-    return render(
-        request,
-        "workflows/documents.html",
-        {
-            **review_context(review),
-            "documents": rows,
-            "installed": documents.documents_available(),
-            "waiting": waiting_task(review, ReviewFlow.await_documents) is not None,
-        },
-    )
-
-
 @permission("review.dispatch_statement")
 @require_POST
-def retry_document(request: HttpRequest, review_pk: int, document_pk: int) -> HttpResponse:
-    model = _document_model()
-    if model is None:
-        raise Http404
-    document = get_object_or_404(model, pk=document_pk, review_id=review_pk)
-    documents.retry(document=document, by=request.user)  # type: ignore[arg-type]
-    messages.success(request, "Das Dokument wird neu erzeugt.")
-    return redirect("workflows:documents", review_pk=review_pk)
+def request_documents(request: HttpRequest, review_pk: int) -> HttpResponse:
+    review = get_object_or_404(Review, pk=review_pk)
+    if waiting_task(review, ReviewFlow.await_documents) is None:
+        messages.info(request, "Für diesen Vorgang werden keine Dokumente erwartet.")
+    else:
+        documents.request_again(review=review, by=request.user)  # type: ignore[arg-type]
+        messages.success(request, "Die Dokumente werden erzeugt.")
+    return redirect("documents:review_documents", review_pk=review_pk)

@@ -18,6 +18,7 @@ from .access import office_required
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
+    dispatcher = user.has_perm("review.dispatch_statement")
     contributions = list(
         Contribution.objects.filter(contributor=user, status=Contribution.Status.REQUESTED)
         .select_related("review__paper")
@@ -26,7 +27,12 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "workflows/inbox.html",
-        {"rows": queries.inbox(user), "contributions": contributions},
+        {
+            "rows": queries.inbox(user),
+            "contributions": contributions,
+            "failed_documents": queries.failed_documents() if dispatcher else [],
+            "without_documents": queries.reviews_without_documents() if dispatcher else [],
+        },
     )
 
 

@@ -126,7 +126,7 @@ def test_enrolment_shows_a_qr_code_and_then_recovery_codes_once(client: Client) 
     assert client.get(reverse("accounts:recovery_codes")).status_code == 302
     device.refresh_from_db()
     assert device.confirmed
-    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("home"), follow=True).status_code == 200
 
 
 def _enrolled(member: User) -> TOTPDevice:

@@ -1,0 +1,75 @@
+"""The flow's bridge to the documents and dispatch services (stand-ins until they are merged)."""
+
+from __future__ import annotations
+
+import sys
+import types
+
+import pytest
+
+from review.models import AuditEvent, Review
+from workflows import documents
+from workflows.flows import ReviewFlow
+
+from .conftest import DRAFT, client_for, open_nodes, open_task, task_url
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def calls(monkeypatch):
+    made: list[tuple[str, int, str]] = []
+    docs = types.SimpleNamespace(
+        request_documents=lambda *, review, by: made.append(("documents", review.pk, by.username))
+    )
+    mail = types.SimpleNamespace(
+        dispatch_statement=lambda *, review, by: made.append(("dispatch", review.pk, by.username))
+    )
+    monkeypatch.setitem(sys.modules, "review.documents.services", docs)
+    monkeypatch.setitem(sys.modules, "review.dispatch.services", mail)
+    return made
+
+
+def _approve(office, review):
+    client_for(office.officer).post(
+        task_url(open_task(review, ReviewFlow.triage)), {"decision": "relevant"}
+    )
+    client_for(office.head).post(
+        task_url(open_task(review, ReviewFlow.assign)), {"assignee": office.officer.pk}
+    )
+    client_for(office.officer).post(
+        task_url(open_task(review, ReviewFlow.draft)), {**DRAFT, "action": "approval"}
+    )
+    return client_for(office.head).post(
+        task_url(open_task(review, ReviewFlow.approve)), {"decision": "approve"}
+    )
+
+
+def test_approval_requests_documents_and_ready_documents_are_dispatched(office, review, calls):
+    assert _approve(office, review).status_code == 302
+    assert calls == [("documents", review.pk, "chefin")]
+    assert open_nodes(review) == {"await_documents"}
+    assert documents.finished(review.pk) is True
+    assert calls[-1] == ("dispatch", review.pk, "chefin")
+    assert open_nodes(review) == {"outcome"}
+
+
+def test_a_failing_document_request_keeps_the_approval_and_can_be_repeated(office, review, calls):
+    def broken(*, review, by):
+        raise RuntimeError("keine Vorlage hinterlegt")
+
+    sys.modules["review.documents.services"].request_documents = broken  # type: ignore[attr-defined]
+    assert _approve(office, review).status_code == 302
+    review.refresh_from_db()
+    assert review.status == Review.Status.APPROVED
+    assert open_nodes(review) == {"await_documents"}
+    event = AuditEvent.objects.get(review=review, verb="documents.request_failed")
+    assert event.details == {"error": "keine Vorlage hinterlegt"}
+
+    sys.modules["review.documents.services"].request_documents = lambda *, review, by: calls.append(  # type: ignore[attr-defined]
+        ("documents", review.pk, by.username)
+    )
+    page = client_for(office.head).get("/aufgaben/").content.decode()
+    assert 'data-testid="without-documents"' in page and "Dokumente anfordern" in page
+    client_for(office.head).post(f"/vorgaenge/{review.pk}/dokumente/anfordern/")
+    assert calls == [("documents", review.pk, "chefin")]
