@@ -18,6 +18,7 @@ from functools import partial
 
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from review.models import (
@@ -323,6 +324,7 @@ def flag_unconfirmed(*, now: datetime | None = None) -> int:
                 review=review,
                 dedupe_key=f"review:{review.pk}:receipts:{rows[0].statement_version_id}",
                 context={"task": UNCONFIRMED_TASK, "unconfirmed": len(rows)},
+                link=reverse("workflows:review_detail", args=[review.pk]),
             )
             count += created is not None
     return count

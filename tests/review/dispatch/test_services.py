@@ -337,6 +337,7 @@ def test_overdue_receipts_are_flagged_to_the_assignee_once(
     (notification,) = Notification.objects.filter(kind=NotificationKind.OVERDUE)
     assert notification.recipient == assignee
     assert notification.context["unconfirmed"] == 2
+    assert notification.link == f"/vorgaenge/{review.pk}/"
     assert [m.to for m in mail.outbox] == [[assignee.email]]
     assert services.UNCONFIRMED_TASK in mail.outbox[0].body
 
