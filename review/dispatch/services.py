@@ -121,7 +121,8 @@ def dispatch_statement(
     """Mail the review's latest finished documents to every recipient that has not had them.
 
     `documents` defaults to `latest_documents(review)`. Calling it again (a re-run flow step)
-    returns the existing rows and sends nothing new.
+    returns the existing rows and sends nothing new. Without any recipient it returns [] and
+    records "dispatch.no_recipients" (shown on the review page as NO_RECIPIENTS).
     """
     review = (
         Review.objects.select_for_update(of=("self",)).select_related("paper").get(pk=review.pk)
@@ -133,7 +134,13 @@ def dispatch_statement(
         raise DispatchError(NO_DOCUMENTS)
     addressees = recipients_for(review)
     if not addressees:
-        raise DispatchError(NO_RECIPIENTS)
+        # Raising here would roll back the flow step and leave the case waiting unseen; the
+        # office sees the message on the review page instead and mails the statement itself.
+        if not AuditEvent.objects.filter(review=review, verb="dispatch.no_recipients").exists():
+            AuditEvent.record(
+                "dispatch.no_recipients", actor=by, obj=review, review=review, details={}
+            )
+        return []
 
     dispatches: list[Dispatch] = []
     created_ids: list[int] = []

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from review.dispatch import services
@@ -227,10 +228,14 @@ def test_without_documents_or_recipients_nothing_is_dispatched(review, committee
     with pytest.raises(services.DispatchError, match=services.NO_DOCUMENTS):
         services.dispatch_statement(review=review, by=_head())
     clerk.organizations.clear()
-    with pytest.raises(services.DispatchError, match=services.NO_RECIPIENTS):
-        _dispatch(review)
+    # No recipients: nothing is sent, the flow goes on, the office is shown why.
+    assert _dispatch(review) == []
+    assert _dispatch(review) == []
     review.refresh_from_db()
     assert review.status == Review.Status.APPROVED
+    assert AuditEvent.objects.filter(verb="dispatch.no_recipients", review=review).count() == 1
+    html = render_to_string("dispatch/_review_dispatches.html", {"review": review})
+    assert services.NO_RECIPIENTS in html
 
 
 def test_the_dispatch_mail_is_the_released_notification_no_second_mail(
