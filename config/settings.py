@@ -242,6 +242,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "dispatch.flag_unconfirmed",
         "schedule": crontab(hour=6, minute=45),
     },
+    "dispatch-housekeeping": {
+        "task": "dispatch.housekeeping",
+        "schedule": crontab(minute=23),
+    },
     # Workflow deadlines: reminders, escalations, consultations past their due date.
     "workflows-fire-timers": {
         "task": "workflows.fire_timers",
