@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
+from django.contrib.auth.signals import user_logged_in
 from django.contrib.sessions.middleware import SessionMiddleware
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 
 # Session key holding when the idle clock was last reset (seconds since the epoch).
@@ -29,3 +32,12 @@ class IdleSessionMiddleware(SessionMiddleware):
             if stored and now - renewed_at >= RENEW_AFTER_SECONDS:
                 session[RENEWED_AT_KEY] = now
         return super().process_response(request, response)
+
+
+@receiver(user_logged_in, dispatch_uid="review.accounts.sessions.stamp_login")
+def stamp_login(sender: object, request: HttpRequest | None, **kwargs: Any) -> None:
+    """The login saves the new session anyway: start the idle clock with it, so the first
+    page after the login does not write the session once more."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[RENEWED_AT_KEY] = int(time.time())

@@ -22,8 +22,9 @@ def _stored_expiry(client: Client) -> object:
 
 
 def test_requests_within_a_minute_do_not_write_the_session_again(client) -> None:
-    client.force_login(f.officer())
+    officer = f.officer()
     with time_machine.travel(timezone.now(), tick=False) as clock:
+        client.force_login(officer)
         assert client.get(reverse("home")).status_code == 200
         renewed = _stored_expiry(client)
         clock.shift(timedelta(seconds=RENEW_AFTER_SECONDS - 1))
@@ -32,8 +33,9 @@ def test_requests_within_a_minute_do_not_write_the_session_again(client) -> None
 
 
 def test_a_request_a_minute_after_the_last_renewal_resets_the_idle_clock(client) -> None:
-    client.force_login(f.officer())
+    officer = f.officer()
     with time_machine.travel(timezone.now(), tick=False) as clock:
+        client.force_login(officer)
         client.get(reverse("home"))
         renewed = _stored_expiry(client)
         clock.shift(timedelta(seconds=RENEW_AFTER_SECONDS))
@@ -46,3 +48,10 @@ def test_an_unknown_session_cookie_does_not_create_a_session(client) -> None:
     response = client.get(reverse("login"))
     assert response.status_code == 200
     assert not Session.objects.exists()
+
+
+def test_the_first_page_after_the_login_does_not_write_the_session_again(client) -> None:
+    client.force_login(f.officer())
+    stored = _stored_expiry(client)
+    assert client.get(reverse("home")).status_code == 200
+    assert _stored_expiry(client) == stored
