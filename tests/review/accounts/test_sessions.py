@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import time_machine
@@ -17,7 +17,7 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db
 
 
-def _stored_expiry(client: Client) -> object:
+def _stored_expiry(client: Client) -> datetime:
     return Session.objects.get(session_key=client.session.session_key).expire_date
 
 
