@@ -206,3 +206,21 @@ def test_pages_have_no_inline_scripts_or_styles_and_send_a_strict_csp(url_name) 
     assert " style=" not in html and "<style" not in html
     csp = response["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+
+
+def test_before_the_second_factor_the_header_shows_only_the_brand_and_logout() -> None:
+    from django.test import Client
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    member = f.beirat_member()
+    TOTPDevice.objects.create(user=member, name="App", confirmed=True)
+    client = Client()
+    client.force_login(member)
+    response = client.get(reverse("home"), follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("accounts:verify"))
+    html = response.content.decode()
+    assert 'class="site-nav"' not in html
+    assert "account-menu" not in html
+    assert 'data-testid="nav-notifications"' not in html
+    assert f'action="{reverse("logout")}"' in html
+    assert 'class="site-brand"' in html
