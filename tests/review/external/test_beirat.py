@@ -183,3 +183,13 @@ def test_the_timeline_shows_when_the_statement_was_sent(cases, settings, tmp_pat
         in html
     )
     assert reverse("dispatch:beirat_file", args=[review.pk, "pdf"]) in html
+
+
+def test_the_upcoming_dates_name_the_gremium_in_full(cases) -> None:
+    review = cases["shared"]
+    ia = f.make_organization("Integrationsausschuss", short_name="IA")
+    f.make_consultation(review.paper, f.make_meeting(ia), organization=ia)
+    page = _verified_client(f.beirat_member()).get(
+        reverse("external:beirat_review", args=[review.pk])
+    )
+    assert "– Integrationsausschuss (" in page.content.decode()
