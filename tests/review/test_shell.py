@@ -224,3 +224,14 @@ def test_before_the_second_factor_the_header_shows_only_the_brand_and_logout() -
     assert 'data-testid="nav-notifications"' not in html
     assert f'action="{reverse("logout")}"' in html
     assert 'class="site-brand"' in html
+
+
+def test_every_page_names_the_favicon_and_favicon_ico_leads_to_it(client) -> None:
+    from django.contrib.staticfiles import finders
+
+    html = client.get(reverse("login")).content.decode()
+    assert re.search(r'<link rel="icon" href="[^"]*img/favicon\.svg"', html)
+    assert finders.find("img/favicon.svg") is not None
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("img/favicon.svg")
