@@ -183,12 +183,11 @@ def _details(details: dict[str, Any], names: dict[str, str] | None = None) -> li
 
 
 def review_timeline(review: Review) -> list[TimelineEntry]:
-    events = (
+    events = list(
         AuditEvent.objects.filter(review=review)
         .select_related("actor")
         .order_by("created_at", "id")
     )
-    events = list(events)
     names = _person_names([e.details for e in events if isinstance(e.details, dict)])
     entries = []
     for event in events:
