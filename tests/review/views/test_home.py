@@ -61,7 +61,7 @@ def test_the_head_sees_assignments_and_approvals_waiting() -> None:
     triage = Task.objects.get(
         process__reviewprocess__review=triaged, flow_task=ReviewFlow.triage, status=STATUS.NEW
     )
-    complete(triage, drafter, None, lambda: triage_relevant(review=triaged, by=drafter))
+    complete(triage, drafter, None, lambda: triage_relevant(review=triaged, by=drafter))  # type: ignore[arg-type]
     f.make_review(
         f.make_paper("Fertig", reference="V4/26"), status=Review.Status.APPROVAL, assignee=drafter
     )
