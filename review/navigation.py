@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
+from review.accounts import otp
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -53,4 +55,10 @@ def main_navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"main_nav": SimpleLazyObject(lambda: _items(request))}
+    return {
+        "main_nav": SimpleLazyObject(lambda: _items(request)),
+        # Before the second factor the header shows only the brand and the logout button.
+        "awaiting_second_factor": SimpleLazyObject(
+            lambda: not otp.is_verified(user) and otp.second_factor_required(user)
+        ),
+    }

@@ -269,7 +269,7 @@ def beirat_statement() -> DocType:
     bezug(doc)
     doc.add_paragraph("Sehr geehrte Mitglieder des Ausländerbeirats,")
     doc.add_paragraph(
-        "zur Information erhalten Sie die Stellungnahme des {{ office.name }} zu der oben "
+        "zur Information erhalten Sie unsere Stellungnahme zu der oben "
         "genannten Vorlage{% if review.deadline %}, die bis zum {{ review.deadline|datum }} "
         "abgegeben wird{% endif %}."
     )

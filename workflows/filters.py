@@ -61,15 +61,23 @@ class ListedModelChoiceField(forms.ModelChoiceField):
     iterator = ListedModelChoiceIterator
 
 
+class OrganizationChoiceField(ListedModelChoiceField):
+    def label_from_instance(self, obj: Organization) -> str:
+        if obj.short_name and obj.short_name != obj.name:
+            return f"{obj.name} ({obj.short_name})"
+        return obj.name
+
+
 class ReviewFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("alle offenen")), *Review.Status.choices]
     )
     frist = forms.ChoiceField(label=_("Frist"), required=False, choices=DEADLINE_WINDOWS)
-    gremium = ListedModelChoiceField(
+    gremium = OrganizationChoiceField(
         label=_("Gremium"),
         required=False,
-        queryset=Organization.objects.all(),
+        # Sorted by the label shown: the full name (the short name alone is unexplained).
+        queryset=Organization.objects.order_by("name", "pk"),
         empty_label=_("alle"),
     )
     bearbeitung = forms.ChoiceField(label=_("Bearbeitung"), required=False)

@@ -82,6 +82,8 @@ RESULTS = [
     "mit Stellungnahme einverstanden",
 ]
 PAPER_COUNT = 200
+# Lead days (RELEVANCE_LEAD_DAYS, 7) plus the rest of the week the demo is generated in.
+UPCOMING_GAP_DAYS = 14
 
 
 @dataclass
@@ -99,6 +101,14 @@ def _iso(moment: datetime) -> str:
 
 def _week_start(today: date) -> date:
     return today - timedelta(days=today.weekday())
+
+
+def _too_soon(meeting: Meeting, monday: date) -> bool:
+    """Upcoming meetings in the next two weeks get no new papers: a case's deadline is its
+    next meeting minus the lead days, so such a case would be overdue on the demo's first day
+    (whatever weekday the demo is made on)."""
+    start = meeting.start.date()
+    return monday <= start < monday + timedelta(days=UPCOMING_GAP_DAYS)
 
 
 def build(today: date) -> dict[str, list[dict[str, Any]]]:
@@ -125,14 +135,18 @@ def build(today: date) -> dict[str, list[dict[str, Any]]]:
         title = pattern.format(
             place=rng.choice(PLACES), year=2026 + rng.randint(0, 1), number=100 + number
         )
-        offset_weeks = rng.randint(-9, 1)
+        # Papers are dated in the weeks before this one: never after the day of the demo.
+        offset_weeks = rng.randint(-10, -1)
         paper_day = monday + timedelta(weeks=offset_weeks, days=rng.randint(0, 4))
         pid = f"{BASE}/papers/{number}"
         consultations = []
         chain = [*committees, "rat"] if paper_type == "Beschlussvorlage" else list(committees)
         not_before = datetime.combine(paper_day, time(0), TZ) + timedelta(days=7)
         for order, org in enumerate(chain):
-            found = next((m for m in meetings[org] if m.start >= not_before), None)
+            found = next(
+                (m for m in meetings[org] if m.start >= not_before and not _too_soon(m, monday)),
+                None,
+            )
             if found is None:
                 break
             meeting = found

@@ -6,13 +6,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from review.models import Organization, Paper, Review, Source, SyncRun, User
+from review.models import File, Organization, Paper, Review, Source, SyncRun, User
 from review.oparl.fixture_server import FixtureServer
 from review.oparl.sync import Progress, run_sync
 
 from . import municipality
+from .pdf import one_page_pdf
 from .users import create_demo_users
 
 SOURCE_NAME = "Musterstadt (Demo)"
@@ -50,6 +52,7 @@ def load_demo(*, directory: Path | None = None, progress: Progress | None = None
         server.stop()
     create_demo_users()
     _assign_committees()
+    _attach_pdfs(source)
     return DemoSummary(
         run=run,
         papers=Paper.objects.filter(source=source).count(),
@@ -82,3 +85,29 @@ def _assign_committees() -> None:
     )
     beirat = User.objects.get(username="beirat")
     beirat.organizations.set(Organization.objects.filter(oparl_id=_org_id(municipality.ADVISORY)))
+
+
+def _attach_pdfs(source: Source) -> int:
+    """A generated PDF for each demo attachment that has none yet.
+
+    The demo RIS's file URLs do not exist; with `content` set the office's and the Beirat's
+    download links serve this file instead. Files that already have one are left alone.
+    """
+    attached = 0
+    files = File.objects.filter(paper__source=source, content="").select_related("paper")
+    for attachment in files:
+        paper = attachment.paper
+        assert paper is not None  # the filter above follows the paper
+        data = one_page_pdf(
+            f"{paper.reference} – {paper.name}",
+            [
+                f"{paper.paper_type} der Stadt Musterstadt (Demo).",
+                "Diese Datei wurde für die Demo erzeugt; sie ersetzt die Anlage im "
+                "Ratsinformationssystem.",
+            ],
+        )
+        name = attachment.file_name or f"{paper.reference.replace('/', '-')}.pdf"
+        attachment.content.save(name, ContentFile(data), save=False)
+        File.objects.filter(pk=attachment.pk).update(content=attachment.content.name)
+        attached += 1
+    return attached

@@ -80,23 +80,33 @@ def _syntax_context(source: str, lineno: int | None) -> list[str]:
     return [_TAGS.sub("", line) for line in lines[start : lineno + 2]]
 
 
+# Jinja's English messages, in German; the quoted Word text tells the office where to look.
 _SYNTAX_HINTS = {
     "expected token 'end of print statement'": "ein Platzhalter wird nicht mit „}}“ geschlossen",
+    "expected token 'end of statement block'": "ein Befehl wird nicht mit „%}“ geschlossen",
     "Unexpected end of template": "ein {% if %} oder {% for %} wird nicht mit {% endif %} "
     "bzw. {% endfor %} geschlossen",
     "unexpected '}'": "eine geschweifte Klammer zu viel oder zu wenig",
+    "unexpected '{'": "eine geschweifte Klammer zu viel oder zu wenig",
+    "unexpected ')'": "eine runde Klammer zu viel oder zu wenig",
+    "unexpected char": "ein Zeichen, das in Platzhaltern nicht erlaubt ist",
+    "unexpected end of print statement": "ein leerer Platzhalter „{{ }}“",
     "No filter named": "unbekannter Filter (erlaubt: datum, datum_lang, name und die "
     "Jinja-Standardfilter)",
     "Encountered unknown tag": "unbekannter Befehl in {% … %}",
+    "tag name expected": "ein Befehl „{% %}“ ohne Namen",
+    "expected token": "ein Platzhalter oder Befehl ist unvollständig",
+    "unexpected": "ein Platzhalter oder Befehl ist falsch geschrieben",
 }
+SYNTAX_UNKNOWN = "ein Platzhalter oder Befehl ist falsch geschrieben"
 
 
 def _german(detail: str) -> str:
-    detail = detail.rstrip(".")
+    """Jinja's message in German, without its English text (first matching hint wins)."""
     for english, german in _SYNTAX_HINTS.items():
         if english.lower() in detail.lower():
-            return f"{german} ({detail})"
-    return detail
+            return german
+    return SYNTAX_UNKNOWN
 
 
 def _locate(sources: list[str], needle: str) -> list[str]:

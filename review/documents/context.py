@@ -139,6 +139,12 @@ def build_context(
     on = on or timezone.localdate()
     paper = review.paper
     office = settings.DOCUMENT_OFFICE
+    paper_consultations = list(
+        paper.consultations.select_related("meeting").prefetch_related("organizations")
+    )
+    beirat_consulted = any(
+        o.is_advisory_council for c in paper_consultations for o in c.organizations.all()
+    )
     consultations = [
         {
             "organization": ", ".join(o.name for o in c.organizations.all()) or "Gremium",
@@ -148,7 +154,7 @@ def build_context(
             else None,
             "meeting_name": c.meeting.name if c.meeting is not None else "",
         }
-        for c in paper.consultations.select_related("meeting").prefetch_related("organizations")
+        for c in paper_consultations
     ]
     consultations.sort(key=lambda c: (c["meeting_date"] is None, c["meeting_date"] or date.min))
     committees = [c["organization"] for c in consultations]
@@ -180,7 +186,10 @@ def build_context(
         }
     stem = file_stem(review, kind, on)
     distribution = [*dict.fromkeys(committees)]
-    if review.shared_with_beirat or kind == DocumentKind.BEIRAT:
+    # A consulted Beirat is already on the list under its own name.
+    if (review.shared_with_beirat or kind == DocumentKind.BEIRAT) and not (
+        beirat_consulted or "Ausländerbeirat" in distribution
+    ):
         distribution.append("Ausländerbeirat")
     distribution.append(f"{office['name']} (Akte)")
     title = {

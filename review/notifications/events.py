@@ -123,8 +123,9 @@ def statement_released(
     return [n for n in sent if n is not None]
 
 
-def outcome_recorded(*, review: Review) -> list[Notification]:
-    """To the drafter, the Beauftragte, and the Beirat if the case was shared with it."""
+def outcome_recorded(*, review: Review, by: User | None = None) -> list[Notification]:
+    """To the drafter, the Beauftragte, and the Beirat if the case was shared with it;
+    not to `by`, who recorded the outcome and knows it."""
     people: list[User] = []
     if review.assignee is not None:
         people.append(review.assignee)
@@ -142,5 +143,6 @@ def outcome_recorded(*, review: Review) -> list[Notification]:
             else "",
         )
         for person in _active(people)
+        if by is None or person.pk != by.pk
     ]
     return [n for n in sent if n is not None]

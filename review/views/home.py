@@ -13,8 +13,11 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from review.models import Review, User
+from review.models.people import Role
 
 DUE_SOON_DAYS = 7
+# viewflow's stored reference of the flow's assignment step (review never imports workflows).
+ASSIGN_TASK_REF = "workflows/flows.ReviewFlow.assign"
 # How many of a person's own cases the start page lists before linking to the full list.
 HOME_LIST_LENGTH = 10
 
@@ -28,7 +31,6 @@ def _office_summary(user: User) -> dict[str, object]:
         my_count=Count("id", filter=mine),
         my_overdue=Count("id", filter=mine & Q(deadline__lt=today)),
         my_due_soon=Count("id", filter=mine & Q(deadline__gte=today, deadline__lte=soon)),
-        awaiting_assignment=Count("id", filter=Q(status=Review.Status.NEW, assignee__isnull=True)),
         all_overdue=Count("id", filter=Q(deadline__lt=today)),
     )
     # The workflow's human tasks, read from viewflow's own table (review never imports
@@ -52,12 +54,20 @@ def _office_summary(user: User) -> dict[str, object]:
     }
 
 
-def _head_summary(context: dict[str, object]) -> dict[str, object]:
-    awaiting = context.get("awaiting_assignment")
+def _awaiting_assignment() -> int:
+    """Cases whose assignment step is open: triaged as relevant, nobody assigned yet."""
+    return Task.objects.filter(
+        flow_task=ASSIGN_TASK_REF, status__in=[STATUS.NEW, STATUS.ASSIGNED]
+    ).count()
+
+
+def _is_administrator(user: User) -> bool:
+    return user.is_superuser or user.groups.filter(name=Role.ADMIN.value).exists()
+
+
+def _head_summary() -> dict[str, object]:
     return {
-        "awaiting_assignment": awaiting
-        if awaiting is not None
-        else Review.objects.filter(status=Review.Status.NEW, assignee__isnull=True).count(),
+        "awaiting_assignment": _awaiting_assignment(),
         "awaiting_approval": list(
             Review.objects.filter(status=Review.Status.APPROVAL)
             .select_related("paper", "assignee")
@@ -81,7 +91,8 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"is_office": works_on_cases, "is_admin": user.is_staff}
     if works_on_cases:
         context.update(_office_summary(user))
-    if user.has_perm("review.approve_statement"):
+    # The administration may hold every permission, but assigning and approving is not its work.
+    if user.has_perm("review.approve_statement") and not _is_administrator(user):
         context["is_head"] = True
-        context.update(_head_summary(context))
+        context.update(_head_summary())
     return render(request, "review/home.html", context)

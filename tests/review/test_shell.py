@@ -206,3 +206,32 @@ def test_pages_have_no_inline_scripts_or_styles_and_send_a_strict_csp(url_name) 
     assert " style=" not in html and "<style" not in html
     csp = response["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+
+
+def test_before_the_second_factor_the_header_shows_only_the_brand_and_logout() -> None:
+    from django.test import Client
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    member = f.beirat_member()
+    TOTPDevice.objects.create(user=member, name="App", confirmed=True)
+    client = Client()
+    client.force_login(member)
+    response = client.get(reverse("home"), follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("accounts:verify"))
+    html = response.content.decode()
+    assert 'class="site-nav"' not in html
+    assert "account-menu" not in html
+    assert 'data-testid="nav-notifications"' not in html
+    assert f'action="{reverse("logout")}"' in html
+    assert 'class="site-brand"' in html
+
+
+def test_every_page_names_the_favicon_and_favicon_ico_leads_to_it(client) -> None:
+    from django.contrib.staticfiles import finders
+
+    html = client.get(reverse("login")).content.decode()
+    assert re.search(r'<link rel="icon" href="[^"]*img/favicon\.svg"', html)
+    assert finders.find("img/favicon.svg") is not None
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("img/favicon.svg")

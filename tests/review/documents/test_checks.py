@@ -91,3 +91,11 @@ def test_german_word_quotes_inside_tags_are_accepted() -> None:
         _template_with("{% if paper.paper_type == „Beschlussvorlage“ %}B{% endif %}")
     )
     assert result.ok, result.errors
+
+
+def test_a_stray_brace_is_explained_in_german_without_jinja_english() -> None:
+    result = checks.check_template(_template_with("Vorlage {{ paper.reference } }}"))
+    [error] = result.errors
+    assert "geschweifte Klammer zu viel oder zu wenig" in error
+    assert "unexpected" not in error
+    assert "Vorlage {{ paper.reference } }}" in error

@@ -61,3 +61,15 @@ def test_file_names_are_readable_and_safe() -> None:
 
 def test_the_sample_context_has_every_documented_variable() -> None:
     assert set(sample_context()) == set(CONTEXT_VARIABLES)
+
+
+def test_a_consulted_beirat_is_listed_once_in_the_distribution() -> None:
+    review = factories.make_review()
+    beirat = factories.make_organization("Ausländerbeirat", is_advisory_council=True)
+    factories.make_consultation(review.paper, organization=beirat)
+    review.shared_with_beirat = True
+    review.save()
+
+    context = build_context(review=review, kind=DocumentKind.BEIRAT, version=None, number=1)
+
+    assert context["distribution"].count("Ausländerbeirat") == 1

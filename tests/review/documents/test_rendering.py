@@ -220,3 +220,10 @@ def test_a_broken_xml_part_is_detected() -> None:
         archive.writestr("word/document.xml", "<w:document><w:body></w:document>")
     with pytest.raises(rendering.DocumentRenderError, match=r"word/document\.xml"):
         rendering.check_well_formed(buffer.getvalue())
+
+
+def test_the_beirat_letter_introduces_the_statement_grammatically() -> None:
+    template = (TEMPLATE_DIR / "beirat_statement.docx").read_bytes()
+    text = _body_text(_open(rendering.render(template, sample_context())))
+    assert "zur Information erhalten Sie unsere Stellungnahme zu der oben genannten Vorlage" in text
+    assert "Stellungnahme des Büro" not in text

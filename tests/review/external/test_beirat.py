@@ -96,6 +96,10 @@ def test_the_member_records_the_vote_and_the_office_sees_it(cases) -> None:
     member = f.beirat_member()
     client = _verified_client(member)
     review = cases["shared"]
+    review.beirat_deadline = f.in_days(10)
+    review.save()
+    before = client.get(reverse("external:beirat_review", args=[review.pk])).content.decode()
+    assert "Votum des Beirats fällig" in before
     response = client.post(
         reverse("external:beirat_vote", args=[review.pk]),
         {"vote": "approve_with_changes", "text": "Mehr Kurse am Abend.", "meeting_date": ""},
@@ -106,6 +110,9 @@ def test_the_member_records_the_vote_and_the_office_sees_it(cases) -> None:
     assert AuditEvent.objects.filter(verb="beirat_vote.recorded", review=review).exists()
     page = client.get(reverse("external:beirat_review", args=[review.pk])).content.decode()
     assert "Zustimmung mit Änderungen" in page
+    # The success message is shown once (by base.html), the vote no longer listed as due.
+    assert page.count("Das Votum des Beirats ist erfasst.") == 1
+    assert "Votum des Beirats fällig" not in page
     # A second vote is refused.
     with pytest.raises(services.VoteError, match=services.VOTE_NOT_AWAITED):
         services.record_beirat_vote(
@@ -176,3 +183,13 @@ def test_the_timeline_shows_when_the_statement_was_sent(cases, settings, tmp_pat
         in html
     )
     assert reverse("dispatch:beirat_file", args=[review.pk, "pdf"]) in html
+
+
+def test_the_upcoming_dates_name_the_gremium_in_full(cases) -> None:
+    review = cases["shared"]
+    ia = f.make_organization("Integrationsausschuss", short_name="IA")
+    f.make_consultation(review.paper, f.make_meeting(ia), organization=ia)
+    page = _verified_client(f.beirat_member()).get(
+        reverse("external:beirat_review", args=[review.pk])
+    )
+    assert "– Integrationsausschuss (" in page.content.decode()

@@ -72,3 +72,11 @@ def test_an_escalation_to_the_deputy_is_its_own_notification() -> None:
     titles = dict(Notification.objects.values_list("recipient", "title"))
     assert titles[drafter.pk].startswith("Überfällig: Vorlage")
     assert titles[deputy.pk].startswith("An Sie als Vertretung eskaliert: Vorlage")
+
+
+def test_whoever_records_the_outcome_is_not_told_about_it() -> None:
+    drafter = f.officer()
+    boss = f.head()
+    review = f.make_review(assignee=drafter)
+    events.outcome_recorded(review=review, by=drafter)
+    assert list(Notification.objects.values_list("recipient", flat=True)) == [boss.pk]

@@ -7,10 +7,14 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
 
 from review.models import Review
+from review.services import triage_relevant
 from tests import factories as f
-from workflows.flows import start_for_review
+from workflows.flows import ReviewFlow, start_for_review
+from workflows.runner import complete
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +54,14 @@ def test_an_officer_without_cases_is_told_what_to_do() -> None:
 def test_the_head_sees_assignments_and_approvals_waiting() -> None:
     head = f.head()
     drafter = f.officer()
-    f.make_review(f.make_paper("Neu", reference="V3/26"))
+    # Only a case triaged as relevant waits for its assignment; new papers wait for triage.
+    start_for_review(f.make_review(f.make_paper("Neu", reference="V3/26")))
+    start_for_review(f.make_review(f.make_paper("Gesichtet", reference="V5/26")))
+    triaged = Review.objects.get(paper__reference="V5/26")
+    triage = Task.objects.get(
+        process__reviewprocess__review=triaged, flow_task=ReviewFlow.triage, status=STATUS.NEW
+    )
+    complete(triage, drafter, None, lambda: triage_relevant(review=triaged, by=drafter))  # type: ignore[arg-type]
     f.make_review(
         f.make_paper("Fertig", reference="V4/26"), status=Review.Status.APPROVAL, assignee=drafter
     )
@@ -75,6 +86,13 @@ def test_an_administrator_gets_the_administration_links() -> None:
     # The model pages are linked once they are registered in the admin; the index always is.
     assert f'href="{reverse("admin:index")}"' in html
     assert "Meine Vorgänge nach Frist" not in html
+    assert "Wartet auf Sie als Beauftragte" not in html
+
+
+def test_a_superuser_administrator_is_not_addressed_as_the_commissioner() -> None:
+    admin = f.administrator(is_staff=True, is_superuser=True)
+    html = f.logged_in_client(admin).get(reverse("home")).content.decode()
+    assert "Wartet auf Sie als Beauftragte" not in html
 
 
 def test_a_person_without_a_role_is_told_whom_to_ask() -> None:

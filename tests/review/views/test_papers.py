@@ -180,3 +180,12 @@ def test_a_deleted_paper_is_gone(papers) -> None:
     papers["third"].soft_delete()
     client = f.logged_in_client(f.officer())
     assert client.get(reverse("papers:detail", args=[papers["third"].pk])).status_code == 404
+
+
+def test_gremium_abbreviations_are_explained_in_the_list_and_the_facets() -> None:
+    ia = f.make_organization("Integrationsausschuss", short_name="IA")
+    paper = f.make_paper("Sprachcafé", reference="V400/26")
+    f.make_consultation(paper, f.make_meeting(ia), organization=ia)
+    html = f.logged_in_client(f.officer()).get(reverse("papers:list")).content.decode()
+    assert '<abbr title="Integrationsausschuss">IA</abbr>' in html
+    assert "Integrationsausschuss</a> (1)" in html
