@@ -49,7 +49,7 @@ def remind(activation: Activation, *, escalated: bool) -> None:
             link=f"/aufgaben/{host.pk}/",
         )
     AuditEvent.record(
-        "task.escalated" if escalated else "task.overdue",
+        "task.escalated" if escalated else "task.reminded",
         actor_label="workflow",
         obj=review,
         review=review,

@@ -47,6 +47,8 @@ VERB_SENTENCES = {
     "receipt.confirmed": gettext_lazy("Empfang bestätigt"),
     "decision.imported": gettext_lazy("Beschluss aus dem Ratsinformationssystem übernommen"),
     "outcome.recorded": gettext_lazy("Ergebnis der Beratung erfasst"),
+    "task.claimed": gettext_lazy("Aufgabe übernommen"),
+    "documents.request_failed": gettext_lazy("Dokumente konnten nicht angefordert werden"),
     "task.reminded": gettext_lazy("Erinnerung an eine fällige Aufgabe"),
     "task.escalated": gettext_lazy("Überfällige Aufgabe an die Vertretung eskaliert"),
 }
@@ -58,6 +60,8 @@ DETAIL_LABELS = {
     "version": gettext_lazy("Fassung"),
     "recipient": gettext_lazy("an"),
     "result": gettext_lazy("Ergebnis"),
+    "decision": gettext_lazy("Beschluss"),
+    "task": gettext_lazy("Aufgabe"),
     "outcome": gettext_lazy("Ergebnis"),
     "error": gettext_lazy("Fehler"),
 }

@@ -23,7 +23,11 @@ needs_documents = pytest.mark.skipif(
     reason="review.documents / review.dispatch not merged into this branch yet",
 )
 
-pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), requires_worker, needs_documents]
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    requires_worker,
+    needs_documents,
+]
 
 
 def test_the_worker_completes_the_document_step_and_the_flow_moves_to_the_outcome(celery_worker):

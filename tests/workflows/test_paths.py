@@ -47,7 +47,10 @@ def test_an_officer_closes_a_paper_as_not_affected_with_a_reason(office, review)
     assert review.closed_by == office.officer
     assert open_nodes(review) == set()
     assert review.process.status == "DONE"
-    assert verbs(review) == ["review.triaged"]
+    assert verbs(review) == ["review.not_affected"]
+    timeline = client.get(f"/vorgaenge/{review.pk}/").content.decode()
+    assert "Vorlage gesichtet: keine Betroffenheit" in timeline
+    assert "Reine Haushaltsvorlage." in timeline
 
 
 def test_full_path_with_consultation_and_one_send_back(
@@ -206,13 +209,24 @@ def test_full_path_with_consultation_and_one_send_back(
         "consultation.started",
         "contribution.given",
         "beirat_vote.recorded",
-        "consultation.closed",
+        "consultation.joined",
         "statement.sent_back",
         "statement.saved",
         "statement.submitted",
         "statement.approved",
-        "review.outcome_recorded",
+        "outcome.recorded",
     ]
+    timeline = head.get(f"/vorgaenge/{review.pk}/").content.decode()
+    for sentence in [
+        "Vorgang zugewiesen",
+        "Beteiligung gestartet",
+        "Votum des Beirats erfasst",
+        "Stellungnahme zur Überarbeitung zurückgegeben",
+        "Quelle ergänzen.",
+        "Stellungnahme schlussgezeichnet",
+        "Ergebnis der Beratung erfasst",
+    ]:
+        assert sentence in timeline, sentence
 
 
 def test_a_drafter_sends_straight_to_approval_without_consultation(office, review):
