@@ -53,6 +53,21 @@ def test_an_officer_closes_a_paper_as_not_affected_with_a_reason(office, review)
     assert "Reine Haushaltsvorlage." in timeline
 
 
+def test_not_affected_with_the_short_note_document(
+    office, review, django_capture_on_commit_callbacks
+):
+    triage = open_task(review, ReviewFlow.triage)
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client_for(office.officer).post(
+            task_url(triage),
+            {"decision": "not_affected", "reason": "Nur Personalfragen.", "note_document": "on"},
+        )
+    assert done.status_code == 302
+    note = Document.objects.get(review=review)
+    assert note.kind == "not_affected" and note.created_by == office.officer
+    assert open_nodes(review) == set()
+
+
 def test_full_path_with_consultation_and_one_send_back(
     office, review, django_capture_on_commit_callbacks
 ):
