@@ -10,10 +10,6 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
-# Pages of the workflow helper, linked by path until their URL names exist in every branch.
-INBOX_PATH = "/aufgaben/"
-TEAM_QUEUE_PATH = "/aufgaben/team/"
-
 
 @dataclass(frozen=True)
 class NavItem:
@@ -28,9 +24,10 @@ def _items(request: HttpRequest) -> list[NavItem]:
     entries: list[tuple[str, str, bool]] = []
     # One permission query per request (Django caches them on the user object).
     if user.has_perm("review.draft_statement"):
+        inbox, team_queue = reverse("workflows:inbox"), reverse("workflows:team_queue")
         entries += [
-            (_("My tasks"), INBOX_PATH, path == INBOX_PATH),
-            (_("Team"), TEAM_QUEUE_PATH, path.startswith(TEAM_QUEUE_PATH)),
+            (_("My tasks"), inbox, path == inbox),
+            (_("Team"), team_queue, path.startswith(team_queue)),
         ]
     if user.has_perm("review.view_review"):
         entries.append(

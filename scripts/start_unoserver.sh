@@ -98,7 +98,7 @@ if [ ! -x "$VENV/bin/unoserver" ]; then
         # Offline: unoserver is pure Python; reuse the copy the app environment installed.
         SITE=$("$VENV/bin/python" -c "import sysconfig; print(sysconfig.get_paths()['purelib'])")
         APP_SITE=$(ls -d "$ROOT"/.venv/lib/python3*/site-packages | head -n 1)
-        cp -r "$APP_SITE/unoserver" "$SITE/" || exit 1
+        cp -r "$APP_SITE/unoserver" "$APP_SITE"/unoserver-*.dist-info "$SITE/" || exit 1
         printf '#!%s\nfrom unoserver.server import main\nraise SystemExit(main())\n' \
             "$VENV/bin/python" >"$VENV/bin/unoserver"
         chmod +x "$VENV/bin/unoserver"

@@ -29,7 +29,7 @@ VERB_SENTENCES = {
     "statement.sent_back": gettext_lazy("Stellungnahme zur Überarbeitung zurückgegeben"),
     "statement.approved": gettext_lazy("Stellungnahme schlussgezeichnet"),
     "consultation.started": gettext_lazy("Beteiligung gestartet"),
-    "consultation.joined": gettext_lazy("Beteiligung abgeschlossen"),
+    "consultation.closed": gettext_lazy("Beteiligung abgeschlossen"),
     "beirat_vote.requested": gettext_lazy("Votum des Beirats angefragt"),
     "beirat_vote.recorded": gettext_lazy("Votum des Beirats erfasst"),
     "contribution.requested": gettext_lazy("Beitrag oder Mitzeichnung angefragt"),
@@ -49,19 +49,31 @@ VERB_SENTENCES = {
     "outcome.recorded": gettext_lazy("Ergebnis der Beratung erfasst"),
     "task.claimed": gettext_lazy("Aufgabe übernommen"),
     "documents.request_failed": gettext_lazy("Dokumente konnten nicht angefordert werden"),
+    "review.outcome_recorded": gettext_lazy("Beschluss erfasst, Vorgang abgeschlossen"),
+    "statement.dispatched": gettext_lazy("Versand der Stellungnahme gestartet"),
+    "task.overdue": gettext_lazy("Aufgabe überfällig: Erinnerung verschickt"),
     "task.reminded": gettext_lazy("Erinnerung an eine fällige Aufgabe"),
     "task.escalated": gettext_lazy("Überfällige Aufgabe an die Vertretung eskaliert"),
 }
 # Details worth a line under the sentence, in this order.
 DETAIL_LABELS = {
     "reason": gettext_lazy("Begründung"),
+    "note": gettext_lazy("Notiz"),
     "assignee": gettext_lazy("an"),
+    "previous": gettext_lazy("vorher"),
     "vote": gettext_lazy("Votum"),
     "version": gettext_lazy("Fassung"),
     "recipient": gettext_lazy("an"),
     "result": gettext_lazy("Ergebnis"),
-    "decision": gettext_lazy("Beschluss"),
+    "contributors": gettext_lazy("Beteiligte"),
+    "due": gettext_lazy("fällig am"),
     "task": gettext_lazy("Aufgabe"),
+    "owner": gettext_lazy("bei"),
+    "kind": gettext_lazy("Art"),
+    "document": gettext_lazy("Dokument"),
+    "recipients": gettext_lazy("Empfänger"),
+    "audience": gettext_lazy("an"),
+    "decision": gettext_lazy("Beschluss"),
     "outcome": gettext_lazy("Ergebnis"),
     "error": gettext_lazy("Fehler"),
 }
@@ -75,7 +87,9 @@ class TimelineEntry:
     details: list[tuple[str, str]]
 
 
-def sentence_for(verb: str) -> str:
+def sentence_for(verb: str, details: dict[str, Any] | None = None) -> str:
+    if verb == "review.triaged" and (details or {}).get("relevant") is False:
+        verb = "review.not_affected"
     known = VERB_SENTENCES.get(verb)
     if known is not None:
         return str(known)
@@ -89,8 +103,11 @@ def _details(details: dict[str, Any]) -> list[tuple[str, str]]:
     lines = []
     for key, label in DETAIL_LABELS.items():
         value = details.get(key)
-        if value not in (None, "", [], {}):
-            lines.append((str(label), str(value)))
+        if value in (None, "", [], {}):
+            continue
+        if isinstance(value, list):
+            value = ", ".join(str(item) for item in value)
+        lines.append((str(label), str(value)))
     return lines
 
 
@@ -100,12 +117,15 @@ def review_timeline(review: Review) -> list[TimelineEntry]:
         .select_related("actor")
         .order_by("created_at", "id")
     )
-    return [
-        TimelineEntry(
-            when=event.created_at,
-            sentence=sentence_for(event.verb),
-            actor=str(event.actor) if event.actor else (event.actor_label or _("System")),
-            details=_details(event.details if isinstance(event.details, dict) else {}),
+    entries = []
+    for event in events:
+        details = event.details if isinstance(event.details, dict) else {}
+        entries.append(
+            TimelineEntry(
+                when=event.created_at,
+                sentence=sentence_for(event.verb, details),
+                actor=str(event.actor) if event.actor else (event.actor_label or _("System")),
+                details=_details(details),
+            )
         )
-        for event in events
-    ]
+    return entries

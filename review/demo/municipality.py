@@ -125,16 +125,17 @@ def build(today: date) -> dict[str, list[dict[str, Any]]]:
         title = pattern.format(
             place=rng.choice(PLACES), year=2026 + rng.randint(0, 1), number=100 + number
         )
-        offset_weeks = rng.randint(-14, 1)
+        offset_weeks = rng.randint(-9, 1)
         paper_day = monday + timedelta(weeks=offset_weeks, days=rng.randint(0, 4))
         pid = f"{BASE}/papers/{number}"
         consultations = []
         chain = [*committees, "rat"] if paper_type == "Beschlussvorlage" else list(committees)
         not_before = datetime.combine(paper_day, time(0), TZ) + timedelta(days=7)
         for order, org in enumerate(chain):
-            meeting = next((m for m in meetings[org] if m.start >= not_before), None)
-            if meeting is None:
+            found = next((m for m in meetings[org] if m.start >= not_before), None)
+            if found is None:
                 break
+            meeting = found
             not_before = meeting.start + timedelta(days=1)
             cid = f"{BASE}/consultations/{number}-{order + 1}"
             aid = f"{BASE}/agendaitems/{meeting.key}-{len(meeting.items) + 1}"
@@ -220,9 +221,7 @@ def build(today: date) -> dict[str, list[dict[str, Any]]]:
         {
             "id": f"{BASE}/meetings/{m.key}",
             "type": SCHEMA + "Meeting",
-            "name": f"{m.number}. Sitzung des {names[m.org]}s"
-            if not names[m.org].endswith("rat")
-            else f"{m.number}. Sitzung des {names[m.org]}es",
+            "name": f"{names[m.org]}, {m.number}. Sitzung",
             "meetingState": "durchgeführt" if m.start.date() < monday else "eingeladen",
             "start": _iso(m.start),
             "end": _iso(m.start + timedelta(hours=3)),

@@ -14,7 +14,7 @@ class DispatchAdmin(admin.ModelAdmin):
         "review",
         "statement_version",
         "document_key",
-        "document_id",
+        "document",
         "attachments",
         "recipient",
         "email",

@@ -1,23 +1,16 @@
-"""The one place that knows the documents app: which finished files a dispatch attaches.
-
-Written against the shared contract (review.models.documents.Document with FK review and
-statement_version, `kind`, FileFields `docx` and `pdf`, `pdf_status`). If names differ after the
-merge, only this module changes.
-"""
+"""The one place that knows the documents app: which finished files a dispatch attaches."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.apps import apps
-
-from review.models import Review
+from review.models import Document, DocumentKind, Review
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
-COMMITTEE = "committee"
-BEIRAT = "beirat"
+COMMITTEE = DocumentKind.COMMITTEE.value
+BEIRAT = DocumentKind.BEIRAT.value
 
 
 @dataclass(frozen=True)
@@ -70,31 +63,25 @@ class OutgoingDocument:
         return chosen
 
 
-def _finished(document: object) -> bool:
-    pdf_status = str(getattr(document, "pdf_status", ""))
-    has_docx = bool(getattr(document, "docx", None))
-    return has_docx and pdf_status in {"done", "skipped"}
-
-
 def latest_documents(review: Review) -> list[OutgoingDocument]:
-    """The newest finished committee and Beirat documents of the review's current statement."""
-    try:
-        document_model = apps.get_model("review", "Document")  # type: ignore[misc]
-    except LookupError:  # the documents app is not installed yet
-        return []
+    """The finished committee and Beirat documents of the review's current statement version."""
     version = review.statement.current_version if hasattr(review, "statement") else None
     if version is None:
         return []
     found: dict[str, OutgoingDocument] = {}
-    candidates = document_model.objects.filter(
-        review=review, statement_version=version, kind__in=[COMMITTEE, BEIRAT]
-    ).order_by("-pk")
-    for document in candidates:
-        if document.kind in found or not _finished(document):
+    finished = (
+        Document.objects.filter(
+            review=review, statement_version=version, kind__in=[COMMITTEE, BEIRAT]
+        )
+        .finished()
+        .order_by("kind", "-number")
+    )
+    for document in finished:
+        if document.kind in found or not document.docx:
             continue
-        files = [StoredFile(document.docx.name, _basename(document.docx.name), DOCX)]
-        if document.pdf:
-            files.insert(0, StoredFile(document.pdf.name, _basename(document.pdf.name), PDF))
+        files = [StoredFile(str(document.docx.name), document.docx_filename, DOCX)]
+        if document.pdf_status == Document.PdfStatus.DONE and document.pdf:
+            files.insert(0, StoredFile(str(document.pdf.name), document.pdf_filename, PDF))
         found[document.kind] = OutgoingDocument(
             kind=document.kind,
             statement_version_id=version.pk,
@@ -102,7 +89,3 @@ def latest_documents(review: Review) -> list[OutgoingDocument]:
             files=files,
         )
     return list(found.values())
-
-
-def _basename(path: str) -> str:
-    return path.rsplit("/", 1)[-1]

@@ -121,7 +121,9 @@ def dispatch_statement(
     `documents` defaults to `latest_documents(review)`. Calling it again (a re-run flow step)
     returns the existing rows and sends nothing new.
     """
-    review = Review.objects.select_for_update().select_related("paper").get(pk=review.pk)
+    review = (
+        Review.objects.select_for_update(of=("self",)).select_related("paper").get(pk=review.pk)
+    )
     if review.status not in (Review.Status.APPROVED, Review.Status.DISPATCHED):
         raise DispatchError(NOT_RELEASED)
     documents = list(latest_documents(review) if documents is None else documents)
@@ -243,8 +245,12 @@ def mark_failed(*, dispatch_id: int, error: str) -> None:
 
 @transaction.atomic
 def confirm_receipt(*, dispatch: Dispatch, by: User) -> Dispatch:
-    """ "Eingang bestätigen": the addressed clerk confirms; confirming again changes nothing."""
-    dispatch = Dispatch.objects.select_for_update().select_related("review").get(pk=dispatch.pk)
+    """Eingang bestätigen by the addressed clerk; confirming again changes nothing."""
+    dispatch = (
+        Dispatch.objects.select_for_update(of=("self",))
+        .select_related("review")
+        .get(pk=dispatch.pk)
+    )
     if dispatch.status != Dispatch.Status.SENT:
         raise DispatchError(NOT_SENT)
     if not dispatch.may_be_confirmed_by(by):

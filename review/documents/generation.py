@@ -151,10 +151,11 @@ def produce_document(*, document_id: int) -> str:
         _convert_pdf(document)
         document.refresh_from_db()
     with transaction.atomic():
-        Document.objects.filter(pk=document.pk, finished_at__isnull=True).update(
+        # Only the run that finishes the document records and announces it (redeliveries don't).
+        claimed = Document.objects.filter(pk=document.pk, finished_at__isnull=True).update(
             finished_at=timezone.now()
         )
-        if document.is_finished:
+        if claimed and document.is_finished:
             AuditEvent.record(
                 "documents.generated",
                 actor_label="system",

@@ -178,28 +178,36 @@ def _clean_properties(document: WordDocument, context: Context) -> None:
         props._element.remove(printed)
 
 
-def _scrub_app_properties(data: bytes) -> bytes:
-    """Removes Company/Manager from docProps/app.xml and re-packs the file."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            content = source.read(item.filename)
-            if item.filename == "docProps/app.xml":
-                content = re.sub(rb"<(Company|Manager)>[^<]*</\1>", b"", content)
-            target.writestr(item, content)
-    return out.getvalue()
+def _scrub_app_properties(document: WordDocument) -> None:
+    """Removes Company/Manager from docProps/app.xml (python-docx keeps it as a raw part)."""
+    for part in document.part.package.iter_parts():
+        if part.partname == "/docProps/app.xml":
+            part._blob = re.sub(rb"<(Company|Manager)>[^<]*</\1>", b"", part.blob)
+
+
+# Parts already parsed successfully, by (name, CRC-32, size): a part copied unchanged from the
+# template (styles, theme, numbering) is then not parsed again for every document.
+_WELL_FORMED: set[tuple[str, int, int]] = set()
+_WELL_FORMED_LIMIT = 5000
 
 
 def check_well_formed(data: bytes) -> None:
     """Parses every XML part; a broken part is the silent failure mode of string templating."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        for name in archive.namelist():
-            if name.endswith((".xml", ".rels")):
-                try:
-                    etree.fromstring(archive.read(name))
-                except etree.XMLSyntaxError as exc:
-                    raise DocumentRenderError(MALFORMED_PART.format(part=name, error=exc)) from exc
+        for info in archive.infolist():
+            name = info.filename
+            if not name.endswith((".xml", ".rels")):
+                continue
+            key = (name, info.CRC, info.file_size)
+            if key in _WELL_FORMED:
+                continue
+            try:
+                etree.fromstring(archive.read(name))
+            except etree.XMLSyntaxError as exc:
+                raise DocumentRenderError(MALFORMED_PART.format(part=name, error=exc)) from exc
+            if len(_WELL_FORMED) > _WELL_FORMED_LIMIT:
+                _WELL_FORMED.clear()
+            _WELL_FORMED.add(key)
 
 
 def render(template: bytes, context: Context) -> bytes:
@@ -210,9 +218,10 @@ def render(template: bytes, context: Context) -> bytes:
     _strip_comments_and_revisions(document)
     _set_alt_texts(document, f"Logo der Stadt {context['office']['city']}")
     _clean_properties(document, context)
+    _scrub_app_properties(document)
     buffer = io.BytesIO()
     tpl.save(buffer)
-    data = _scrub_app_properties(buffer.getvalue())
+    data = buffer.getvalue()
     check_well_formed(data)
     return data
 

@@ -170,7 +170,7 @@ class AuditEvent(models.Model):
             previous = cls.objects.order_by("-id").values_list("hash", flat=True).first()
             previous = previous or GENESIS_HASH
             now = timezone.now()
-            events = []
+            events: list[AuditEvent] = []
             for obj, obj_repr, review, details in entries:
                 event = cls(
                     verb=verb,
@@ -186,4 +186,4 @@ class AuditEvent(models.Model):
                 event.hash = event.compute_hash()
                 previous = event.hash
                 events.append(event)
-            return cls.objects.bulk_create(events)
+            return list(cls.objects.bulk_create(events))  # type: ignore[arg-type]

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .documents import Document
 from .oparl import Consultation, Organization
 from .people import User
 from .reviews import Review, StatementVersion
@@ -91,10 +92,17 @@ class Dispatch(models.Model):
         related_name="dispatches",
         verbose_name=_("Fassung der Stellungnahme"),
     )
-    # The Document (review.models.documents) the attachments come from. The key names the
-    # document ("committee:17"); the FK to Document is added when the documents app is merged.
+    # The key names the document ("committee:17"; tests without a Document use the statement
+    # version): one document is mailed to one address once.
     document_key = models.CharField(_("Dokument"), max_length=100)
-    document_id = models.PositiveBigIntegerField(_("Dokument-Nr."), null=True, blank=True)
+    document = models.ForeignKey(
+        Document,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dispatches",
+        verbose_name=_("Dokument"),
+    )
     # What is mailed: [{"path": storage name, "filename": ..., "content_type": ...}], fixed at
     # dispatch time so that a retry sends exactly what was dispatched.
     attachments = models.JSONField(_("Anlagen"), default=list, blank=True)

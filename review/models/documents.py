@@ -70,7 +70,9 @@ class DocumentTemplate(models.Model):
 
 class DocumentQuerySet(models.QuerySet["Document"]):
     def for_review(self, review: Review) -> DocumentQuerySet:
-        return self.filter(review=review).select_related("template", "statement_version")
+        return self.filter(review=review).select_related(
+            "template", "statement_version", "created_by"
+        )
 
     def finished(self) -> DocumentQuerySet:
         return self.filter(status=Document.Status.READY).exclude(

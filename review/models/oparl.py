@@ -275,10 +275,12 @@ class PaperQuerySet(SoftDeleteQuerySet):
             from django.contrib.postgres.search import SearchQuery, SearchVector
 
             vector = SearchVector("name", config="german")
-            query = SearchQuery(text, config="german", search_type="websearch")
-            return self.annotate(search_vector=vector).filter(
-                Q(search_vector=query) | Q(reference__icontains=text)
-            )
+            matches = Q(search_vector=SearchQuery(text, config="german", search_type="websearch"))
+            # Only text with a digit can be a reference; a plain word search stays on the index
+            # (migration 0007) instead of scanning every row for a substring.
+            if any(char.isdigit() for char in text):
+                matches |= Q(reference__icontains=text)
+            return self.annotate(search_vector=vector).filter(matches)
         return self.filter(Q(name__icontains=text) | Q(reference__icontains=text))
 
 

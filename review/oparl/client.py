@@ -155,8 +155,9 @@ def unwrap_list(document: Any) -> tuple[list[Any], str | None]:
     if "data" not in document:
         return ([document] if document.get("id") else []), None
     data = document.get("data")
-    links = document.get("links") if isinstance(document.get("links"), dict) else {}
-    next_link = links.get("next") if isinstance(links.get("next"), str) else None
+    links = document.get("links")
+    next_link = links.get("next") if isinstance(links, dict) else None
+    next_link = next_link if isinstance(next_link, str) else None
     return (data if isinstance(data, list) else [data] if isinstance(data, dict) else []), (
         next_link or None
     )

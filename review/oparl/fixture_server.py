@@ -162,7 +162,12 @@ class FixtureServer(ThreadingHTTPServer):
         return None
 
     def start_in_thread(self) -> threading.Thread:
-        thread = threading.Thread(target=self.serve_forever, daemon=True, name="oparl-fixture")
+        thread = threading.Thread(
+            target=self.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            daemon=True,
+            name="oparl-fixture",
+        )
         thread.start()
         return thread
 

@@ -33,7 +33,7 @@ from review.models import (
 from . import objects
 from . import parsing as p
 from .adapters import VendorAdapter, choose_adapter, query_encoding
-from .client import NotFound, OParlClient, OParlError, format_since, with_query
+from .client import NotFound, OParlClient, OParlError, format_since, unwrap_list, with_query
 from .relevance import RelevanceProfile, import_outcomes
 from .tables import Counts, Item, Table, replace_m2m
 
@@ -161,8 +161,29 @@ class Sync:
         body_objects = [b for b in bodies if isinstance(b, dict) and b.get("id")]
         if not body_objects:
             raise OParlError(NO_BODY, self.source.system_url)
+        self.tables = {
+            "organization": Table(Organization, self.source, objects.ORGANIZATION_FIELDS),
+            "meeting": Table(Meeting, self.source, objects.MEETING_FIELDS),
+            "agenda_item": Table(
+                AgendaItem, self.source, objects.AGENDA_ITEM_FIELDS, parents=("meeting",)
+            ),
+            "paper": Table(Paper, self.source, objects.PAPER_FIELDS),
+            "consultation": Table(
+                Consultation, self.source, objects.CONSULTATION_FIELDS, parents=("paper",)
+            ),
+            "file": Table(File, self.source, objects.FILE_FIELDS, parents=("paper", "meeting")),
+        }
+        self.relevance = RelevanceProfile(self.now)
+        # What the lists named, over all bodies of the source; None once a list was not read
+        # completely (a 404 "no hits" included), which rules out reconciling that kind.
+        self.seen: dict[str, set[str] | None] = {kind: set() for kind, _key in LISTS}
         for body in body_objects:
             self._sync_body(body)
+        if self.full:
+            with transaction.atomic():
+                for kind, seen in self.seen.items():
+                    if seen is not None:
+                        self.counts.deleted += self.tables[kind].soft_delete_missing(seen, self.now)
 
     def _sync_body(self, raw: dict[str, Any]) -> None:
         with transaction.atomic():
@@ -178,25 +199,14 @@ class Sync:
             if any(getattr(body, k) != v for k, v in values.items()):
                 Body.all_objects.filter(pk=body.pk).update(**values, updated_at=self.now)
         self.body_pk = body.pk
-        self.tables = {
-            "organization": Table(Organization, self.source, objects.ORGANIZATION_FIELDS),
-            "meeting": Table(Meeting, self.source, objects.MEETING_FIELDS),
-            "agenda_item": Table(
-                AgendaItem, self.source, objects.AGENDA_ITEM_FIELDS, parents=("meeting",)
-            ),
-            "paper": Table(Paper, self.source, objects.PAPER_FIELDS),
-            "consultation": Table(
-                Consultation, self.source, objects.CONSULTATION_FIELDS, parents=("paper",)
-            ),
-            "file": Table(File, self.source, objects.FILE_FIELDS, parents=("paper", "meeting")),
-        }
-        self.relevance = RelevanceProfile(self.now)
         for kind, key in LISTS:
             list_url = p.ref(raw.get(key))
             if kind == "paper":
                 self.relevance.load()  # names and meetings of this run's Gremien are in now
             if list_url:
                 self._sync_list(kind, list_url)
+            else:
+                self.seen[kind] = None
 
     def _list_url(self, base: str, *, with_since: bool, with_limit: bool) -> str:
         params: dict[str, str] = {}
@@ -216,8 +226,10 @@ class Sync:
                 for page in self.client.pages(url):
                     self._process_page(kind, page, seen)
             except NotFound:
-                if use_since:
-                    return  # Sternberg answers a filtered list without hits with 404
+                if use_since and not seen:
+                    # Sternberg answers a filtered list without hits with 404.
+                    self.seen[kind] = None
+                    return
                 raise
             except OParlError as error:
                 if error.status == 400 and use_limit and self.source.page_size:
@@ -231,10 +243,9 @@ class Sync:
                     continue
                 raise
             break
-        if self.full and not self.aborted:
-            table = self.tables[kind]
-            with transaction.atomic():
-                self.counts.deleted += table.soft_delete_missing(seen, self.now)
+        known = self.seen[kind]
+        if known is not None:
+            known |= seen
 
     def _process_page(self, kind: str, page: list[Any], seen: set[str]) -> None:
         with transaction.atomic():
@@ -375,8 +386,6 @@ class Sync:
 
 
 def _first_page(client: OParlClient, url: Any) -> tuple[list[Any], str | None]:
-    from .client import unwrap_list
-
     list_url = p.ref(url)
     if not list_url:
         return [], None

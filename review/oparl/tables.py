@@ -15,7 +15,8 @@ from django.db import models
 
 from review.models import OParlObject, Source
 
-BATCH = 1000
+from .bulk import BATCH, insert_pairs, insert_rows
+
 BOOKKEEPING = [
     "oparl_created",
     "oparl_modified",
@@ -96,26 +97,26 @@ class Table:
     def ensure_placeholders(self, wanted: dict[str, dict[str, Any]], now: datetime) -> int:
         """Create rows for referenced but unknown objects; a later run fills them in."""
         missing = [oid for oid in wanted if oid not in self.rows]
-        objs = [
-            self.model(
-                source=self.source,
-                oparl_id=oid,
-                is_placeholder=True,
-                content_hash="",
-                updated_at=now,
+        rows = [
+            {
+                "source_id": self.source.pk,
+                "oparl_id": oid,
+                "is_placeholder": True,
+                "content_hash": "",
+                "created_at": now,
+                "updated_at": now,
                 **wanted[oid],
-            )
+            }
             for oid in missing
         ]
-        created = self.model.all_objects.bulk_create(objs, batch_size=BATCH)
-        for obj in created:
-            self.rows[obj.oparl_id] = Row(obj.pk, "", False, True)  # type: ignore[index]
-        return len(created)
+        for oid, pk in zip(missing, insert_rows(self.model, rows), strict=True):
+            self.rows[oid] = Row(pk, "", False, True)
+        return len(missing)
 
     def upsert(self, items: list[Item], now: datetime) -> tuple[list[tuple[Item, int]], Counts]:
         """Write new and changed items; returns the live items written (with pks) and counts."""
         counts = Counts()
-        new: list[tuple[Item, OParlObject]] = []
+        new: list[Item] = []
         changed: list[tuple[Item, OParlObject]] = []
         tombstoned: list[OParlObject] = []
         seen: set[str] = set()
@@ -126,10 +127,10 @@ class Table:
             row = self.rows.get(item.oparl_id)
             if item.deleted:
                 if row is None:
-                    new.append((item, self._instance(item, now)))
+                    new.append(item)
                 elif not row.deleted:
-                    obj = self.model(pk=row.pk, deleted=True, deleted_at=now, updated_at=now)
-                    obj.content_hash = item.hash
+                    obj = self.model(deleted=True, deleted_at=now, updated_at=now)
+                    obj.pk, obj.content_hash = row.pk, item.hash
                     tombstoned.append(obj)
                     row.deleted, row.hash = True, item.hash
                 else:
@@ -138,17 +139,16 @@ class Table:
             if row is not None and row.hash == item.hash and not row.deleted:
                 counts.unchanged += 1
                 continue
-            obj = self._instance(item, now)
             if row is None:
-                new.append((item, obj))
+                new.append(item)
             else:
+                obj = self._instance(item, now)
                 obj.pk = row.pk
                 changed.append((item, obj))
                 row.hash, row.deleted, row.placeholder = item.hash, False, False
-        if new:
-            self.model.all_objects.bulk_create([obj for _item, obj in new], batch_size=BATCH)
-            for item, obj in new:
-                self.rows[item.oparl_id] = Row(obj.pk, item.hash, item.deleted, False)
+        new_pks = insert_rows(self.model, [self._values(item, now) for item in new])
+        for item, pk in zip(new, new_pks, strict=True):
+            self.rows[item.oparl_id] = Row(pk, item.hash, item.deleted, False)
         if changed:
             self.model.all_objects.bulk_update(
                 [obj for _item, obj in changed], self.write_fields, batch_size=BATCH
@@ -159,10 +159,11 @@ class Table:
                 ["deleted", "deleted_at", "content_hash", "updated_at"],
                 batch_size=BATCH,
             )
-        counts.created = sum(1 for item, _obj in new if not item.deleted)
+        counts.created = sum(1 for item in new if not item.deleted)
         counts.updated = len(changed)
-        counts.deleted = len(tombstoned) + sum(1 for item, _obj in new if item.deleted)
-        written = [(item, obj.pk) for item, obj in [*new, *changed] if not item.deleted]
+        counts.deleted = len(tombstoned) + sum(1 for item in new if item.deleted)
+        written = [(item, pk) for item, pk in zip(new, new_pks, strict=True) if not item.deleted]
+        written += [(item, obj.pk) for item, obj in changed]
         return written, counts
 
     def replace_children(
@@ -206,17 +207,23 @@ class Table:
                 row.deleted = True
         return len(gone)
 
-    def _instance(self, item: Item, now: datetime) -> OParlObject:
-        return self.model(
-            source=self.source,
-            oparl_id=item.oparl_id,
-            content_hash=item.hash,
-            deleted=item.deleted,
-            deleted_at=now if item.deleted else None,
-            is_placeholder=False,
-            updated_at=now,
+    def _values(self, item: Item, now: datetime) -> dict[str, Any]:
+        return {
+            "source_id": self.source.pk,
+            "oparl_id": item.oparl_id,
+            "content_hash": item.hash,
+            "deleted": item.deleted,
+            "deleted_at": now if item.deleted else None,
+            "is_placeholder": False,
+            "created_at": now,
+            "updated_at": now,
             **item.fields,
-        )
+        }
+
+    def _instance(self, item: Item, now: datetime) -> OParlObject:
+        values = self._values(item, now)
+        del values["created_at"]  # an update keeps the row's creation time
+        return self.model(**values)
 
 
 def replace_m2m(
@@ -230,11 +237,13 @@ def replace_m2m(
         through._default_manager.filter(
             **{f"{owner}_id__in": owners[start : start + BATCH]}
         ).delete()
-    through._default_manager.bulk_create(
+    insert_pairs(
+        through,
+        owner,
+        target,
         [
-            through(**{f"{owner}_id": owner_pk, f"{target}_id": target_pk})
+            (owner_pk, target_pk)
             for owner_pk, targets in pairs.items()
-            for target_pk in targets
+            for target_pk in sorted(targets)
         ],
-        batch_size=BATCH,
     )

@@ -101,6 +101,9 @@ def test_every_main_page_passes_axe_for_every_persona(live_server, browser_conte
     TOTPDevice.objects.create(user=data["member"], name="App", confirmed=True)
     office_pages = {
         "start": reverse("home"),
+        "aufgaben": reverse("workflows:inbox"),
+        "team": reverse("workflows:team_queue"),
+        "diagramm": reverse("workflows:chart"),
         "vorgaenge": reverse("workflows:review_list"),
         "vorgaenge-gefiltert": reverse("workflows:review_list") + "?frist=30&relevanz=hoch",
         "vorgang": reverse("workflows:review_detail", args=[review.pk]),
@@ -121,6 +124,7 @@ def test_every_main_page_passes_axe_for_every_persona(live_server, browser_conte
                 "start": reverse("home"),
                 "vorgang": reverse("workflows:review_detail", args=[review.pk]),
                 "externe-zugaenge": reverse("accounts:external_accounts"),
+                "vorgang-erfassen": reverse("workflows:open_review"),
             },
         ),
         (

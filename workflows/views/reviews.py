@@ -10,18 +10,20 @@ from django.core.paginator import Paginator
 from django.db.models import F, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from viewflow.workflow.models import Task
 
+from review.dispatch.queries import dispatches_for_review
+from review.documents.services import documents_for_review
 from review.models import Consultation, Contribution, Review, StatementVersion
 from review.views.listing import page_query, sort_columns
 
 from ..filters import ReviewFilterForm
+from ..queries import link_for, open_tasks_for_review
 from ..timeline import review_timeline
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25
 SORTS = {
     "deadline": ("deadline", "id"),
     "relevance": ("relevance_score", "id"),
@@ -31,9 +33,6 @@ SORTS = {
     "assignee": ("assignee__last_name", "assignee__first_name", "id"),
 }
 DEFAULT_SORT = "deadline"
-# Templates of the documents and dispatch parts; shown once those parts are installed.
-DOCUMENTS_TEMPLATE = "documents/_review_documents.html"
-DISPATCHES_TEMPLATE = "dispatch/_review_dispatches.html"
 
 
 def _check_office(request: HttpRequest) -> None:
@@ -54,17 +53,7 @@ def _ordering(sort: str) -> tuple[str, list[Any]]:
     return sort, fields
 
 
-def _optional_template(name: str) -> str | None:
-    try:
-        get_template(name)
-    except TemplateDoesNotExist:
-        return None
-    return name
-
-
-def _open_tasks(review: Review) -> list[Any]:
-    from ..queries import link_for, open_tasks_for_review
-
+def _open_tasks(review: Review) -> list[tuple[Task, str]]:
     # link_for: the task page for human steps, the page that completes a waiting step otherwise.
     return [(task, link_for(task)) for task in open_tasks_for_review(review)]
 
@@ -155,8 +144,8 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "beirat_vote": getattr(review, "beirat_vote", None),
             "open_tasks": _open_tasks(review),
             "timeline": review_timeline(review),
-            "documents_template": _optional_template(DOCUMENTS_TEMPLATE),
-            "dispatches_template": _optional_template(DISPATCHES_TEMPLATE),
+            "documents": documents_for_review(review),
+            "dispatches": list(dispatches_for_review(review)),
         },
     )
 

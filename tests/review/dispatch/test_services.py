@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 
 from review.dispatch import services
@@ -106,7 +107,8 @@ def test_the_mail_carries_the_pdf_and_the_docx_only_where_wanted(
     assert message.attachments[0][1].startswith(b"%PDF")
     # No personal data in the subject; the public reference only.
     assert message.subject == "Stellungnahme zur Vorlage V2345/24"
-    assert "Eingang in Stellwerk bestätigen" in message.alternatives[0][0]
+    assert isinstance(message, EmailMultiAlternatives)
+    assert "Eingang in Stellwerk bestätigen" in str(message.alternatives[0][0])
     assert f"/gremien/#vorgang-{review.pk}" in message.body
     assert "Sprachförderung in Kitas" in message.body
 
@@ -173,7 +175,7 @@ def test_dispatching_again_or_running_the_task_again_sends_nothing_twice(
     assert [d.pk for d in first] == [d.pk for d in second]
     assert callbacks == []
     # A retried or redelivered task finds the row already sent.
-    assert send_dispatch.apply(args=[first[0].pk]).get() is False
+    assert send_dispatch.apply(args=(first[0].pk,)).get() is False
     assert services.deliver_dispatch(dispatch_id=first[0].pk) is False
     assert len(mail.outbox) == 1
     first[0].refresh_from_db()
@@ -221,7 +223,7 @@ def test_a_statement_that_is_not_approved_is_not_dispatched(review, clerk, statu
 def test_without_documents_or_recipients_nothing_is_dispatched(review, committee, clerk) -> None:
     with pytest.raises(services.DispatchError, match=services.NO_DOCUMENTS):
         services.dispatch_statement(review=review, by=_head(), documents=[])
-    # Without the documents app's Document model there is nothing to attach by default.
+    # Without a finished document of the current version there is nothing to attach.
     with pytest.raises(services.DispatchError, match=services.NO_DOCUMENTS):
         services.dispatch_statement(review=review, by=_head())
     clerk.organizations.clear()
@@ -301,7 +303,8 @@ def test_unconfirmed_receipts_are_overdue_after_the_configured_days(
     )
     overdue = Dispatch.objects.unconfirmed_overdue()
     assert list(overdue) == [old]
-    flags = {d.pk: d.overdue for d in Dispatch.objects.with_overdue_flag()}
+    annotated = Dispatch.objects.with_overdue_flag()
+    flags = {d.pk: d.overdue for d in annotated}  # type: ignore[attr-defined]
     assert flags == {old.pk: True, fresh.pk: False, confirmed.pk: False}
 
 

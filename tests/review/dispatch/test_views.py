@@ -64,7 +64,7 @@ def test_the_clerk_downloads_the_pdf_and_the_docx(dispatch, clerk) -> None:
     assert pdf.status_code == 200
     assert pdf["Content-Type"] == "application/pdf"
     assert 'filename="V2345-24_Stellungnahme_committee.pdf"' in pdf["Content-Disposition"]
-    assert b"".join(pdf.streaming_content).startswith(b"%PDF")
+    assert pdf.getvalue().startswith(b"%PDF")
     docx = client.get(reverse("dispatch:clerk_file", args=[dispatch.review_id, "docx"]))
     assert docx["Content-Type"].startswith("application/vnd.openxmlformats")
     unknown = client.get(reverse("dispatch:clerk_file", args=[dispatch.review_id, "exe"]))
@@ -141,3 +141,12 @@ def test_the_review_page_list_needs_a_constant_number_of_queries(
             "dispatch/_review_dispatches.html",
             {"review": dispatch.review, "dispatches": dispatches_for_review(dispatch.review)},
         )
+
+
+def test_the_office_review_page_shows_the_dispatches(dispatch, clerk) -> None:
+    officer = f.officer()
+    page = _client(officer).get(reverse("workflows:review_detail", args=[dispatch.review_id]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'data-testid="review-dispatches"' in html
+    assert clerk.email in html and "versandt am" in html

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -139,3 +140,50 @@ def test_killing_libreoffice_during_a_conversion_ends_with_one_pdf_on_retry(
         data = handle.read()
     assert data.startswith(b"%PDF-") and b"%%EOF" in data[-1024:]
     assert pdf.is_available()
+
+
+def test_a_hung_libreoffice_is_replaced_and_the_conversion_retried(
+    unoserver: int,
+    settings: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    settings.UNOSERVER_TIMEOUT = 5
+    real_convert = pdf.convert_to_pdf
+    frozen: list[int] = []
+
+    def convert_with_a_frozen_office(docx: bytes, **kwargs: Any) -> bytes:
+        if not frozen:
+            frozen.extend(_office_processes(unoserver))
+            for pid in frozen:
+                os.kill(pid, signal.SIGSTOP)  # LibreOffice stops answering, like a hang
+        return real_convert(docx, **kwargs)
+
+    monkeypatch.setattr(pdf, "convert_to_pdf", convert_with_a_frozen_office)
+    try:
+        document = _make_document(django_capture_on_commit_callbacks)
+    finally:
+        for pid in frozen:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+    assert frozen
+    assert document.pdf_status == Document.PdfStatus.DONE, document.error
+    assert document.attempts >= 2
+    assert pdf.is_available()
+
+
+def test_the_officer_sees_the_preview_page_with_page_images(
+    unoserver: int, client: Any, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    from django.urls import reverse
+
+    document = _make_document(django_capture_on_commit_callbacks)
+    client.force_login(factories.officer(username="preview-officer"))
+    content = client.get(reverse("documents:preview", args=[document.pk])).content.decode()
+    assert reverse("documents:preview_image", args=[document.pk, 1]) in content
+    assert reverse("documents:download", args=[document.pk, "pdf"]) in content
+    image = client.get(reverse("documents:preview_image", args=[document.pk, 1]))
+    assert image["Content-Type"] == "image/png"
+    assert image.content.startswith(b"\x89PNG")
+    missing = client.get(reverse("documents:preview_image", args=[document.pk, 9]))
+    assert missing.status_code == 404

@@ -188,6 +188,7 @@ def test_producing_twice_keeps_one_file_per_document(
     _produce([document, document], django_capture_on_commit_callbacks)
     _, files = default_storage.listdir(f"dokumente/{review.pk}")
     assert files == [f"001_{document.file_stem}.docx"]
+    assert AuditEvent.objects.filter(verb="documents.generated").count() == 1
 
 
 def test_the_not_affected_note_is_made_once(
@@ -241,3 +242,56 @@ def test_documents_for_review_lists_newest_first(
         factories.make_statement_version(review, head)
         services.request_documents(review=review, by=head)
     assert [d.number for d in services.documents_for_review(review)] == [2, 1]
+
+
+def test_the_latest_finished_document_of_each_kind_is_found_for_dispatch(
+    without_libreoffice: None, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    review = factories.make_review_with_statement()
+    head = factories.head()
+    with django_capture_on_commit_callbacks():
+        [first] = services.request_documents(review=review, by=head)
+    _produce([first], django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks():
+        factories.make_statement_version(review, head)
+        [second] = services.request_documents(review=review, by=head)
+    finished = Document.objects.filter(review=review).finished()
+    assert list(finished) == [first]  # the second is still being made
+    assert Document.objects.filter(review=review).latest_per_kind() == [second]
+
+
+def test_a_conversion_that_keeps_failing_is_recorded_with_a_retry_and_announced(
+    monkeypatch: pytest.MonkeyPatch,
+    settings: Any,
+    received: list[tuple[str, dict[str, Any]]],
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    from review.documents import pdf
+
+    settings.DOCUMENT_PDF_RETRIES = 2
+    restarts: list[bool] = []
+
+    def broken(docx: bytes, **kwargs: Any) -> bytes:
+        raise pdf.ConversionFailed("Zeitüberschreitung")
+
+    def restart(*, force: bool = False) -> bool:
+        restarts.append(force)
+        return True
+
+    monkeypatch.setattr(pdf, "convert_to_pdf", broken)
+    monkeypatch.setattr(pdf, "restart_converter", restart)
+    review = factories.make_review_with_statement()
+    head = factories.head()
+    with django_capture_on_commit_callbacks():
+        [document] = services.request_documents(review=review, by=head)
+    _produce([document], django_capture_on_commit_callbacks)
+
+    assert document.status == Document.Status.READY  # the Word file is kept
+    assert document.pdf_status == Document.PdfStatus.FAILED
+    assert document.attempts == 3 and restarts == [True, True, True]
+    assert document.error == pdf.FAILED.format(reason="Zeitüberschreitung")
+    assert not document.pdf
+    assert [name for name, _ in received] == ["failed"]
+    with django_capture_on_commit_callbacks():
+        services.retry_document(document=document, by=head)
+    assert document.pdf_status == Document.PdfStatus.PENDING and document.docx

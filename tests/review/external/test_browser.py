@@ -53,7 +53,15 @@ def page() -> Iterator[object]:
 
 def _groups() -> None:
     # Transactional tests flush the tables, groups included; the roles migration made them.
+    # The flush also recreates content types under new ids: forget the cached ones and make
+    # sure the permissions exist before the groups get them.
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Group, Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+    create_permissions(apps.get_app_config("review"), verbosity=0)
 
     for name, perms in {
         "Beiratsmitglied": ["view_shared_review", "record_beirat_vote"],

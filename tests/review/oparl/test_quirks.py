@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,7 +22,7 @@ Serve = Callable[..., FixtureServer]
 PAPERS = "/oparl/body/papers"
 
 
-def simple(root: Path, routes: list[dict[str, object]] | None = None, **extra: object) -> Path:
+def simple(root: Path, routes: list[Any] | None = None, **extra: object) -> Path:
     objects: dict[str, object] = {
         "organizations": [o.org("soz", "Sozialausschuss")],
         "papers": [o.paper("p1", "Straßenreinigung"), o.paper("p2", "Friedhofssatzung")],
@@ -38,8 +39,14 @@ def sync_dir(serve: Serve, root: Path, **options: object) -> SyncRun:
 def test_filtered_list_without_hits_answered_with_404_is_an_empty_list(
     tmp_path: Path, serve: Serve
 ) -> None:
-    routes = [{"path": "/oparl/body/meetings", "query_has": "modified_since", "status": 404,
-               "body": json.dumps({"error": "Keine Daten"})}]  # fmt: skip
+    routes = [
+        {
+            "path": "/oparl/body/meetings",
+            "query_has": "modified_since",
+            "status": 404,
+            "body": json.dumps({"error": "Keine Daten"}),
+        }
+    ]
     run = sync_dir(serve, simple(tmp_path, routes))
     assert run.status == SyncRun.Status.SUCCESS
     assert Paper.objects.count() == 2
@@ -69,8 +76,11 @@ def test_deleted_objects_without_type_in_lists_are_tombstones_of_the_lists_kind(
 def test_embedded_objects_without_type_or_dates_and_objects_where_urls_were_expected(
     tmp_path: Path, serve: Serve
 ) -> None:
-    embedded = {"meeting": {"id": o.oid("meetings", "m1"), "name": "als Objekt"},
-                "organization": [{"id": o.oid("organizations", "soz")}], "role": "Anhörung"}  # fmt: skip
+    embedded = {
+        "meeting": {"id": o.oid("meetings", "m1"), "name": "als Objekt"},
+        "organization": [{"id": o.oid("organizations", "soz")}],
+        "role": "Anhörung",
+    }
     papers = [o.paper("p1", "Straßenreinigung", [embedded])]
     run = sync_dir(serve, o.write(tmp_path, papers=papers))
     assert run.status == SyncRun.Status.SUCCESS
@@ -83,8 +93,13 @@ def test_embedded_objects_without_type_or_dates_and_objects_where_urls_were_expe
 def test_file_urls_with_double_slashes_repeated_extensions_and_odd_mime_types(
     tmp_path: Path, serve: Serve
 ) -> None:
-    main = {"id": o.oid("files", "f1"), "accessUrl": "https://ris.example.org//files//a.pdf.pdf",
-            "mimeType": "application/octetstream; charset=UTF-8", "size": 0, "downloadUrl": ""}  # fmt: skip
+    main = {
+        "id": o.oid("files", "f1"),
+        "accessUrl": "https://ris.example.org//files//a.pdf.pdf",
+        "mimeType": "application/octetstream; charset=UTF-8",
+        "size": 0,
+        "downloadUrl": "",
+    }
     aux = {"id": o.oid("files", "f2"), "mimeType": "pdf", "date": "2026-03-01T10:00:00+01:00"}
     papers = [o.paper("p1", "Straßenreinigung", mainFile=main, auxiliaryFile=aux)]
     sync_dir(serve, o.write(tmp_path, papers=papers))
@@ -136,8 +151,15 @@ def test_slow_pages_and_a_5xx_on_every_5th_request_still_complete(
 def test_modified_since_answered_with_an_html_503_falls_back_to_the_unfiltered_list(
     tmp_path: Path, serve: Serve
 ) -> None:
-    routes = [{"path": PAPERS, "query_has": "modified_since", "status": 503,
-               "content_type": "text/html", "body": "<html>Wartung</html>"}]  # fmt: skip
+    routes = [
+        {
+            "path": PAPERS,
+            "query_has": "modified_since",
+            "status": 503,
+            "content_type": "text/html",
+            "body": "<html>Wartung</html>",
+        }
+    ]
     run = sync_dir(serve, simple(tmp_path, routes))
     assert Paper.objects.count() == 2
     assert "ungefiltert" in run.errors.get().message
@@ -174,8 +196,13 @@ def test_pagination_without_totals_and_404_as_text_plain(tmp_path: Path, serve: 
     page = {"data": [o.paper("p1", "Straßenreinigung")], "links": {}}
     routes = [
         {"path": PAPERS, "body": json.dumps(page)},
-        {"path": "/oparl/body/meetings", "status": 404, "content_type": "text/plain", "body": "Not Found"},
-    ]  # fmt: skip
+        {
+            "path": "/oparl/body/meetings",
+            "status": 404,
+            "content_type": "text/plain",
+            "body": "Not Found",
+        },
+    ]
     run = sync_dir(serve, simple(tmp_path, routes))
     assert run.status == SyncRun.Status.SUCCESS
     assert Paper.objects.count() == 1
@@ -212,9 +239,8 @@ def test_ids_that_do_not_match_the_served_host_are_kept_as_ids(
 def test_invalid_json_with_unescaped_control_characters_is_read(
     tmp_path: Path, serve: Serve
 ) -> None:
-    body = '{"data": [{"id": "%s", "name": "Zeile\x01eins\tzwei"}], "links": {}}' % o.oid(
-        "papers", "p1"
-    )
+    paper_id = o.oid("papers", "p1")
+    body = '{"data": [{"id": "' + paper_id + '", "name": "Zeile\x01eins\tzwei"}], "links": {}}'
     run = sync_dir(serve, simple(tmp_path, [{"path": PAPERS, "body": body}]))
     assert run.status == SyncRun.Status.SUCCESS
     assert Paper.objects.get().name.startswith("Zeile")
@@ -232,9 +258,9 @@ def test_date_times_in_date_fields_and_a_broken_timezone(tmp_path: Path, serve: 
     ("body", "content_type", "expected"),
     [
         ("<html><body>Fehler 42</body></html>", "text/html", "HTML-Seite"),
-        ('{"data": [{"id": "https://ris.example.org/oparl/papers/x", "na', "application/json", "kein gültiges JSON"),
+        ('{"data": [{"id": "https://ris.example.org/x", "na', "application/json", "kein gültiges"),
     ],
-)  # fmt: skip
+)
 def test_html_error_page_or_truncated_json_ends_the_run_and_leaves_earlier_data(
     tmp_path: Path, serve: Serve, body: str, content_type: str, expected: str
 ) -> None:
@@ -242,8 +268,11 @@ def test_html_error_page_or_truncated_json_ends_the_run_and_leaves_earlier_data(
     source = make_source(system_url=serve(root).system_url)
     run_sync(source)
     before = list(Paper.objects.values_list("pk", "name", "content_hash").order_by("pk"))
-    o.write(root, papers=[o.paper("p1", "Neu"), o.paper("p2", "Neu")],
-            routes=[{"path": PAPERS, "body": body, "content_type": content_type}])  # fmt: skip
+    o.write(
+        root,
+        papers=[o.paper("p1", "Neu"), o.paper("p2", "Neu")],
+        routes=[{"path": PAPERS, "body": body, "content_type": content_type}],
+    )
     Source.objects.filter(pk=source.pk).update(system_url=serve(root).system_url)
     source.refresh_from_db()
 
@@ -260,8 +289,10 @@ def test_vendor_modified_set_to_now_on_every_object_changes_nothing(
     root = simple(tmp_path)
     source = make_source(system_url=serve(root).system_url)
     run_sync(source)
-    papers = [o.paper("p1", "Straßenreinigung", modified=o.now_stamp()),
-              o.paper("p2", "Friedhofssatzung", modified=o.now_stamp())]  # fmt: skip
+    papers = [
+        o.paper("p1", "Straßenreinigung", modified=o.now_stamp()),
+        o.paper("p2", "Friedhofssatzung", modified=o.now_stamp()),
+    ]
     Source.objects.filter(pk=source.pk).update(
         system_url=serve(simple(root, papers=papers)).system_url
     )
@@ -302,3 +333,19 @@ def test_hosts_that_move_are_handled_by_full_reconciliation(tmp_path: Path, serv
 
 def test_client_messages_are_german_module_constants() -> None:
     assert "Endlosschleife" in client.PAGING_LOOP
+
+
+def test_a_list_answered_with_404_is_not_reconciled_away_in_a_full_run(
+    tmp_path: Path, serve: Serve
+) -> None:
+    root = simple(tmp_path, meetings=[o.meeting("m1", o.in_days(3), ["soz"])])
+    source = make_source(system_url=serve(root).system_url)
+    run_sync(source)
+    routes = [{"path": "/oparl/body/meetings", "status": 404, "body": "{}"}]
+    Source.objects.filter(pk=source.pk).update(system_url=serve(simple(root, routes)).system_url)
+    source.refresh_from_db()
+
+    run = run_sync(source, full=True)
+
+    assert run.status == SyncRun.Status.SUCCESS
+    assert Meeting.objects.filter(oparl_id=o.oid("meetings", "m1")).exists()

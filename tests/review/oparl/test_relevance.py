@@ -59,8 +59,13 @@ def resync(source: Source, server: FixtureServer) -> None:
 def test_paper_consulted_in_a_watched_gremium_opens_a_case_with_reasons_and_deadline(
     tmp_path: Path, serve: Serve, django_capture_on_commit_callbacks: Any
 ) -> None:
-    papers = [o.paper("p1", "Neubau Feuerwache",
-                      [o.consultation("c1", "bau1", ("bau",)), o.consultation("c2", "ab1", ("ab",))])]  # fmt: skip
+    papers = [
+        o.paper(
+            "p1",
+            "Neubau Feuerwache",
+            [o.consultation("c1", "bau1", ("bau",)), o.consultation("c2", "ab1", ("ab",))],
+        )
+    ]
     server = serve(council(tmp_path, papers))
     opened: list[dict[str, Any]] = []
     review_opened.connect(lambda **kw: opened.append(kw), weak=False, dispatch_uid="t-opened")
@@ -87,8 +92,13 @@ def test_paper_consulted_in_a_watched_gremium_opens_a_case_with_reasons_and_dead
 def test_keywords_with_word_forms_open_a_case_and_name_the_term(
     tmp_path: Path, serve: Serve
 ) -> None:
-    papers = [o.paper("p1", "Unterbringung von Geflüchteten im Lindenhof",
-                      [o.consultation("c1", "bau1", ("bau",))])]  # fmt: skip
+    papers = [
+        o.paper(
+            "p1",
+            "Unterbringung von Geflüchteten im Lindenhof",
+            [o.consultation("c1", "bau1", ("bau",))],
+        )
+    ]
     run_sync(make_source(system_url=serve(council(tmp_path, papers)).system_url))
 
     review = Review.objects.get()
@@ -160,9 +170,20 @@ def test_agenda_item_result_flows_back_onto_the_review(
     run_sync(source)
     decided = [
         o.meeting("ab1", o.in_days(12), ["ab"]),
-        o.meeting("bau1", o.in_days(20), ["bau"], agendaItem=[o.agenda_item(
-            "t1", "bau1", result="mit Änderungen beschlossen", resolutionText="Der Ausschuss beschließt …")]),
-    ]  # fmt: skip
+        o.meeting(
+            "bau1",
+            o.in_days(20),
+            ["bau"],
+            agendaItem=[
+                o.agenda_item(
+                    "t1",
+                    "bau1",
+                    result="mit Änderungen beschlossen",
+                    resolutionText="Der Ausschuss beschließt …",
+                )
+            ],
+        ),
+    ]
     imported: list[int] = []
     decision_imported.connect(
         lambda **kw: imported.append(kw["review_id"]), weak=False, dispatch_uid="t-dec"
@@ -179,3 +200,14 @@ def test_agenda_item_result_flows_back_onto_the_review(
     assert review.decided_at is not None
     assert imported == [review.pk]
     assert AuditEvent.objects.filter(verb="review.decision_imported", review=review).count() == 1
+
+
+def test_a_moved_meeting_moves_the_deadline_of_an_open_case(tmp_path: Path, serve: Serve) -> None:
+    papers = [o.paper("p1", "Integrationskonzept", [o.consultation("c1", "bau1", ("bau",))])]
+    source = make_source(system_url=serve(council(tmp_path, papers)).system_url)
+    run_sync(source)
+    moved = [o.meeting("ab1", o.in_days(12), ["ab"]), o.meeting("bau1", o.in_days(30), ["bau"])]
+
+    resync(source, serve(council(tmp_path, papers, moved)))  # the paper itself is unchanged
+
+    assert Review.objects.get().deadline == timezone.localdate() + timedelta(days=23)

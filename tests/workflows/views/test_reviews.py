@@ -132,7 +132,7 @@ def test_the_list_query_count_does_not_grow_with_the_cases(
         )
         review.topics.add(topic)
     with django_assert_max_num_queries(len(few)):
-        assert len(_rows(client.get(reverse("workflows:review_list")).content.decode())) == 33
+        assert len(_rows(client.get(reverse("workflows:review_list")).content.decode())) == 25
 
 
 def _full_case(cases) -> Review:
@@ -247,3 +247,10 @@ def test_a_missing_case_is_404_for_the_office(cases) -> None:
 def test_anonymous_visitors_are_sent_to_the_login(client, cases) -> None:
     response = client.get(reverse("workflows:review_list"))
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_chosen_filters_stay_selected(cases) -> None:
+    html = _list({"status": "approval", "thema": "bildung", "gremium": cases["social"].pk})
+    assert '<option value="approval" selected>' in html
+    assert '<option value="bildung" selected>' in html
+    assert f'<option value="{cases["social"].pk}" selected>' in html

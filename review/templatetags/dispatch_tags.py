@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from review.dispatch.queries import dispatches_for_review
+from review.models import Review
+
+register = template.Library()
+
+
+@register.simple_tag
+def dispatch_rows(review: Review, dispatches: Any = None) -> Any:
+    """The rows for dispatch/_review_dispatches.html: as passed in, or loaded for the review,
+    so a page can include the partial with `review` alone."""
+    if dispatches is None or isinstance(dispatches, str):  # not passed: "" (string_if_invalid)
+        return dispatches_for_review(review)
+    return dispatches
