@@ -105,7 +105,7 @@ def triage_not_affected(*, review: Review, by: User, reason: str) -> Review:
     review.closed_by = by
     review.save(update_fields=["status", "close_reason", "closed_at", "closed_by", "updated_at"])
     AuditEvent.record(
-        "review.not_affected",
+        "review.triaged",
         actor=by,
         obj=review,
         review=review,
@@ -176,7 +176,7 @@ def record_outcome(
     review.closed_by = by
     review.save()
     AuditEvent.record(
-        "outcome.recorded",
+        "review.outcome_recorded",
         actor=by,
         obj=review,
         review=review,

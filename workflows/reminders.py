@@ -50,7 +50,7 @@ def remind(activation: Activation, *, escalated: bool) -> None:
             link=reverse("workflows:task", args=[host.pk]),
         )
     AuditEvent.record(
-        "task.escalated" if escalated else "task.reminded",
+        "task.escalated" if escalated else "task.overdue",
         actor_label="workflow",
         obj=review,
         review=review,

@@ -261,7 +261,7 @@ def close_consultation(*, review: Review) -> Review:
     review.status = Review.Status.APPROVAL
     review.save(update_fields=["status", "updated_at"])
     AuditEvent.record(
-        "consultation.joined",
+        "consultation.closed",
         actor_label="workflow",
         obj=review,
         review=review,

@@ -89,7 +89,7 @@ def test_an_overdue_task_reminds_its_owner_then_escalates_to_the_deputy(office, 
         AuditEvent.objects.filter(review=review, verb__startswith="task.").values_list(
             "verb", flat=True
         )
-    ) == ["task.claimed", "task.reminded", "task.escalated"]
+    ) == ["task.claimed", "task.overdue", "task.escalated"]
     # The task itself stays with its owner; the reminder branch does not end the process.
     triage.refresh_from_db()
     assert triage.status == STATUS.ASSIGNED

@@ -47,7 +47,7 @@ def test_an_officer_closes_a_paper_as_not_affected_with_a_reason(office, review)
     assert review.closed_by == office.officer
     assert open_nodes(review) == set()
     assert review.process.status == "DONE"
-    assert verbs(review) == ["review.not_affected"]
+    assert verbs(review) == ["review.triaged"]
     timeline = client.get(f"/vorgaenge/{review.pk}/").content.decode()
     assert "Vorlage gesichtet: keine Betroffenheit" in timeline
     assert "Reine Haushaltsvorlage." in timeline
@@ -224,12 +224,12 @@ def test_full_path_with_consultation_and_one_send_back(
         "consultation.started",
         "contribution.given",
         "beirat_vote.recorded",
-        "consultation.joined",
+        "consultation.closed",
         "statement.sent_back",
         "statement.saved",
         "statement.submitted",
         "statement.approved",
-        "outcome.recorded",
+        "review.outcome_recorded",
     ]
     timeline = head.get(f"/vorgaenge/{review.pk}/").content.decode()
     for sentence in [
@@ -239,7 +239,7 @@ def test_full_path_with_consultation_and_one_send_back(
         "Stellungnahme zur Überarbeitung zurückgegeben",
         "Quelle ergänzen.",
         "Stellungnahme schlussgezeichnet",
-        "Ergebnis der Beratung erfasst",
+        "Beschluss erfasst, Vorgang abgeschlossen",
     ]:
         assert sentence in timeline, sentence
 

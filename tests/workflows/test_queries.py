@@ -50,17 +50,6 @@ def test_inbox_queries_do_not_grow_with_rows(office):
     assert _queries(client, "/aufgaben/") == few
 
 
-def test_taking_a_task_from_the_queue_with_htmx_swaps_its_row(office, review):
-    triage = open_task(review, ReviewFlow.triage)
-    row = client_for(office.officer).post(
-        f"/aufgaben/{triage.pk}/uebernehmen/", HTTP_HX_REQUEST="true"
-    )
-    html = row.content.decode()
-    assert row.status_code == 200 and html.startswith("<tr")
-    assert "Übernommen." in html and f'href="/aufgaben/{triage.pk}/"' in html
-    assert [r.task for r in queries.inbox(office.officer)] == [triage]
-
-
 def test_open_tasks_for_review_lists_the_waiting_steps(office, review):
     [triage] = queries.open_tasks_for_review(review)
     assert triage.flow_task is ReviewFlow.triage

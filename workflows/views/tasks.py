@@ -192,10 +192,6 @@ def claim(request: HttpRequest, pk: int) -> HttpResponse:
             return forbidden(request, reason or str(error))
         messages.error(request, str(error))
         return redirect("workflows:team_queue")
-    if request.headers.get("HX-Request"):
-        # From the team queue: swap the row for one that links to the task, no page load.
-        [row] = queries.rows([human_task(found.pk)])
-        return render(request, "workflows/_task_row.html", {"row": row, "claimed": True})
     messages.success(request, "Aufgabe übernommen.")
     return redirect("workflows:task", pk=found.pk)
 
