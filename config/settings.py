@@ -59,7 +59,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's SessionMiddleware, saving a session to reset its idle clock once a minute at most.
+    "review.accounts.sessions.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -129,9 +130,9 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# 30 minutes idle: every request renews the session, so the clock measures inactivity.
+# 30 minutes idle: requests renew the session, so the clock measures inactivity. Not every
+# request writes it (SESSION_SAVE_EVERY_REQUEST): IdleSessionMiddleware renews it once a minute.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # django-axes: lock an account+address pair after repeated failures (password guessing).
@@ -242,6 +243,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "dispatch.flag_unconfirmed",
         "schedule": crontab(hour=6, minute=45),
     },
+    "dispatch-housekeeping": {
+        "task": "dispatch.housekeeping",
+        "schedule": crontab(minute=23),
+    },
     # Workflow deadlines: reminders, escalations, consultations past their due date.
     "workflows-fire-timers": {
         "task": "workflows.fire_timers",
@@ -264,6 +269,8 @@ OPARL_TIMEOUT_SECONDS = float(os.environ.get("OPARL_TIMEOUT_SECONDS", "60"))
 OPARL_RETRIES = int(os.environ.get("OPARL_RETRIES", "4"))
 OPARL_BACKOFF_SECONDS = float(os.environ.get("OPARL_BACKOFF_SECONDS", "1"))
 OPARL_MAX_PAGES = int(os.environ.get("OPARL_MAX_PAGES", "5000"))
+# Placeholders (dangling references) fetched one by one per full run.
+OPARL_RESOLVE_LIMIT = int(os.environ.get("OPARL_RESOLVE_LIMIT", "50"))
 # Expiry of the row lock used instead of advisory locks on SQLite (a crashed run frees it then).
 OPARL_LOCK_SECONDS = int(os.environ.get("OPARL_LOCK_SECONDS", "3600"))
 # Deadline = earliest upcoming meeting of the Beratungsfolge minus this many days.

@@ -8,4 +8,5 @@ class ReviewConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers the system checks)
+        from .accounts import sessions  # noqa: F401  (stamps the idle clock at login)
         from .oparl import admin  # noqa: F401  (admin for sources, sync runs, keywords)

@@ -33,6 +33,31 @@ requires_worker = pytest.mark.skipif(
 )
 
 
+@pytest.fixture(autouse=True)
+def _no_libreoffice_by_default(settings: Any) -> None:
+    """No test reaches a developer's running unoserver or starts one as a side effect: documents
+    stay .docx-only (PDF "skipped"). The LibreOffice tests opt in with their `unoserver` fixture."""
+    settings.UNOSERVER_PORT = 9
+    settings.UNOSERVER_RESTART_COMMAND = ""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that commits (transactional_db, live_server, a real worker) restores the rows
+    the migrations made (roles, topics, keyword profile, bundled templates) afterwards.
+
+    Without this, a transactional test's flush removes the role groups for all later tests, and
+    it recreates content types that a later serialized-rollback test then inserts a second time.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        fixtures = getattr(item, "fixturenames", [])
+        commits = (marker is not None and marker.kwargs.get("transaction")) or any(
+            name in fixtures for name in ("transactional_db", "live_server", "celery_worker")
+        )
+        if commits and "django_db_serialized_rollback" not in fixtures:
+            fixtures.append("django_db_serialized_rollback")
+
+
 def pytest_report_header(config: pytest.Config) -> list[str]:
     db = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     broker = f"Celery worker on Redis ({settings.REDIS_URL})" if uses_redis() else "eager tasks"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, timedelta
+from typing import Any
 
 from django import forms
 from django.db.models import Q
@@ -35,12 +37,36 @@ def _office_people() -> list[tuple[str, object]]:
     ]
 
 
+class ListedModelChoiceIterator(forms.models.ModelChoiceIterator):
+    """Fetches the options once: the template's {% for %} takes len() (a COUNT query) before
+    iterating (a SELECT), and the page renders two such selects."""
+
+    def __init__(self, field: forms.ModelChoiceField) -> None:
+        super().__init__(field)
+        self._listed: list[Any] | None = None
+
+    def _options(self) -> list[Any]:
+        if self._listed is None:
+            self._listed = list(super().__iter__())
+        return self._listed
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._options())
+
+    def __len__(self) -> int:
+        return len(self._options())
+
+
+class ListedModelChoiceField(forms.ModelChoiceField):
+    iterator = ListedModelChoiceIterator
+
+
 class ReviewFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("alle offenen")), *Review.Status.choices]
     )
     frist = forms.ChoiceField(label=_("Frist"), required=False, choices=DEADLINE_WINDOWS)
-    gremium = forms.ModelChoiceField(
+    gremium = ListedModelChoiceField(
         label=_("Gremium"),
         required=False,
         queryset=Organization.objects.all(),
@@ -57,7 +83,7 @@ class ReviewFilterForm(forms.Form):
             ("niedrig", _("niedrig (unter 40)")),
         ],
     )
-    thema = forms.ModelChoiceField(
+    thema = ListedModelChoiceField(
         label=_("Handlungsfeld"),
         required=False,
         queryset=Topic.objects.all(),

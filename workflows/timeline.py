@@ -44,6 +44,8 @@ VERB_SENTENCES = {
     "document.failed": gettext_lazy("Erzeugung eines Dokuments fehlgeschlagen"),
     "dispatch.sent": gettext_lazy("Stellungnahme versandt"),
     "dispatch.failed": gettext_lazy("Versand fehlgeschlagen"),
+    "dispatch.resent": gettext_lazy("Versand erneut angestoßen"),
+    "dispatch.no_recipients": gettext_lazy("Nicht versandt: keine Empfänger hinterlegt"),
     "receipt.confirmed": gettext_lazy("Empfang bestätigt"),
     "decision.imported": gettext_lazy("Beschluss aus dem Ratsinformationssystem übernommen"),
     "outcome.recorded": gettext_lazy("Ergebnis der Beratung erfasst"),

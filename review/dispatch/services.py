@@ -13,11 +13,12 @@ import smtplib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from review.models import (
@@ -43,6 +44,7 @@ NO_RECIPIENTS = (
 )
 NOT_SENT = "Der Eingang kann erst bestätigt werden, wenn die Stellungnahme versandt ist."
 NOT_ADDRESSEE = "Den Eingang bestätigt die angeschriebene Gremienbetreuung."
+NOT_FAILED = "Erneut versandt werden nur fehlgeschlagene Sendungen."
 UNCONFIRMED_TASK = "Eingangsbestätigung der Gremienbetreuung fehlt"
 
 # Transient delivery problems (SMTP, network, a file not yet visible): the task retries them.
@@ -119,7 +121,8 @@ def dispatch_statement(
     """Mail the review's latest finished documents to every recipient that has not had them.
 
     `documents` defaults to `latest_documents(review)`. Calling it again (a re-run flow step)
-    returns the existing rows and sends nothing new.
+    returns the existing rows and sends nothing new. Without any recipient it returns [] and
+    records "dispatch.no_recipients" (shown on the review page as NO_RECIPIENTS).
     """
     review = (
         Review.objects.select_for_update(of=("self",)).select_related("paper").get(pk=review.pk)
@@ -131,7 +134,13 @@ def dispatch_statement(
         raise DispatchError(NO_DOCUMENTS)
     addressees = recipients_for(review)
     if not addressees:
-        raise DispatchError(NO_RECIPIENTS)
+        # Raising here would roll back the flow step and leave the case waiting unseen; the
+        # office sees the message on the review page instead and mails the statement itself.
+        if not AuditEvent.objects.filter(review=review, verb="dispatch.no_recipients").exists():
+            AuditEvent.record(
+                "dispatch.no_recipients", actor=by, obj=review, review=review, details={}
+            )
+        return []
 
     dispatches: list[Dispatch] = []
     created_ids: list[int] = []
@@ -244,6 +253,36 @@ def mark_failed(*, dispatch_id: int, error: str) -> None:
 
 
 @transaction.atomic
+def resend_dispatch(*, dispatch: Dispatch, by: User) -> Dispatch:
+    """A failed mail (server refused it, worker lost while sending) is queued once more."""
+    dispatch = Dispatch.objects.select_for_update(of=("self",)).get(pk=dispatch.pk)
+    if dispatch.status != Dispatch.Status.FAILED:
+        raise DispatchError(NOT_FAILED)
+    dispatch.status = Dispatch.Status.PENDING
+    dispatch.save(update_fields=["status"])
+    AuditEvent.record(
+        "dispatch.resent",
+        actor=by,
+        obj=dispatch,
+        review=dispatch.review,
+        details={"previous_error": dispatch.error[:200]},
+    )
+    from .tasks import send_dispatch
+
+    transaction.on_commit(partial(send_dispatch.delay, dispatch.pk))
+    return dispatch
+
+
+def give_up_stuck(*, older_than: timedelta = timedelta(hours=1)) -> int:
+    """A worker died while sending: we cannot know whether the mail left, so the row is marked
+    failed (the office sees it and may resend) rather than sent again automatically."""
+    cutoff = timezone.now() - older_than
+    return Dispatch.objects.filter(status=Dispatch.Status.SENDING, claimed_at__lt=cutoff).update(
+        status=Dispatch.Status.FAILED, error="Versand abgebrochen (Worker beendet)"
+    )
+
+
+@transaction.atomic
 def confirm_receipt(*, dispatch: Dispatch, by: User) -> Dispatch:
     """Eingang bestätigen by the addressed clerk; confirming again changes nothing."""
     dispatch = (
@@ -292,6 +331,7 @@ def flag_unconfirmed(*, now: datetime | None = None) -> int:
                 review=review,
                 dedupe_key=f"review:{review.pk}:receipts:{rows[0].statement_version_id}",
                 context={"task": UNCONFIRMED_TASK, "unconfirmed": len(rows)},
+                link=reverse("workflows:review_detail", args=[review.pk]),
             )
             count += created is not None
     return count

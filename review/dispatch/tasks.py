@@ -22,3 +22,8 @@ def send_dispatch(self: Task, dispatch_id: int) -> bool:
 @shared_task(name="dispatch.flag_unconfirmed")
 def flag_unconfirmed() -> int:
     return services.flag_unconfirmed()
+
+
+@shared_task(name="dispatch.housekeeping")
+def housekeeping() -> int:
+    return services.give_up_stuck()

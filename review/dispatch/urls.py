@@ -16,4 +16,5 @@ urlpatterns: list[URLPattern] = [
         name="beirat_file",
     ),
     path("gremien/eingang/<int:pk>/", views.confirm_receipt, name="confirm_receipt"),
+    path("versand/<int:pk>/erneut/", views.resend, name="resend"),
 ]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from review.external import access
@@ -46,6 +49,24 @@ def clerk_statement_file(request: HttpRequest, pk: int, fmt: str) -> FileRespons
 @login_required
 def beirat_statement_file(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
     return _download(request, pk, fmt, Dispatch.Audience.BEIRAT)
+
+
+@login_required
+@require_POST
+def resend(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    if not user.has_perm("review.dispatch_statement"):
+        raise PermissionDenied
+    dispatch = get_object_or_404(Dispatch, pk=pk)
+    try:
+        services.resend_dispatch(dispatch=dispatch, by=user)
+    except services.DispatchError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, _("Die Sendung an %(email)s wird erneut versandt.") % {"email": dispatch.email}
+        )
+    return redirect(reverse("workflows:review_detail", args=[dispatch.review_id]))
 
 
 @login_required

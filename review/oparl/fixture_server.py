@@ -60,6 +60,8 @@ class FixtureData:
     system: dict[str, Any] = field(default_factory=dict)
     body: dict[str, Any] = field(default_factory=dict)
     routes: list[dict[str, Any]] = field(default_factory=list)
+    # Objects by the path of their id, for GETs of single objects (placeholder resolution).
+    by_path: dict[str, bytes] = field(default_factory=dict)
 
     @classmethod
     def load(cls, root: Path) -> FixtureData:
@@ -75,6 +77,8 @@ class FixtureData:
                 objects.extend(loaded["data"] if isinstance(loaded, dict) else loaded)
             objects.sort(key=lambda obj: str(obj.get("id", "")))
             data.lists[kind] = [_entry(obj) for obj in objects]
+            for entry in data.lists[kind]:
+                data.by_path[urlsplit(entry.oparl_id).path] = entry.raw
         for name in ("system", "body"):
             path = root / f"{name}.json"
             if path.is_file():
@@ -234,6 +238,8 @@ class FixtureHandler(BaseHTTPRequestHandler):
                 self._error(404, "Unbekannte Liste")
             else:
                 self._list(kind, path, query)
+        elif path in data.by_path:
+            self._send(200, "application/json; charset=utf-8", data.by_path[path])
         else:
             self._error(404, "Nicht gefunden")
 

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -35,7 +36,7 @@ from . import parsing as p
 from .adapters import VendorAdapter, choose_adapter, query_encoding
 from .client import NotFound, OParlClient, OParlError, format_since, unwrap_list, with_query
 from .relevance import RelevanceProfile, import_outcomes
-from .tables import Counts, Item, Table, replace_m2m
+from .tables import Counts, Item, Tables, replace_m2m
 
 logger = logging.getLogger(__name__)
 
@@ -161,18 +162,18 @@ class Sync:
         body_objects = [b for b in bodies if isinstance(b, dict) and b.get("id")]
         if not body_objects:
             raise OParlError(NO_BODY, self.source.system_url)
-        self.tables = {
-            "organization": Table(Organization, self.source, objects.ORGANIZATION_FIELDS),
-            "meeting": Table(Meeting, self.source, objects.MEETING_FIELDS),
-            "agenda_item": Table(
-                AgendaItem, self.source, objects.AGENDA_ITEM_FIELDS, parents=("meeting",)
-            ),
-            "paper": Table(Paper, self.source, objects.PAPER_FIELDS),
-            "consultation": Table(
-                Consultation, self.source, objects.CONSULTATION_FIELDS, parents=("paper",)
-            ),
-            "file": Table(File, self.source, objects.FILE_FIELDS, parents=("paper", "meeting")),
-        }
+        # Loaded on first use: a run whose lists bring nothing new reads no index at all.
+        self.tables = Tables(
+            self.source,
+            {
+                "organization": (Organization, objects.ORGANIZATION_FIELDS, ()),
+                "meeting": (Meeting, objects.MEETING_FIELDS, ()),
+                "agenda_item": (AgendaItem, objects.AGENDA_ITEM_FIELDS, ("meeting",)),
+                "paper": (Paper, objects.PAPER_FIELDS, ()),
+                "consultation": (Consultation, objects.CONSULTATION_FIELDS, ("paper",)),
+                "file": (File, objects.FILE_FIELDS, ("paper", "meeting")),
+            },
+        )
         self.relevance = RelevanceProfile(self.now)
         # What the lists named, over all bodies of the source; None once a list was not read
         # completely (a 404 "no hits" included), which rules out reconciling that kind.
@@ -180,6 +181,7 @@ class Sync:
         for body in body_objects:
             self._sync_body(body)
         if self.full:
+            self._resolve_placeholders()
             with transaction.atomic():
                 for kind, seen in self.seen.items():
                     if seen is not None:
@@ -207,6 +209,32 @@ class Sync:
                 self._sync_list(kind, list_url)
             else:
                 self.seen[kind] = None
+
+    def _resolve_placeholders(self) -> None:
+        """Fetch referenced Gremien and meetings that no list contained, on the source's host.
+
+        Only in full runs, and at most OPARL_RESOLVE_LIMIT per run: objects that stay
+        unavailable (non-public, 401/404) are asked for once a day, not every 15 minutes.
+        """
+        host = urlsplit(self.source.system_url).netloc
+        budget = settings.OPARL_RESOLVE_LIMIT
+        for kind in ("organization", "meeting"):
+            table = self.tables[kind]
+            wanted = [
+                oid
+                for oid, row in table.rows.items()
+                if row.placeholder and not row.deleted and urlsplit(oid).netloc == host
+            ]
+            for oid in wanted[: max(budget, 0)]:
+                budget -= 1
+                try:
+                    obj = self.client.get(oid)
+                except OParlError:
+                    continue
+                if isinstance(obj, dict) and p.ref(obj.get("id")) == oid:
+                    # It exists at the source, so reconciliation must not delete it.
+                    seen = self.seen[kind]
+                    self._process_page(kind, [obj], seen if seen is not None else set())
 
     def _list_url(self, base: str, *, with_since: bool, with_limit: bool) -> str:
         params: dict[str, str] = {}
@@ -248,6 +276,8 @@ class Sync:
             known |= seen
 
     def _process_page(self, kind: str, page: list[Any], seen: set[str]) -> None:
+        if not page:
+            return
         with transaction.atomic():
             if kind == "organization":
                 self._organizations(page, seen)
@@ -280,10 +310,7 @@ class Sync:
 
     def _placeholders(self, org_ids: set[str], meeting_ids: set[str]) -> None:
         self.tables["organization"].ensure_placeholders(
-            {
-                oid: {"name": f"Platzhalter {oid[-120:]}", "body_id": self.body_pk}
-                for oid in org_ids
-            },
+            {oid: {"name": _placeholder_name(oid), "body_id": self.body_pk} for oid in org_ids},
             self.now,
         )
         self.tables["meeting"].ensure_placeholders(
@@ -390,3 +417,8 @@ def _first_page(client: OParlClient, url: Any) -> tuple[list[Any], str | None]:
     if not list_url:
         return [], None
     return unwrap_list(client.get(list_url))
+
+
+def _placeholder_name(oparl_id: str) -> str:
+    # Shown wherever the Gremium appears until a later run fills in the real name.
+    return f"Gremium {oparl_id.rstrip('/').rsplit('/', 1)[-1][:100]} (noch nicht abgerufen)"

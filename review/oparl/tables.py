@@ -226,6 +226,25 @@ class Table:
         return self.model(**values)
 
 
+class Tables:
+    """The run's tables by kind, each loaded from the database on first use."""
+
+    def __init__(
+        self,
+        source: Source,
+        specs: dict[str, tuple[type[OParlObject], list[str], tuple[str, ...]]],
+    ) -> None:
+        self.source = source
+        self.specs = specs
+        self.loaded: dict[str, Table] = {}
+
+    def __getitem__(self, kind: str) -> Table:
+        if kind not in self.loaded:
+            model, fields, parents = self.specs[kind]
+            self.loaded[kind] = Table(model, self.source, fields, parents=parents)
+        return self.loaded[kind]
+
+
 def replace_m2m(
     through: type[models.Model], owner: str, target: str, pairs: dict[int, set[int]]
 ) -> None:

@@ -17,3 +17,16 @@ def dispatch_rows(review: Review, dispatches: Any = None) -> Any:
     if dispatches is None or isinstance(dispatches, str):  # not passed: "" (string_if_invalid)
         return dispatches_for_review(review)
     return dispatches
+
+
+@register.simple_tag
+def dispatch_problem(review: Review) -> str:
+    """Why nothing was mailed, if the dispatch found no recipients and nothing was sent since."""
+    from review.dispatch.services import NO_RECIPIENTS
+    from review.models import AuditEvent
+
+    if review.dispatches.exists():
+        return ""
+    if AuditEvent.objects.filter(review=review, verb="dispatch.no_recipients").exists():
+        return NO_RECIPIENTS
+    return ""

@@ -9,6 +9,8 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
 
 from review.models import Review, User
 
@@ -26,9 +28,18 @@ def _office_summary(user: User) -> dict[str, object]:
         my_count=Count("id", filter=mine),
         my_overdue=Count("id", filter=mine & Q(deadline__lt=today)),
         my_due_soon=Count("id", filter=mine & Q(deadline__gte=today, deadline__lte=soon)),
-        team_queue_count=Count("id", filter=Q(status=Review.Status.NEW, assignee__isnull=True)),
+        awaiting_assignment=Count("id", filter=Q(status=Review.Status.NEW, assignee__isnull=True)),
         all_overdue=Count("id", filter=Q(deadline__lt=today)),
     )
+    # The workflow's human tasks, read from viewflow's own table (review never imports
+    # workflows): mine, and the unclaimed ones my permissions let me take.
+    human_tasks = Task.objects.filter(flow_task_type="HUMAN")
+    counts["my_task_count"] = human_tasks.filter(
+        owner=user, status__in=[STATUS.ASSIGNED, STATUS.STARTED]
+    ).count()
+    counts["team_queue_count"] = human_tasks.filter(
+        status=STATUS.NEW, owner_permission__in=user.get_all_permissions()
+    ).count()
     return {
         "my_reviews": list(
             Review.objects.open()
@@ -42,7 +53,7 @@ def _office_summary(user: User) -> dict[str, object]:
 
 
 def _head_summary(context: dict[str, object]) -> dict[str, object]:
-    awaiting = context.get("team_queue_count")
+    awaiting = context.get("awaiting_assignment")
     return {
         "awaiting_assignment": awaiting
         if awaiting is not None

@@ -178,3 +178,16 @@ def test_english_is_selectable_in_the_header(live_server, browser_context) -> No
     page.get_by_role("button", name="English").click()
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.get_by_role("heading", name="Log in to Stellwerk").is_visible()
+
+
+def test_changing_a_filter_updates_the_case_list_in_place(live_server, browser_context) -> None:
+    data = _demo_data()
+    page = browser_context.new_page()
+    _log_in(page, live_server.url, data["head"])
+    page.goto(f"{live_server.url}{reverse('workflows:review_list')}")
+    assert page.get_by_test_id("review-row").count() == 2
+    page.get_by_label("Frist").select_option("ueberfaellig")
+    page.wait_for_url("**frist=ueberfaellig**")
+    page.wait_for_function("document.querySelectorAll('[data-testid=review-row]').length === 1")
+    assert "V200/26" in page.get_by_test_id("review-table").inner_text()
+    assert axe_violations(page) == []

@@ -23,33 +23,6 @@ class Office:
 
 
 @pytest.fixture
-def roles(transactional_db: None) -> None:
-    """The role groups for transactional tests (a flush drops what the migrations created).
-
-    Not serialized_rollback: mixed with other transactional tests it reloads content types that
-    the previous flush's post_migrate already recreated.
-    """
-    from importlib import import_module
-
-    from django.apps import apps
-    from django.contrib.auth.management import create_permissions
-    from django.contrib.auth.models import Group, Permission
-    from django.contrib.contenttypes.management import create_contenttypes
-
-    for app_config in apps.get_app_configs():
-        create_contenttypes(app_config, verbosity=0)
-        create_permissions(app_config, verbosity=0)
-    roles = import_module("review.migrations.0002_roles_topics_audit_guard").ROLE_PERMISSIONS
-    for name, codenames in roles.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.add(
-            *Permission.objects.filter(
-                codename__in=codenames, content_type__app_label__in=["review", "auth"]
-            )
-        )
-
-
-@pytest.fixture
 def office(db: None) -> Office:
     return Office(
         officer=f.officer(username="anna"),

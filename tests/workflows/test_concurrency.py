@@ -14,10 +14,10 @@ from workflows.flows import ReviewFlow, start_for_review
 
 from .conftest import DRAFT, client_for, open_task, task_url
 
-pytestmark = [pytest.mark.django_db(transaction=True), requires_postgres]
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), requires_postgres]
 
 
-def test_two_simultaneous_approvals_one_wins_the_other_is_told(roles):
+def test_two_simultaneous_approvals_one_wins_the_other_is_told():
     officer, head, head2 = f.officer(), f.head(), f.head(username="vize")
     review = f.make_review(deadline=f.in_days(30))
     start_for_review(review)

@@ -24,15 +24,13 @@ needs_documents = pytest.mark.skipif(
 )
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     requires_worker,
     needs_documents,
 ]
 
 
-def test_the_worker_completes_the_document_step_and_the_flow_moves_to_the_outcome(
-    roles, celery_worker
-):
+def test_the_worker_completes_the_document_step_and_the_flow_moves_to_the_outcome(celery_worker):
     officer, head = f.officer(), f.head()
     organization = f.make_organization()
     f.clerk(username="sitzungsdienst").organizations.add(organization)

@@ -69,9 +69,13 @@ def review_list(request: HttpRequest) -> HttpResponse:
         reviews.select_related("paper", "assignee").prefetch_related("topics").order_by(*ordering),
         PAGE_SIZE,
     ).get_page(request.GET.get("seite"))
+    # htmx asks for the results only when a filter changes; the form stays as it is.
+    template = "workflows/reviews/list.html"
+    if request.headers.get("HX-Request"):
+        template += "#results"
     return render(
         request,
-        "workflows/reviews/list.html",
+        template,
         {
             "form": form,
             "page": page,

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from review.dispatch import services
@@ -227,10 +228,14 @@ def test_without_documents_or_recipients_nothing_is_dispatched(review, committee
     with pytest.raises(services.DispatchError, match=services.NO_DOCUMENTS):
         services.dispatch_statement(review=review, by=_head())
     clerk.organizations.clear()
-    with pytest.raises(services.DispatchError, match=services.NO_RECIPIENTS):
-        _dispatch(review)
+    # No recipients: nothing is sent, the flow goes on, the office is shown why.
+    assert _dispatch(review) == []
+    assert _dispatch(review) == []
     review.refresh_from_db()
     assert review.status == Review.Status.APPROVED
+    assert AuditEvent.objects.filter(verb="dispatch.no_recipients", review=review).count() == 1
+    html = render_to_string("dispatch/_review_dispatches.html", {"review": review})
+    assert services.NO_RECIPIENTS in html
 
 
 def test_the_dispatch_mail_is_the_released_notification_no_second_mail(
@@ -337,6 +342,7 @@ def test_overdue_receipts_are_flagged_to_the_assignee_once(
     (notification,) = Notification.objects.filter(kind=NotificationKind.OVERDUE)
     assert notification.recipient == assignee
     assert notification.context["unconfirmed"] == 2
+    assert notification.link == f"/vorgaenge/{review.pk}/"
     assert [m.to for m in mail.outbox] == [[assignee.email]]
     assert services.UNCONFIRMED_TASK in mail.outbox[0].body
 
@@ -351,8 +357,8 @@ def test_without_an_assignee_the_beauftragte_hear_of_it(review, clerk) -> None:
 def test_the_overdue_check_is_scheduled_daily_on_the_notifications_queue(settings) -> None:
     from config.celery import app
 
-    entry = settings.CELERY_BEAT_SCHEDULE["dispatch-flag-unconfirmed"]
-    assert entry["task"] in app.tasks
+    for name in ("dispatch-flag-unconfirmed", "dispatch-housekeeping"):
+        assert settings.CELERY_BEAT_SCHEDULE[name]["task"] in app.tasks
     assert app.amqp.router.route({}, "dispatch.send")["queue"].name == "notifications"
 
 
@@ -364,3 +370,24 @@ def test_the_admin_lists_dispatches_read_only(review, clerk, client) -> None:
     assert response.status_code == 200
     assert clerk.email in response.content.decode()
     assert client.get("/admin/review/dispatch/add/").status_code == 403
+
+
+def test_a_mail_lost_with_its_worker_is_marked_failed_and_the_office_resends_it(
+    review, clerk, django_capture_on_commit_callbacks
+) -> None:
+    stuck = f.make_dispatch(review, clerk, status=Dispatch.Status.SENDING, sent_at=None)
+    Dispatch.objects.filter(pk=stuck.pk).update(claimed_at=timezone.now() - timedelta(hours=2))
+    assert services.give_up_stuck() == 1
+    stuck.refresh_from_db()
+    assert stuck.status == Dispatch.Status.FAILED
+    assert stuck.error == "Versand abgebrochen (Worker beendet)"
+
+    head = _head()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.resend_dispatch(dispatch=stuck, by=head)
+    stuck.refresh_from_db()
+    assert stuck.status == Dispatch.Status.SENT
+    assert [m.to for m in mail.outbox] == [[clerk.email]]
+    assert AuditEvent.objects.filter(verb="dispatch.resent", actor=head).exists()
+    with pytest.raises(services.DispatchError, match=services.NOT_FAILED):
+        services.resend_dispatch(dispatch=stuck, by=head)

@@ -150,3 +150,18 @@ def test_the_office_review_page_shows_the_dispatches(dispatch, clerk) -> None:
     html = page.content.decode()
     assert 'data-testid="review-dispatches"' in html
     assert clerk.email in html and "versandt am" in html
+
+
+def test_the_office_resends_a_failed_mail_from_the_review_page(dispatch, clerk) -> None:
+    Dispatch.objects.filter(pk=dispatch.pk).update(
+        status=Dispatch.Status.FAILED, sent_at=None, error="550 Postfach voll"
+    )
+    officer = _client(f.officer())
+    page = officer.get(reverse("workflows:review_detail", args=[dispatch.review_id]))
+    html = page.content.decode()
+    assert "550 Postfach voll" in html and "Erneut senden" in html
+    assert _client(clerk).post(reverse("dispatch:resend", args=[dispatch.pk])).status_code == 403
+    response = officer.post(reverse("dispatch:resend", args=[dispatch.pk]))
+    assert response.status_code == 302
+    dispatch.refresh_from_db()
+    assert dispatch.status in (Dispatch.Status.PENDING, Dispatch.Status.SENT)

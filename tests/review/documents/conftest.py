@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,8 +13,9 @@ import pytest
 from django.test import override_settings
 
 ROOT = Path(__file__).resolve().parents[3]
-# Not 2003 (the default of `make run`), so a running dev server does not share our LibreOffice.
-TEST_UNOSERVER_PORT = int(os.environ.get("TEST_UNOSERVER_PORT", "2063"))
+# A free port per test session (or TEST_UNOSERVER_PORT): never 2003 of `make run`, and two
+# checkouts running the suite at once do not share (and kill) each other's LibreOffice.
+TEST_UNOSERVER_PORT = int(os.environ.get("TEST_UNOSERVER_PORT", "0"))
 START_SCRIPT = ROOT / "scripts" / "start_unoserver.sh"
 
 requires_libreoffice = pytest.mark.skipif(
@@ -39,6 +41,12 @@ def without_libreoffice(settings: object) -> None:
     settings.UNOSERVER_RESTART_COMMAND = ""  # type: ignore[attr-defined]
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 def _stop_unoserver(port: int) -> None:
     subprocess.run(
         [str(START_SCRIPT), "--stop"],
@@ -47,6 +55,9 @@ def _stop_unoserver(port: int) -> None:
         timeout=60,
         check=False,
     )
+    if not TEST_UNOSERVER_PORT:  # a one-off port: its profile and log are of no further use
+        shutil.rmtree(ROOT / "var" / f"unoserver-profile-{port}", ignore_errors=True)
+        (ROOT / "var" / f"unoserver-{port}.log").unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="session")
@@ -54,16 +65,20 @@ def unoserver_port() -> Iterator[int]:
     """A unoserver for the whole test session on TEST_UNOSERVER_PORT, stopped at the end."""
     if shutil.which("soffice") is None:
         pytest.skip("LibreOffice (soffice) is not installed")
-    env = {**os.environ, "UNOSERVER_PORT": str(TEST_UNOSERVER_PORT)}
+    port = TEST_UNOSERVER_PORT or _free_port()
+    # Restarts by the code under test (pdf.restart_converter) pass os.environ on to the script.
+    os.environ["UNOSERVER_UNO_PORT"] = str(_free_port())
+    env = {**os.environ, "UNOSERVER_PORT": str(port)}
     started = subprocess.run(
         [str(START_SCRIPT)], env=env, capture_output=True, text=True, timeout=120, check=False
     )
     if started.returncode != 0:
         pytest.fail(f"unoserver did not start: {started.stdout}{started.stderr}")
     try:
-        yield TEST_UNOSERVER_PORT
+        yield port
     finally:
-        _stop_unoserver(TEST_UNOSERVER_PORT)
+        _stop_unoserver(port)
+        os.environ.pop("UNOSERVER_UNO_PORT", None)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import re
 import signal
 import subprocess
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -97,9 +98,16 @@ def test_the_first_page_renders_as_an_image_for_the_preview(
 
 def _office_processes(port: int) -> list[int]:
     """soffice.bin, the child of the oosplash launcher whose pid unoserver records."""
-    launcher = (ROOT / "var" / f"unoserver-{port}.pid.office").read_text().strip()
-    children = subprocess.run(["pgrep", "-P", launcher], capture_output=True, text=True).stdout
-    return [int(pid) for pid in children.split()]
+    # After a restart by an earlier test, unoserver writes the file only once LibreOffice is up.
+    pid_file = ROOT / "var" / f"unoserver-{port}.pid.office"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if pid_file.exists() and (launcher := pid_file.read_text().strip()):
+            found = subprocess.run(["pgrep", "-P", launcher], capture_output=True, text=True)
+            if pids := [int(pid) for pid in found.stdout.split()]:
+                return pids
+        time.sleep(0.2)
+    raise AssertionError(f"LibreOffice of unoserver on port {port} did not start")
 
 
 def _kill(pids: list[int]) -> None:
@@ -144,11 +152,9 @@ def test_killing_libreoffice_during_a_conversion_ends_with_one_pdf_on_retry(
 
 def test_a_hung_libreoffice_is_replaced_and_the_conversion_retried(
     unoserver: int,
-    settings: Any,
     monkeypatch: pytest.MonkeyPatch,
     django_capture_on_commit_callbacks: Callable[..., Any],
 ) -> None:
-    settings.UNOSERVER_TIMEOUT = 5
     real_convert = pdf.convert_to_pdf
     frozen: list[int] = []
 
@@ -157,7 +163,8 @@ def test_a_hung_libreoffice_is_replaced_and_the_conversion_retried(
             frozen.extend(_office_processes(unoserver))
             for pid in frozen:
                 os.kill(pid, signal.SIGSTOP)  # LibreOffice stops answering, like a hang
-        return real_convert(docx, **kwargs)
+            return real_convert(docx, timeout=5)
+        return real_convert(docx, **kwargs)  # the retry on a fresh LibreOffice: normal timeout
 
     monkeypatch.setattr(pdf, "convert_to_pdf", convert_with_a_frozen_office)
     try:

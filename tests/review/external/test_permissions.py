@@ -67,6 +67,7 @@ OBJECT_MATRIX = {
     "beirat_file_not_public": (OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND),
     "beirat_file_unshared": (OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND),
     "confirm_receipt": (NOT_FOUND, NOT_FOUND, 302, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+    "resend": (302, 302, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
 }
 
 
@@ -93,8 +94,8 @@ def released(settings, tmp_path):
 def _object_url(key: str, cases: dict) -> tuple[str, str]:
     if key == "clerk_file":
         return "get", reverse("dispatch:clerk_file", args=[cases["shared"].review_id, "pdf"])
-    if key == "confirm_receipt":
-        return "post", reverse("dispatch:confirm_receipt", args=[cases["shared"].pk])
+    if key in ("confirm_receipt", "resend"):
+        return "post", reverse(f"dispatch:{key}", args=[cases["shared"].pk])
     case = cases[key.removeprefix("beirat_file_")]
     return "get", reverse("dispatch:beirat_file", args=[case.review_id, "pdf"])
 

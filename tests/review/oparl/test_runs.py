@@ -221,3 +221,13 @@ def test_a_sync_process_killed_with_sigkill_and_run_again_ends_in_the_same_state
     assert again.status == SyncRun.Status.SUCCESS
     assert SyncRun.objects.get(source=killed, status=SyncRun.Status.FAILED).message
     assert state(killed) == state(uninterrupted)
+
+
+@pytest.mark.parametrize("model", ["source", "syncrun", "keywordterm", "organization"])
+def test_administrators_manage_sources_runs_keywords_and_watched_gremien_in_the_admin(
+    client: Client, model: str
+) -> None:
+    run = SyncRun.objects.create(source=make_source(), started_at=timezone.now())
+    client.force_login(administrator(is_staff=True, is_superuser=True))
+    assert client.get(f"/admin/review/{model}/").status_code == 200
+    assert client.get(f"/admin/review/syncrun/{run.pk}/change/").status_code == 200

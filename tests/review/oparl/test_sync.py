@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import socket
 from collections.abc import Callable
 from pathlib import Path
 
@@ -210,3 +212,26 @@ def test_local_settings_of_a_gremium_survive_a_changed_import(tmp_path: Path, se
 
     soz = Organization.objects.get(oparl_id=o.oid("organizations", "soz"))
     assert (soz.name, soz.is_watched, soz.email) == ("Ausschuss für Soziales", True, "soz@x.de")
+
+
+def test_a_full_run_fetches_placeholders_on_the_sources_host_one_by_one(
+    tmp_path: Path, serve: Serve
+) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    base = f"http://127.0.0.1:{port}/oparl"
+    hidden = {**o.meeting("m7", o.in_days(4), []), "id": f"{base}/meetings/m7"}
+    step = {**o.consultation("c7"), "meeting": hidden["id"]}
+    o.write(tmp_path, papers=[o.paper("p7", "Spielplatz", [step])])
+    # The meeting list leaves it out (a dangling reference), but its id answers.
+    (tmp_path / "meetings" / "m7.json").write_text(json.dumps(hidden))
+    (tmp_path / "_routes.json").write_text(
+        json.dumps([{"path": "/oparl/body/meetings", "body": "[]"}])
+    )
+
+    run = run_sync(make_source(system_url=serve(tmp_path, port=port).system_url))
+
+    assert run.status == SyncRun.Status.SUCCESS
+    meeting = Meeting.objects.get(oparl_id=hidden["id"])
+    assert not meeting.is_placeholder and meeting.name == "Sitzung m7"

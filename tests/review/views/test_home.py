@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from review.models import Review
 from tests import factories as f
+from workflows.flows import start_for_review
 
 pytestmark = pytest.mark.django_db
 
@@ -29,9 +30,11 @@ def test_an_officer_sees_their_cases_the_team_queue_and_what_is_overdue() -> Non
         status=Review.Status.DRAFTING,
         deadline=today + timedelta(days=3),
     )
-    f.make_review(f.make_paper("Neu", reference="V3/26"))
+    # A new paper's flow puts its triage into the team queue.
+    start_for_review(f.make_review(f.make_paper("Neu", reference="V3/26")))
     html = f.logged_in_client(me).get(reverse("home")).content.decode()
-    assert 'data-testid="my-count">2<' in html
+    assert 'data-testid="my-task-count">0<' in html
+    assert "in 2 Vorgängen in meiner Bearbeitung" in html
     assert 'data-testid="team-queue-count">1<' in html
     assert 'data-testid="my-overdue">1<' in html
     assert "1 in den nächsten 7 Tagen fällig" in html

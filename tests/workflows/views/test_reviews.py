@@ -135,6 +135,19 @@ def test_the_list_query_count_does_not_grow_with_the_cases(
         assert len(_rows(client.get(reverse("workflows:review_list")).content.decode())) == 25
 
 
+def test_the_gremium_and_topic_filters_query_their_options_without_counting_them_first(
+    cases,
+) -> None:
+    client = f.logged_in_client(f.head())
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(reverse("workflows:review_list")).content.decode()
+    assert f'<option value="{cases["social"].pk}">Ausschuss für Soziales</option>' in html
+    assert '<option value="bildung">Bildung</option>' in html
+    # Not a COUNT before each list of options (the {% for %} takes its length first).
+    counts = [q["sql"] for q in queries if q["sql"].startswith("SELECT COUNT(*)")]
+    assert not [sql for sql in counts if "review_organization" in sql or "review_topic" in sql]
+
+
 def _full_case(cases) -> Review:
     review = cases["soon"]
     paper = review.paper
@@ -189,6 +202,7 @@ def test_the_case_page_shows_everything_about_the_case(cases) -> None:
         "bald fällig",
     ]:
         assert text in html, text
+    assert reverse("workflows:version_diff", args=[review.pk]) in html
     timeline = html.split('data-testid="timeline"', 1)[1]
     assert timeline.index("Vorlage gesichtet: relevant") < timeline.index(
         "Stellungnahme zur Überarbeitung zurückgegeben"
@@ -254,3 +268,14 @@ def test_the_chosen_filters_stay_selected(cases) -> None:
     assert '<option value="approval" selected>' in html
     assert '<option value="bildung" selected>' in html
     assert f'<option value="{cases["social"].pk}" selected>' in html
+
+
+def test_htmx_gets_only_the_results_when_a_filter_changes(cases) -> None:
+    client = f.logged_in_client(f.head())
+    response = client.get(
+        reverse("workflows:review_list"), {"frist": "ueberfaellig"}, headers={"HX-Request": "true"}
+    )
+    html = response.content.decode()
+    assert html.startswith('<div id="review-results">')
+    assert _rows(html) == ["V1/26"]
+    assert "<form" not in html and "<html" not in html
