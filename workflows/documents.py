@@ -129,7 +129,18 @@ def request_not_affected_note(*, review: Review, by: User) -> None:
     if services is None:
         logger.warning("review.documents is not installed; no note for review %s", review.pk)
         return
-    services.request_not_affected_note(review=review, by=by)  # type: ignore[attr-defined]
+    try:
+        with transaction.atomic():  # optional: a failure must not undo the triage
+            services.request_not_affected_note(review=review, by=by)  # type: ignore[attr-defined]
+    except Exception as error:
+        logger.exception("Requesting the note for review %s failed", review.pk)
+        AuditEvent.record(
+            "documents.request_failed",
+            actor_label="workflow",
+            obj=review,
+            review=review,
+            details={"error": str(error)[:300]},
+        )
 
 
 def retry(*, document: Any, by: User) -> None:

@@ -6,6 +6,7 @@ where it is). The notification functions deduplicate per task, so a re-run sends
 
 from __future__ import annotations
 
+from django.urls import reverse
 from viewflow.workflow.activation import Activation
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -46,7 +47,7 @@ def remind(activation: Activation, *, escalated: bool) -> None:
             task_name=title,
             task_key=str(host.pk),
             escalated=escalated,
-            link=f"/aufgaben/{host.pk}/",
+            link=reverse("workflows:task", args=[host.pk]),
         )
     AuditEvent.record(
         "task.escalated" if escalated else "task.overdue",

@@ -48,6 +48,24 @@ def test_an_officer_closes_a_paper_as_not_affected_with_a_reason(office, review)
     assert open_nodes(review) == set()
     assert review.process.status == "DONE"
     assert verbs(review) == ["review.triaged"]
+    timeline = client.get(f"/vorgaenge/{review.pk}/").content.decode()
+    assert "Vorlage gesichtet: keine Betroffenheit" in timeline
+    assert "Reine Haushaltsvorlage." in timeline
+
+
+def test_not_affected_with_the_short_note_document(
+    office, review, django_capture_on_commit_callbacks
+):
+    triage = open_task(review, ReviewFlow.triage)
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client_for(office.officer).post(
+            task_url(triage),
+            {"decision": "not_affected", "reason": "Nur Personalfragen.", "note_document": "on"},
+        )
+    assert done.status_code == 302
+    note = Document.objects.get(review=review)
+    assert note.kind == "not_affected" and note.created_by == office.officer
+    assert open_nodes(review) == set()
 
 
 def test_full_path_with_consultation_and_one_send_back(
@@ -213,6 +231,17 @@ def test_full_path_with_consultation_and_one_send_back(
         "statement.approved",
         "review.outcome_recorded",
     ]
+    timeline = head.get(f"/vorgaenge/{review.pk}/").content.decode()
+    for sentence in [
+        "Vorgang zugewiesen",
+        "Beteiligung gestartet",
+        "Votum des Beirats erfasst",
+        "Stellungnahme zur Überarbeitung zurückgegeben",
+        "Quelle ergänzen.",
+        "Stellungnahme schlussgezeichnet",
+        "Beschluss erfasst, Vorgang abgeschlossen",
+    ]:
+        assert sentence in timeline, sentence
 
 
 def test_a_drafter_sends_straight_to_approval_without_consultation(office, review):

@@ -6,9 +6,10 @@ from typing import Any
 
 from viewflow.workflow.models import Task
 
-from review.models import AuditEvent, Review
+from review.models import Review
 
 from .. import deadlines, queries
+from ..timeline import review_timeline
 
 
 def review_context(review: Review) -> dict[str, Any]:
@@ -24,9 +25,7 @@ def review_context(review: Review) -> dict[str, Any]:
             .order_by("meeting__start")
         ),
         "version": statement.current_version if statement is not None else None,
-        "events": list(
-            AuditEvent.objects.filter(review=review).select_related("actor").order_by("-id")[:12]
-        ),
+        "events": review_timeline(review)[-8:][::-1],
     }
 
 

@@ -57,12 +57,12 @@ def triage(request: HttpRequest, task: Task) -> HttpResponse:
         def action() -> object:
             if relevant:
                 return services.triage_relevant(review=review, by=user, note=reason)
-            services.triage_not_affected(review=review, by=user, reason=reason)
+            closed = services.triage_not_affected(review=review, by=user, reason=reason)
             if form.cleaned_data["note_document"]:
                 from ..documents import request_not_affected_note
 
-                request_not_affected_note(review=review, by=user)
-            return None
+                request_not_affected_note(review=closed, by=user)
+            return closed
 
         error = _run(request, task, action)
         if error is None:
