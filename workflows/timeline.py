@@ -77,7 +77,6 @@ DETAIL_LABELS = {
     "vote": gettext_lazy("Votum"),
     "version": gettext_lazy("Fassung"),
     "recipient": gettext_lazy("an"),
-    "result": gettext_lazy("Ergebnis"),
     "contributors": gettext_lazy("Beteiligte"),
     "due": gettext_lazy("fällig am"),
     "task": gettext_lazy("Aufgabe"),
