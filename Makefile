@@ -33,6 +33,7 @@ lock: $(VENV)/.installed
 run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) demo_data
+	$(MANAGE) demo_workflows
 	@scripts/start_unoserver.sh || true
 	@$(MANAGE) demo_logins
 	$(MANAGE) runserver $(HOST):$(PORT)

@@ -182,7 +182,7 @@ def record_outcome(
         review=review,
         details={"outcome": outcome, "decision": review.decision_result},
     )
-    transaction.on_commit(lambda: events.outcome_recorded(review=review))
+    transaction.on_commit(lambda: events.outcome_recorded(review=review, by=by))
     return review
 
 

@@ -1,0 +1,28 @@
+"""manage.py demo_workflows: move a few demo cases into later steps, once, through the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from review.models import AuditEvent
+
+from ...demo import advance_demo_reviews
+from ...flows import start_missing
+
+
+class Command(BaseCommand):
+    help = "Startet die Abläufe der Demo-Vorgänge und bringt einige in spätere Schritte."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        # A second `make run` must not move five more cases each time: advance only once.
+        if AuditEvent.objects.filter(verb="review.triaged").exists():
+            started = start_missing(limit=100_000)
+            self.stdout.write(
+                f"Demo-Abläufe: bereits vorbereitet ({started} Abläufe nachgestartet)."
+            )
+            return
+        moved = advance_demo_reviews()
+        steps = ", ".join(f"{name} → Vorgang {pk}" for name, pk in moved.items())
+        self.stdout.write(f"Demo-Abläufe vorbereitet: {steps or 'keine Demo-Personen gefunden'}.")
