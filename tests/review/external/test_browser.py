@@ -104,6 +104,22 @@ def test_a_beirat_member_logs_in_on_a_phone_and_records_the_vote(live_server, pa
     # Nothing wider than the phone's screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH
 
+    # The vote arrives in the officer's review, in another browser.
+    officer = f.officer()
+    desk_context = page.context.browser.new_context(locale="de-DE")
+    try:
+        desk = desk_context.new_page()
+        desk.goto(f"{live_server.url}/vorgaenge/{review.pk}/")
+        desk.get_by_label("Benutzername").fill(officer.username)
+        desk.get_by_label("Passwort").fill(f.PASSWORD)
+        desk.get_by_role("button", name="Anmelden").click()
+        desk.wait_for_url(f"**/vorgaenge/{review.pk}/")
+        office_view = desk.content()
+        assert "Zustimmung mit Änderungen" in office_view
+        assert "Mehr Kurse am Abend." in office_view
+    finally:
+        desk_context.close()
+
 
 def test_an_invited_member_sets_a_password_enrols_totp_and_logs_in_again(live_server, page) -> None:
     import base64
