@@ -154,14 +154,22 @@ def submit_for_approval(*, review: Review, by: User) -> Review:
     version = _require_draft(review)
     review.status = Review.Status.APPROVAL
     review.save(update_fields=["status", "updated_at"])
-    AuditEvent.record(
+    event = AuditEvent.record(
         "statement.submitted",
         actor=by,
         obj=version,
         review=review,
         details={"version": version.number},
     )
+    _request_approval(review, event)
     return review
+
+
+def _request_approval(review: Review, event: AuditEvent) -> None:
+    """Tell the Beauftragte on commit that a Schlusszeichnung waits (once per round)."""
+    transaction.on_commit(
+        lambda: events.approval_requested(review=review, round_key=f"event:{event.pk}")
+    )
 
 
 @transaction.atomic
@@ -260,13 +268,14 @@ def close_consultation(*, review: Review) -> Review:
     )
     review.status = Review.Status.APPROVAL
     review.save(update_fields=["status", "updated_at"])
-    AuditEvent.record(
+    event = AuditEvent.record(
         "consultation.closed",
         actor_label="workflow",
         obj=review,
         review=review,
         details={"expired": expired, "beirat_vote": hasattr(review, "beirat_vote")},
     )
+    _request_approval(review, event)
     return review
 
 
