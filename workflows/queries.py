@@ -90,7 +90,7 @@ def inbox(user: User) -> list[TaskRow]:
     wanted = (Q(owner=user) | Q(owner__in=absent)) & Q(status__in=[STATUS.ASSIGNED, STATUS.STARTED])
     if user.has_perm("review.approve_statement"):
         # Four-eyes: never offered to someone who wrote a version of the statement.
-        wanted |= Q(flow_task=ReviewFlow.approve, status=STATUS.NEW) & ~_drafted_by(user)
+        wanted |= Q(~_drafted_by(user), flow_task=ReviewFlow.approve, status=STATUS.NEW)
     return rows(human_tasks().filter(wanted), user)
 
 
