@@ -101,7 +101,11 @@ class ReviewFlow(flow.Flow):
     # write transaction, so the same setting works in both modes and satisfies viewflow.W001.
     lock_impl = lock.select_for_update_lock
 
-    start = flow.StartHandle(this.start_review).Next(this.triage)
+    start = (
+        flow.StartHandle(this.start_review)
+        .Annotation(title="Vorlage eingegangen")
+        .Next(this.triage)
+    )
 
     triage = _with_deadline(
         OfficeView(served_by_workflows_urls)

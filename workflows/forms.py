@@ -20,7 +20,15 @@ def staff() -> QuerySet[User]:
     )
 
 
+# Django's default "- Select an option -" has no German translation in Django's own catalogue.
+EMPTY_LABEL = "– bitte wählen –"
+
+
 class PersonChoiceField(forms.ModelChoiceField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("empty_label", EMPTY_LABEL)
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, obj: Any) -> str:
         label = obj.get_full_name() or obj.username
         if obj.is_absent():

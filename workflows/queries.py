@@ -74,14 +74,24 @@ def rows(tasks: QuerySet[Task] | list[Task], user: User | None = None) -> list[T
     return result
 
 
+def _drafted_by(user: User) -> Exists:
+    return Exists(
+        StatementVersion.objects.filter(
+            statement__review=OuterRef("process__reviewprocess__review"), author=user
+        )
+    )
+
+
 def inbox(user: User) -> list[TaskRow]:
-    """Meine Aufgaben: tasks assigned to the user and to absent people they deputise for."""
+    """Meine Aufgaben: tasks assigned to the user and to absent people they deputise for,
+    and unassigned Schlusszeichnungen the user may do (the approval has no fixed owner)."""
     today = timezone.localdate()
     absent = [person.pk for person in user.deputy_for.all() if person.is_absent(today)]
-    tasks = human_tasks().filter(
-        Q(owner=user) | Q(owner__in=absent), status__in=[STATUS.ASSIGNED, STATUS.STARTED]
-    )
-    return rows(tasks, user)
+    wanted = (Q(owner=user) | Q(owner__in=absent)) & Q(status__in=[STATUS.ASSIGNED, STATUS.STARTED])
+    if user.has_perm("review.approve_statement"):
+        # Four-eyes: never offered to someone who wrote a version of the statement.
+        wanted |= Q(~_drafted_by(user), flow_task=ReviewFlow.approve, status=STATUS.NEW)
+    return rows(human_tasks().filter(wanted), user)
 
 
 def team_queue(user: User) -> list[TaskRow]:
@@ -92,10 +102,7 @@ def team_queue(user: User) -> list[TaskRow]:
         tasks = tasks.filter(owner_permission__in=permissions)
     # Four-eyes: a statement's drafter is not offered its Schlusszeichnung (the task page and
     # the service refuse it as well).
-    drafted = StatementVersion.objects.filter(
-        statement__review=OuterRef("process__reviewprocess__review"), author=user
-    )
-    tasks = tasks.exclude(Q(flow_task=ReviewFlow.approve) & Exists(drafted))
+    tasks = tasks.exclude(Q(flow_task=ReviewFlow.approve) & _drafted_by(user))
     return rows(tasks)
 
 

@@ -11,7 +11,14 @@ from collections.abc import Iterable
 from django.db.models import Q
 from django.urls import reverse
 
-from review.models import Notification, NotificationKind, Review, Role, User
+from review.models import (
+    Notification,
+    NotificationKind,
+    Review,
+    Role,
+    StatementVersion,
+    User,
+)
 
 from .services import notify
 
@@ -55,6 +62,27 @@ def task_assigned(
         context={"task": task_name},
         link=link,
     )
+
+
+def approval_requested(*, review: Review, round_key: str) -> list[Notification]:
+    """The Schlusszeichnung is waiting: to every active Beauftragte who wrote no version
+    (four-eyes), once per approval round (`round_key` names the event that opened it)."""
+    drafters = StatementVersion.objects.filter(statement__review=review).values("author")
+    heads = (
+        User.objects.filter(groups__name=Role.HEAD.value, is_active=True)
+        .exclude(pk__in=drafters)
+        .distinct()
+    )
+    sent = [
+        task_assigned(
+            review=review,
+            assignee=head,
+            task_name="Schlusszeichnung",
+            task_key=f"review:{review.pk}:approve:{round_key}",
+        )
+        for head in _active(heads)
+    ]
+    return [n for n in sent if n is not None]
 
 
 def task_overdue(

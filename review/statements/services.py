@@ -154,14 +154,22 @@ def submit_for_approval(*, review: Review, by: User) -> Review:
     version = _require_draft(review)
     review.status = Review.Status.APPROVAL
     review.save(update_fields=["status", "updated_at"])
-    AuditEvent.record(
+    event = AuditEvent.record(
         "statement.submitted",
         actor=by,
         obj=version,
         review=review,
         details={"version": version.number},
     )
+    _request_approval(review, event)
     return review
+
+
+def _request_approval(review: Review, event: AuditEvent) -> None:
+    """Tell the Beauftragte on commit that a Schlusszeichnung waits (once per round)."""
+    transaction.on_commit(
+        lambda: events.approval_requested(review=review, round_key=f"event:{event.pk}")
+    )
 
 
 @transaction.atomic
@@ -260,13 +268,14 @@ def close_consultation(*, review: Review) -> Review:
     )
     review.status = Review.Status.APPROVAL
     review.save(update_fields=["status", "updated_at"])
-    AuditEvent.record(
+    event = AuditEvent.record(
         "consultation.closed",
         actor_label="workflow",
         obj=review,
         review=review,
         details={"expired": expired, "beirat_vote": hasattr(review, "beirat_vote")},
     )
+    _request_approval(review, event)
     return review
 
 
@@ -304,11 +313,32 @@ def statement_send_back(*, review: Review, by: User, reason: str) -> Review:
     version = _require_draft(review)
     review.status = Review.Status.DRAFTING
     review.save(update_fields=["status", "updated_at"])
-    AuditEvent.record(
+    event = AuditEvent.record(
         "statement.sent_back",
         actor=by,
         obj=version,
         review=review,
         details={"version": version.number, "reason": reason},
     )
+    drafter = review.assignee
+    if drafter is not None:
+        # The key names this send-back, so a second send-back of the same case notifies again.
+        transaction.on_commit(
+            lambda: events.task_assigned(
+                review=review,
+                assignee=drafter,
+                task_name="Überarbeitung der Stellungnahme",
+                task_key=f"review:{review.pk}:sent_back:{event.pk}",
+            )
+        )
     return review
+
+
+def latest_send_back(review: Review) -> AuditEvent | None:
+    """The newest send-back of the review's statement: its details carry the reason."""
+    return (
+        AuditEvent.objects.filter(review=review, verb="statement.sent_back")
+        .select_related("actor")
+        .order_by("-id")
+        .first()
+    )

@@ -147,6 +147,7 @@ def draft(request: HttpRequest, task: Task) -> HttpResponse:
             "formset": formset,
             "consult": consult,
             "versions": versions,
+            "sent_back": statements.latest_send_back(review),
             **last_change(versions),
         },
     )
