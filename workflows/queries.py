@@ -15,10 +15,9 @@ from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from review.models import Review, StatementVersion, User
+from review.models import Document, Review, StatementVersion, User
 
 from . import deadlines
-from .documents import document_model
 from .flows import ReviewFlow
 
 OPEN_STATUSES = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED, STATUS.SCHEDULED]
@@ -118,13 +117,10 @@ def link_for(task: Task) -> str:
     return ""
 
 
-def failed_documents(limit: int = 20) -> list[object]:
+def failed_documents(limit: int = 20) -> list[Document]:
     """Documents whose generation failed while their review waits for them (retry offered)."""
-    model = document_model()
-    if model is None:
-        return []
     return list(
-        model.objects.filter(review__status=Review.Status.APPROVED)
+        Document.objects.filter(review__status=Review.Status.APPROVED)
         .filter(Q(status="failed") | Q(pdf_status="failed"))
         .select_related("review__paper")
         .order_by("-id")[:limit]
@@ -138,9 +134,9 @@ def reviews_without_documents(limit: int = 20) -> list[Review]:
         flow_task=ReviewFlow.await_documents,
         status=STATUS.NEW,
     )
-    reviews = Review.objects.filter(status=Review.Status.APPROVED).filter(Exists(waiting))
-    if document_model() is not None:
-        reviews = reviews.filter(documents__isnull=True)
+    reviews = Review.objects.filter(
+        Exists(waiting), status=Review.Status.APPROVED, documents__isnull=True
+    )
     return list(reviews.select_related("paper").order_by("id")[:limit])
 
 

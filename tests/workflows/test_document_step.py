@@ -1,9 +1,6 @@
-"""The flow's bridge to the documents and dispatch services (stand-ins until they are merged)."""
+"""The flow's bridge to the documents and dispatch services, replaced by recorders here."""
 
 from __future__ import annotations
-
-import sys
-import types
 
 import pytest
 
@@ -19,14 +16,16 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def calls(monkeypatch):
     made: list[tuple[str, int, str]] = []
-    docs = types.SimpleNamespace(
-        request_documents=lambda *, review, by: made.append(("documents", review.pk, by.username))
+    monkeypatch.setattr(
+        documents.document_services,
+        "request_documents",
+        lambda *, review, by: made.append(("documents", review.pk, by.username)),
     )
-    mail = types.SimpleNamespace(
-        dispatch_statement=lambda *, review, by: made.append(("dispatch", review.pk, by.username))
+    monkeypatch.setattr(
+        documents.dispatch_services,
+        "dispatch_statement",
+        lambda *, review, by: made.append(("dispatch", review.pk, by.username)),
     )
-    monkeypatch.setitem(sys.modules, "review.documents.services", docs)
-    monkeypatch.setitem(sys.modules, "review.dispatch.services", mail)
     return made
 
 
@@ -54,11 +53,13 @@ def test_approval_requests_documents_and_ready_documents_are_dispatched(office, 
     assert open_nodes(review) == {"outcome"}
 
 
-def test_a_failing_document_request_keeps_the_approval_and_can_be_repeated(office, review, calls):
+def test_a_failing_document_request_keeps_the_approval_and_can_be_repeated(
+    office, review, calls, monkeypatch
+):
     def broken(*, review, by):
         raise RuntimeError("keine Vorlage hinterlegt")
 
-    sys.modules["review.documents.services"].request_documents = broken  # type: ignore[attr-defined]
+    monkeypatch.setattr(documents.document_services, "request_documents", broken)
     assert _approve(office, review).status_code == 302
     review.refresh_from_db()
     assert review.status == Review.Status.APPROVED
@@ -66,8 +67,10 @@ def test_a_failing_document_request_keeps_the_approval_and_can_be_repeated(offic
     event = AuditEvent.objects.get(review=review, verb="documents.request_failed")
     assert event.details == {"error": "keine Vorlage hinterlegt"}
 
-    sys.modules["review.documents.services"].request_documents = lambda *, review, by: calls.append(  # type: ignore[attr-defined]
-        ("documents", review.pk, by.username)
+    monkeypatch.setattr(
+        documents.document_services,
+        "request_documents",
+        lambda *, review, by: calls.append(("documents", review.pk, by.username)),
     )
     page = client_for(office.head).get("/aufgaben/").content.decode()
     assert 'data-testid="without-documents"' in page and "Dokumente anfordern" in page

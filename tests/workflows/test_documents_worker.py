@@ -1,11 +1,7 @@
-"""The document step with a real Celery worker on Redis: approve → documents → dispatch → outcome.
-
-Needs the documents and dispatch apps (other branches); skipped until they are merged.
-"""
+"""The document step with a real Celery worker on Redis: approve, documents, dispatch, outcome."""
 
 from __future__ import annotations
 
-import importlib.util
 import time
 
 import pytest
@@ -17,16 +13,9 @@ from workflows.flows import ReviewFlow, start_for_review
 
 from .conftest import DRAFT, client_for, open_nodes, open_task, task_url
 
-needs_documents = pytest.mark.skipif(
-    importlib.util.find_spec("review.documents") is None
-    or importlib.util.find_spec("review.dispatch") is None,
-    reason="review.documents / review.dispatch not merged into this branch yet",
-)
-
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
     requires_worker,
-    needs_documents,
 ]
 
 
