@@ -35,7 +35,7 @@ run: install
 	$(MANAGE) demo_data
 	$(MANAGE) demo_workflows
 	@scripts/start_unoserver.sh || true
-	@$(MANAGE) demo_logins
+	@$(MANAGE) demo_logins --url http://$(HOST):$(PORT)/
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 lint: $(VENV)/.installed

@@ -1,6 +1,6 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from review.demo.users import (
     DEMO_PASSWORD,
@@ -13,8 +13,12 @@ from review.demo.users import (
 class Command(BaseCommand):
     help = "Print the demo accounts of the demo municipality."
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        # `make run HOST=… PORT=…` passes where the server will listen.
+        parser.add_argument("--url", default="http://127.0.0.1:8000/")
+
     def handle(self, *args: Any, **options: Any) -> None:
-        self.stdout.write(self.style.SUCCESS("\nStellwerk läuft: http://127.0.0.1:8000/"))
+        self.stdout.write(self.style.SUCCESS(f"\nStellwerk läuft: {options['url']}"))
         self.stdout.write(f"Demo-Zugänge (Passwort für alle: {DEMO_PASSWORD}):")
         for person in DEMO_PEOPLE:
             marker = "  (zweiter Faktor, siehe unten)" if person.is_external else ""

@@ -55,3 +55,8 @@ def test_demo_logins_prints_the_totp_key(capsys: pytest.CaptureFixture[str]) -> 
     assert "otpauth://totp/" in out
     call_command("demo_totp")
     assert capsys.readouterr().out.split()[0].isdigit()
+
+
+def test_demo_logins_names_the_address_make_run_serves(capsys: pytest.CaptureFixture[str]) -> None:
+    call_command("demo_logins", url="http://127.0.0.1:8197/")
+    assert "Stellwerk läuft: http://127.0.0.1:8197/" in capsys.readouterr().out
