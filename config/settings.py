@@ -110,12 +110,35 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache ----------------------------------------------------------------------------------
+# Redis when REDIS_URL is set (production, CI): one cache for every process, so sessions and
+# permission sets can be kept there (SHARED_CACHE). Without it (`make run`, one process) a
+# per-process memory cache, and nothing that another process would have to see is put in it.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+SHARED_CACHE = bool(REDIS_URL)
+CACHES = {
+    "default": {
+        "BACKEND": "config.cache.RedisCache"
+        if SHARED_CACHE
+        else "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": REDIS_URL,
+        # Tests give each test a prefix of its own; several installations may share a Redis.
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "stellwerk"),
+    }
+}
+# Rendered page parts (inbox, case list, case page) kept until the next database write
+# (review/caching.py). Needs the shared cache; PAGE_CACHE=false turns it off.
+PAGE_CACHE = SHARED_CACHE and env_bool("PAGE_CACHE", default=True)
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 AUTH_USER_MODEL = "review.User"
 
 # --- Authentication and sessions ------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, with permission sets kept in the shared cache (one query fewer
+    # per page and role).
+    "review.accounts.permissions.CachedPermissionsBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -132,6 +155,12 @@ LOGOUT_REDIRECT_URL = "login"
 
 # 30 minutes idle: requests renew the session, so the clock measures inactivity. Not every
 # request writes it (SESSION_SAVE_EVERY_REQUEST): IdleSessionMiddleware renews it once a minute.
+# With a shared cache, sessions are read from it and written through to the database.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if SHARED_CACHE
+    else "django.contrib.sessions.backends.db"
+)
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
@@ -212,7 +241,6 @@ SECURE_CSP = {
 }
 
 # --- Background tasks -----------------------------------------------------------------------
-REDIS_URL = os.environ.get("REDIS_URL", "")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 # Without a broker the tasks run in-process, so `make run` works with no Redis.

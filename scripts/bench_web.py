@@ -32,6 +32,9 @@ DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", f"postgres://postgres@127.0.
 HOST = "127.0.0.1"
 PASSWORD = "Bench-Passwort-2026!"
 KARLSRUHE_PREFIX = "https://web1.karlsruhe.de/"
+# gunicorn runs as in production, with Redis as the shared cache (sessions, permissions, page
+# parts); a database of its own, emptied before each run, so every run starts cold.
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 TARGETS = {"rps": 150.0, "p95_ms": 150.0}
 
 
@@ -451,6 +454,9 @@ def main() -> None:
     review_ids = bench_reviews(args.reviews, usernames)
     bench_tasks(usernames, args.tasks_per_user)
     manage("collectstatic", "--noinput", "-v", "0")
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
     gunicorn = subprocess.Popen(
         [
             str(Path(PYTHON).parent / "gunicorn"),
@@ -461,9 +467,11 @@ def main() -> None:
             str(args.workers),
             "--log-level",
             "warning",
+            # Workers start with the code imported, not importing it on their first requests.
+            "--preload",
         ],
         cwd=ROOT,
-        env=_env(),
+        env={**_env(), "REDIS_URL": REDIS_URL},
     )
     try:
         wait_for_server(args.port, gunicorn)

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,23 @@ def _no_libreoffice_by_default(settings: Any) -> None:
     stay .docx-only (PDF "skipped"). The LibreOffice tests opt in with their `unoserver` fixture."""
     settings.UNOSERVER_PORT = 9
     settings.UNOSERVER_RESTART_COMMAND = ""
+
+
+@pytest.fixture(autouse=True)
+def _cache_of_its_own(settings: Any) -> None:
+    """Each test starts with an empty cache: a key prefix of its own (the Redis in CI is shared
+    with the broker, so it is not flushed). Cached sessions and permission sets of an earlier
+    test, whose rows were rolled back, cannot leak into the next one."""
+    caches = {name: dict(config) for name, config in settings.CACHES.items()}
+    caches["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = caches
+
+
+@pytest.fixture
+def every_page_rendered(settings: Any) -> None:
+    """For counting a page's queries: rendered every time, not served from the page-part
+    cache (review/caching.py), whose hits depend on what earlier requests left in it."""
+    settings.PAGE_CACHE = False
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -108,6 +126,8 @@ def celery_worker(transactional_db: None) -> Iterator[subprocess.Popen[str]]:
         "DATABASE_URL": _database_url_for_worker(),
         "REDIS_URL": settings.REDIS_URL,
         "DB_CONN_MAX_AGE": "0",
+        # The worker reads and writes the same cache entries as the test.
+        "CACHE_KEY_PREFIX": settings.CACHES["default"]["KEY_PREFIX"],
     }
     log_path = ROOT / "test-artifacts" / "celery-worker.log"
     log_path.parent.mkdir(exist_ok=True)

@@ -105,9 +105,10 @@ def team_queue(user: User) -> list[TaskRow]:
     return rows(tasks)
 
 
-def link_for(task: Task) -> str:
+def link_for(task: Task, review_id: int | None = None) -> str:
     """Where to act on an open task: the task page, or the page that completes a waiting step."""
-    review_id = task.process.reviewprocess.review_id
+    if review_id is None:
+        review_id = task.process.reviewprocess.review_id
     if task.flow_task_type == "HUMAN":
         return reverse("workflows:task", args=[task.pk])
     if task.flow_task is ReviewFlow.await_documents:
@@ -142,9 +143,10 @@ def reviews_without_documents(limit: int = 20) -> list[Review]:
 
 def open_tasks_for_review(review: Review) -> list[Task]:
     """All unfinished tasks of the review's flow (human steps and waiting handles), oldest first."""
+    # Only the owner is joined: the review and its paper are the caller's already.
     return list(
-        _review_tasks()
-        .filter(process__reviewprocess__review=review, status__in=OPEN_STATUSES)
+        Task.objects.filter(process__reviewprocess__review=review, status__in=OPEN_STATUSES)
         .exclude(flow_task_type__in=["TIMER", "END", "JOIN"])
+        .select_related("owner")
         .order_by("created", "id")
     )

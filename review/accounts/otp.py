@@ -7,9 +7,13 @@ import io
 import operator
 import secrets
 from functools import reduce
+from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Exists
+from django.db.models.signals import post_delete, post_save
 from django_otp import device_classes, devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -29,10 +33,46 @@ def is_verified(user: object) -> bool:
 
 
 def has_second_factor(user: User) -> bool:
-    # Asked on every page by SecondFactorRequiredMiddleware: one EXISTS query over all device
-    # types instead of fetching each type's devices in a query of its own.
+    # Asked on every page by SecondFactorRequiredMiddleware and the header: one EXISTS query over
+    # all device types, once per request (the user object lives for one request).
     if user.is_anonymous:
         return False
+    known: bool | None = user.__dict__.get("_has_second_factor")
+    if known is None:
+        known = user.__dict__["_has_second_factor"] = _cached_second_factor(user)
+    return known
+
+
+def _cache_key(user_id: int) -> str:
+    return f"second-factor:{user_id}"
+
+
+def _cached_second_factor(user: User) -> bool:
+    """With a shared cache the answer is kept there; saving or deleting a device forgets it."""
+    if not settings.SHARED_CACHE:
+        return _query_second_factor(user)
+    known = cache.get(_cache_key(user.pk))
+    if known is None:
+        known = _query_second_factor(user)
+        cache.set(_cache_key(user.pk), known, 15 * 60)
+    return bool(known)
+
+
+def _device_changed(sender: type, instance: Any, **kwargs: Any) -> None:
+    key = _cache_key(instance.user_id)
+    cache.delete(key)
+    # Again after the commit: a page rendered meanwhile may have cached the old answer.
+    transaction.on_commit(lambda: cache.delete(key))
+
+
+for _model in (TOTPDevice, StaticDevice):
+    post_save.connect(_device_changed, sender=_model, dispatch_uid=f"otp.forget.{_model.__name__}")
+    post_delete.connect(
+        _device_changed, sender=_model, dispatch_uid=f"otp.forget_deleted.{_model.__name__}"
+    )
+
+
+def _query_second_factor(user: User) -> bool:
     confirmed = [
         Exists(model.objects.devices_for_user(user, confirmed=True)) for model in device_classes()
     ]
@@ -83,12 +123,18 @@ def confirm_totp_device(*, device: TOTPDevice, token: str) -> list[str] | None:
     return replace_recovery_codes(user=device.user)
 
 
+def _forget(user: User) -> None:
+    """Drop the per-request answer of has_second_factor after changing the devices."""
+    user.__dict__.pop("_has_second_factor", None)
+
+
 @transaction.atomic
 def replace_recovery_codes(*, user: User) -> list[str]:
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
     codes = [_new_recovery_code() for _ in range(RECOVERY_CODE_COUNT)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
+    _forget(user)
     return codes
 
 
@@ -108,3 +154,4 @@ def verify_second_factor(*, user: User, token: str) -> TOTPDevice | StaticDevice
 def remove_second_factor(*, user: User) -> None:
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+    _forget(user)

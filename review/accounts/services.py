@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from importlib import import_module
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.sessions.models import Session
 from django.db import transaction
@@ -126,9 +128,11 @@ def accept_invitation(*, invitation: Invitation, password: str) -> User:
 
 def _end_sessions(user: User) -> None:
     # Sessions are signed blobs keyed by id; decoding each is fine for a municipal user count.
+    # Deleted through the session engine, so a copy in the cache (cached_db) goes as well.
+    store = import_module(settings.SESSION_ENGINE).SessionStore
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
-            session.delete()
+            store(session_key=session.session_key).delete()
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.dispatch import receiver
@@ -20,6 +21,14 @@ RENEW_AFTER_SECONDS = 60
 
 class IdleSessionMiddleware(SessionMiddleware):
     """Django's SessionMiddleware, renewing a stored session's expiry once a minute at most."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        super().process_request(request)
+        # A session read from the cache (cached_db) is trusted until the cache entry's own
+        # timeout; the idle limit is checked here as well, against the session's own clock.
+        renewed_at = request.session.get(RENEWED_AT_KEY)
+        if renewed_at and time.time() - renewed_at > settings.SESSION_COOKIE_AGE:
+            request.session.flush()
 
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         session = getattr(request, "session", None)

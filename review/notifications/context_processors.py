@@ -2,9 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from review import caching
 from review.models import Notification
 
 
@@ -13,8 +16,16 @@ def unread_notifications(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {
-        "unread_notification_count": SimpleLazyObject(
-            lambda: Notification.objects.for_user(user.pk).unread().count()
-        )
-    }
+    return {"unread_notification_count": SimpleLazyObject(lambda: _unread_count(request, user))}
+
+
+def _unread_count(request: HttpRequest, user: Any) -> int:
+    if not settings.PAGE_CACHE:
+        return Notification.objects.for_user(user.pk).unread().count()
+    # Kept until the next database write, like the page parts (review.caching).
+    key = f"unread:{caching.generation(request)}:{user.pk}"
+    count = cache.get(key)
+    if count is None:
+        count = Notification.objects.for_user(user.pk).unread().count()
+        cache.set(key, count, settings.PAGE_CACHE_SECONDS)
+    return int(count)

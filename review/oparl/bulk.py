@@ -11,6 +11,8 @@ from typing import Any
 from django.db import connection, models
 from psycopg import sql
 
+from review import caching
+
 BATCH = 1000
 
 
@@ -42,6 +44,8 @@ def insert_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> list[i
                         for f in fields
                     ]
                 )
+    # COPY goes past Django's cursor wrappers, which tell the page cache of other writes.
+    caching.data_changed(connection)
     return ids
 
 
@@ -64,3 +68,4 @@ def insert_pairs(
     with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
         for pair in pairs:
             copy.write_row(pair)
+    caching.data_changed(connection)

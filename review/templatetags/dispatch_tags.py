@@ -21,11 +21,16 @@ def dispatch_rows(review: Review, dispatches: Any = None) -> Any:
 
 @register.simple_tag
 def dispatch_problem(review: Review) -> str:
-    """Why nothing was mailed, if the dispatch found no recipients and nothing was sent since."""
+    """Why nothing was mailed, if the dispatch found no recipients. The partial asks only when
+    the review has no dispatch rows; before the approval there is nothing to ask."""
     from review.dispatch.services import NO_RECIPIENTS
     from review.models import AuditEvent
 
-    if review.dispatches.exists():
+    if review.status not in {
+        Review.Status.APPROVED,
+        Review.Status.DISPATCHED,
+        Review.Status.CLOSED,
+    }:
         return ""
     if AuditEvent.objects.filter(review=review, verb="dispatch.no_recipients").exists():
         return NO_RECIPIENTS

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from review.caching import deferred
 from review.models import Contribution, User
 
 from .. import queries
@@ -19,19 +20,24 @@ from .access import office_required
 def inbox(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     dispatcher = user.has_perm("review.dispatch_statement")
-    contributions = list(
-        Contribution.objects.filter(contributor=user, status=Contribution.Status.REQUESTED)
-        .select_related("review__paper")
-        .order_by("due_date", "id")
-    )
     return render(
         request,
         "workflows/inbox.html",
         {
-            "rows": queries.inbox(user),
-            "contributions": contributions,
-            "failed_documents": queries.failed_documents() if dispatcher else [],
-            "without_documents": queries.reviews_without_documents() if dispatcher else [],
+            "rows": deferred(lambda: queries.inbox(user)),
+            "contributions": deferred(
+                lambda: list(
+                    Contribution.objects.filter(
+                        contributor=user, status=Contribution.Status.REQUESTED
+                    )
+                    .select_related("review__paper")
+                    .order_by("due_date", "id")
+                )
+            ),
+            "failed_documents": deferred(lambda: queries.failed_documents() if dispatcher else []),
+            "without_documents": deferred(
+                lambda: queries.reviews_without_documents() if dispatcher else []
+            ),
         },
     )
 

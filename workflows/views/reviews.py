@@ -6,17 +6,18 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import F, Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Page, Paginator
+from django.db.models import F, Prefetch, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 
+from review.caching import deferred
 from review.dispatch.queries import dispatches_for_review
 from review.documents.services import documents_for_review
-from review.models import Consultation, Contribution, Review, StatementVersion
+from review.models import Consultation, Contribution, Organization, Review, StatementVersion
 from review.views.listing import page_query, sort_columns
 
 from ..filters import ReviewFilterForm
@@ -55,35 +56,40 @@ def _ordering(sort: str) -> tuple[str, list[Any]]:
 
 def _open_tasks(review: Review) -> list[tuple[Task, str]]:
     # link_for: the task page for human steps, the page that completes a waiting step otherwise.
-    return [(task, link_for(task)) for task in open_tasks_for_review(review)]
+    return [(task, link_for(task, review.pk)) for task in open_tasks_for_review(review)]
 
 
 @login_required
 def review_list(request: HttpRequest) -> HttpResponse:
     _check_office(request)
-    today = timezone.localdate()
-    form = ReviewFilterForm(request.GET or None)
-    reviews = form.filter(Review.objects.all(), today)
-    sort, ordering = _ordering(request.GET.get("sort", DEFAULT_SORT))
-    page = Paginator(
-        reviews.select_related("paper", "assignee").prefetch_related("topics").order_by(*ordering),
-        PAGE_SIZE,
-    ).get_page(request.GET.get("seite"))
     # htmx asks for the results only when a filter changes; the form stays as it is.
     template = "workflows/reviews/list.html"
     if request.headers.get("HX-Request"):
         template += "#results"
-    return render(
-        request,
-        template,
-        {
-            "form": form,
-            "page": page,
-            "today": today,
-            "sort": sort,
-            "filter_params": page_query(request.GET),
-            "filtered": any(request.GET.get(name) for name in form.fields),
-            "columns": sort_columns(
+    return render(request, template, _list_context(request))
+
+
+def _list_context(request: HttpRequest) -> dict[str, Any]:
+    """Everything is deferred: a page part served from the cache queries nothing."""
+    today = timezone.localdate()
+    form = deferred(lambda: ReviewFilterForm(request.GET or None))
+    sort, ordering = _ordering(request.GET.get("sort", DEFAULT_SORT))
+
+    def page() -> Page:
+        reviews = form().filter(Review.objects.all(), today)
+        listed = reviews.select_related("paper", "assignee").prefetch_related("topics")
+        return Paginator(listed.order_by(*ordering), PAGE_SIZE).get_page(request.GET.get("seite"))
+
+    return {
+        "form": form,
+        "page": deferred(page),
+        "today": today,
+        "sort": sort,
+        "query": request.GET.urlencode(),
+        "filter_params": page_query(request.GET),
+        "filtered": any(request.GET.get(name) for name in ReviewFilterForm.base_fields),
+        "columns": deferred(
+            lambda: sort_columns(
                 request.GET,
                 sort,
                 [
@@ -93,24 +99,34 @@ def review_list(request: HttpRequest) -> HttpResponse:
                     ("deadline", _("Frist")),
                     ("relevance", _("Relevanz")),
                 ],
-            ),
-        },
-    )
+            )
+        ),
+    }
 
 
-def _get_review_for_user(request: HttpRequest, pk: int) -> Review:
-    _check_office(request)
+def _get_review(pk: int) -> Review:
     return get_object_or_404(
         Review.objects.select_related(
             "paper", "assignee", "closed_by", "beirat_vote__recorded_by"
         ).prefetch_related(
             "topics",
-            "paper__under_direction_of",
+            Prefetch("paper__under_direction_of", queryset=_names_of_organizations()),
             "paper__files",
+            # The Beratungsfolge with just the columns the page shows (the page is opened often,
+            # and building wide rows is most of its cost).
             Prefetch(
                 "paper__consultations",
                 queryset=Consultation.objects.select_related("meeting", "agenda_item")
-                .prefetch_related("organizations")
+                .only(
+                    "paper_id",
+                    "role",
+                    "authoritative",
+                    "order",
+                    "meeting__start",
+                    "meeting__cancelled",
+                    "agenda_item__result",
+                )
+                .prefetch_related(Prefetch("organizations", queryset=_names_of_organizations()))
                 .order_by("order", "id"),
             ),
             Prefetch(
@@ -120,6 +136,10 @@ def _get_review_for_user(request: HttpRequest, pk: int) -> Review:
         ),
         pk=pk,
     )
+
+
+def _names_of_organizations() -> QuerySet[Organization]:
+    return Organization.objects.only("name")
 
 
 def _statement_versions(review: Review) -> list[StatementVersion]:
@@ -133,23 +153,29 @@ def _statement_versions(review: Review) -> list[StatementVersion]:
 
 @login_required
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    review = _get_review_for_user(request, pk)
-    versions = _statement_versions(review)
+    _check_office(request)
+    reference = Review.objects.filter(pk=pk).values_list("paper__reference", flat=True).first()
+    if reference is None and not Review.objects.filter(pk=pk).exists():
+        raise Http404
+    review = deferred(lambda: _get_review(pk))
+    versions = deferred(lambda: _statement_versions(review()))
     return render(
         request,
         "workflows/reviews/detail.html",
         {
+            "review_pk": pk,
+            "reference": reference,
             "review": review,
-            "paper": review.paper,
+            "paper": lambda: review().paper,
             "today": timezone.localdate(),
-            "reasons": _reasons(review.relevance_reasons),
-            "current_version": versions[0] if versions else None,
+            "reasons": lambda: _reasons(review().relevance_reasons),
+            "current_version": lambda: versions()[0] if versions() else None,
             "versions": versions,
-            "beirat_vote": getattr(review, "beirat_vote", None),
-            "open_tasks": _open_tasks(review),
-            "timeline": review_timeline(review),
-            "documents": documents_for_review(review),
-            "dispatches": list(dispatches_for_review(review)),
+            "beirat_vote": lambda: getattr(review(), "beirat_vote", None),
+            "open_tasks": deferred(lambda: _open_tasks(review())),
+            "timeline": deferred(lambda: review_timeline(review())),
+            "documents": deferred(lambda: documents_for_review(review())),
+            "dispatches": deferred(lambda: list(dispatches_for_review(review()))),
         },
     )
 
