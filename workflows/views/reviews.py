@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -106,9 +106,8 @@ def _list_context(request: HttpRequest) -> dict[str, Any]:
 
 def _get_review(pk: int) -> Review:
     return get_object_or_404(
-        Review.objects.select_related(
-            "paper", "assignee", "closed_by", "beirat_vote__recorded_by"
-        ).prefetch_related(
+        Review.objects.select_related("paper", "assignee", "beirat_vote__recorded_by")
+        .prefetch_related(
             "topics",
             Prefetch("paper__under_direction_of", queryset=_names_of_organizations()),
             "paper__files",
@@ -129,13 +128,17 @@ def _get_review(pk: int) -> Review:
                 .prefetch_related(Prefetch("organizations", queryset=_names_of_organizations()))
                 .order_by("order", "id"),
             ),
-            Prefetch(
-                "contributions",
-                queryset=Contribution.objects.select_related("contributor"),
-            ),
-        ),
+        )
+        # Few cases are put to other offices: an EXISTS in this query instead of a prefetch.
+        .annotate(has_contributions=Exists(Contribution.objects.filter(review=OuterRef("pk")))),
         pk=pk,
     )
+
+
+def _contributions(review: Review) -> list[Contribution]:
+    if not review.has_contributions:  # type: ignore[attr-defined]
+        return []
+    return list(review.contributions.select_related("contributor"))
 
 
 def _names_of_organizations() -> QuerySet[Organization]:
@@ -172,6 +175,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "current_version": lambda: versions()[0] if versions() else None,
             "versions": versions,
             "beirat_vote": lambda: getattr(review(), "beirat_vote", None),
+            "contributions": deferred(lambda: _contributions(review())),
             "open_tasks": deferred(lambda: _open_tasks(review())),
             "timeline": deferred(lambda: review_timeline(review())),
             "documents": deferred(lambda: documents_for_review(review())),
