@@ -4,7 +4,8 @@ Uses the PostgreSQL database `stellwerk_bench` (shared with `make bench-import`,
 Karlsruhe archive into it), adds 5,000 reviews spread over every status, starts gunicorn on
 loopback (4 workers, port 8180) with Redis as its shared cache, as in production (database 13,
 emptied first, so every run starts cold), and lets 20 logged-in clients request the inbox, the
-review list and a random one of the 5,000 review pages for 60 seconds. Prints requests/s, p50/p95/p99 and errors per page and overall.
+review list and a random one of the 5,000 review pages for 60 seconds. Prints requests/s,
+p50/p95/p99 and errors per page and overall.
 Targets on the 2-core machine: >= 150 requests/s, p95 <= 150 ms, 0 errors.
 """
 
