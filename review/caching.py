@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 import re
 from collections.abc import Callable
 from typing import Any
@@ -31,6 +32,8 @@ from django.db.backends.signals import connection_created
 from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone, translation
+
+logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "data:generation"
 # Stands in for the CSRF token in a cached part; replaced by the viewer's own token on output.
@@ -62,9 +65,16 @@ def generation(request: HttpRequest | None = None) -> int:
 
 def bump() -> None:
     try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # evicted or never set: any new value differs from the cached parts'
-        cache.set(GENERATION_KEY, int(timezone.now().timestamp() * 1000), timeout=None)
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:  # evicted or never set: any new value differs from the cached parts'
+            cache.set(GENERATION_KEY, int(timezone.now().timestamp() * 1000), timeout=None)
+    except Exception:
+        # The write itself succeeded and must not fail because the cache is unreachable; parts
+        # cached before stay at most PAGE_CACHE_SECONDS.
+        logger.warning(
+            "page cache: could not mark the cached page parts out of date", exc_info=True
+        )
 
 
 def _bump_after_commit() -> None:

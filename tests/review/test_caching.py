@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
+from django.core.cache import caches
 from django.db import connection, transaction
 from django.middleware.csrf import (  # type: ignore[attr-defined]  # not in django-stubs
     _unmask_cipher_token,
@@ -164,3 +165,13 @@ def test_the_case_page_is_served_from_the_cache_with_fewer_queries() -> None:
         second = client.get(url).content.decode()
     assert review.paper.name in first and review.paper.name in second
     assert len(cached) < len(rendered) - 5
+
+
+def test_a_write_succeeds_when_the_cache_cannot_be_reached(monkeypatch, caplog) -> None:
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(caches["default"], "incr", unreachable)
+    review = f.make_review()
+    assert Review.objects.filter(pk=review.pk).exists()
+    assert "could not mark the cached page parts out of date" in caplog.text
