@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -91,7 +92,7 @@ def notify(
             "review": review,
             "title": _title(kind, review, context)[:300],
             "context": context,
-            "link": link,
+            "link": link or _default_link(recipient, review),
             "status": status,
         },
     )
@@ -101,6 +102,18 @@ def notify(
         pk = notification.pk
         transaction.on_commit(lambda: send_notification_email.delay(pk))
     return notification
+
+
+def _default_link(recipient: User, review: Review | None) -> str:
+    """Where a notification about a case leads when its event names no page: the office to the
+    case page, a Beirat member to the Beirat's view of a shared case; others to the list."""
+    if review is None:
+        return ""
+    if recipient.has_perm("review.view_review"):
+        return reverse("workflows:review_detail", args=[review.pk])
+    if review.shared_with_beirat and recipient.has_perm("review.view_shared_review"):
+        return reverse("external:beirat_review", args=[review.pk])
+    return ""
 
 
 def deliver_notification(*, notification_id: int) -> bool:

@@ -80,3 +80,23 @@ def test_whoever_records_the_outcome_is_not_told_about_it() -> None:
     review = f.make_review(assignee=drafter)
     events.outcome_recorded(review=review, by=drafter)
     assert list(Notification.objects.values_list("recipient", flat=True)) == [boss.pk]
+
+
+def test_a_notification_without_a_page_of_its_own_leads_the_office_to_the_case() -> None:
+    head = f.head()
+    review = f.make_review()
+    [notification] = events.approval_requested(review=review, round_key="probe")
+    assert notification.recipient == head
+    assert notification.link == f"/vorgaenge/{review.pk}/"
+
+
+def test_the_outcome_leads_a_beirat_member_to_the_beirat_view_and_the_office_to_the_case() -> None:
+    beirat = f.make_organization("Ausländerbeirat", is_advisory_council=True)
+    member = f.beirat_member()
+    member.organizations.add(beirat)
+    drafter = f.officer()
+    review = f.make_review(shared_with_beirat=True, assignee=drafter)
+    f.make_consultation(review.paper, organization=beirat)
+    links = {n.recipient.username: n.link for n in events.outcome_recorded(review=review)}
+    assert links[member.username] == f"/beirat/vorgang/{review.pk}/"
+    assert links[drafter.username] == f"/vorgaenge/{review.pk}/"
