@@ -36,7 +36,13 @@ def on_documents_ready(sender: Any, review_id: int, **kw: Any) -> None:
 
 
 def on_decision_imported(sender: Any, review_id: int, **kw: Any) -> None:
-    """The outcome task's form is prefilled from the review; nothing to move in the flow."""
+    """The outcome task's form is prefilled from the review; nothing moves in the flow, but
+    the drafter is told that the decision can now be compared with the recommendation."""
+    from review.notifications import events
+
+    review = Review.objects.select_related("assignee", "paper").get(pk=review_id)
+    if not review.is_closed:
+        events.decision_imported(review=review)
 
 
 def on_beirat_vote_saved(sender: Any, instance: BeiratVote, created: bool, **kw: Any) -> None:

@@ -16,6 +16,10 @@ class NotificationKind(models.TextChoices):
     STATEMENT_RELEASED = "statement_released", _("A statement was released to my committee")
     BEIRAT_VOTE_REQUESTED = "beirat_vote_requested", _("The Beirat's vote is requested")
     OUTCOME_RECORDED = "outcome_recorded", _("The committee's decision was recorded")
+    DECISION_IMPORTED = (
+        "decision_imported",
+        _("The committee's decision on my case arrived from the council information system"),
+    )
 
 
 class Delivery(models.TextChoices):
@@ -32,6 +36,7 @@ DEFAULT_DELIVERY: dict[str, str] = {
     NotificationKind.STATEMENT_RELEASED: Delivery.IMMEDIATELY,
     NotificationKind.BEIRAT_VOTE_REQUESTED: Delivery.IMMEDIATELY,
     NotificationKind.OUTCOME_RECORDED: Delivery.DIGEST,
+    NotificationKind.DECISION_IMPORTED: Delivery.IMMEDIATELY,
 }
 
 

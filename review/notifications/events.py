@@ -174,3 +174,23 @@ def outcome_recorded(*, review: Review, by: User | None = None) -> list[Notifica
         if by is None or person.pk != by.pk
     ]
     return [n for n in sent if n is not None]
+
+
+def decision_imported(*, review: Review) -> list[Notification]:
+    """The sync brought the committee's decision: whoever drafted the statement compares it with
+    the recommendation (the outcome step); with nobody assigned, every Beauftragte hears of it."""
+    if review.assignee is not None:
+        people = [review.assignee]
+    else:
+        people = list(User.objects.filter(groups__name=Role.HEAD.value, is_active=True))
+    sent = [
+        notify(
+            kind=NotificationKind.DECISION_IMPORTED,
+            recipient=person,
+            review=review,
+            dedupe_key=f"review:{review.pk}:decision:{review.decision_result}"[:200],
+            context={"result": review.decision_result},
+        )
+        for person in _active(people)
+    ]
+    return [n for n in sent if n is not None]

@@ -43,6 +43,9 @@ _TITLES = {
         "The Beirat's vote is requested: paper %(reference)s"
     ),
     NotificationKind.OUTCOME_RECORDED: gettext_noop("Decision recorded: paper %(reference)s"),
+    NotificationKind.DECISION_IMPORTED: gettext_noop(
+        "Committee decision arrived: paper %(reference)s – compare it with the recommendation"
+    ),
 }
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
-from review.models import Notification, NotificationKind
+from review.models import Notification, NotificationKind, Review
 from review.notifications import events
+from review.signals import decision_imported
 from tests import factories as f
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_tasks")]
@@ -100,3 +102,36 @@ def test_the_outcome_leads_a_beirat_member_to_the_beirat_view_and_the_office_to_
     links = {n.recipient.username: n.link for n in events.outcome_recorded(review=review)}
     assert links[member.username] == f"/beirat/vorgang/{review.pk}/"
     assert links[drafter.username] == f"/vorgaenge/{review.pk}/"
+
+
+def test_an_imported_decision_tells_the_drafter_to_compare_it_with_the_recommendation(
+    django_capture_on_commit_callbacks,
+) -> None:
+    drafter = f.officer()
+    f.head()
+    review = f.make_review(assignee=drafter, decision_result="abgelehnt")
+    with django_capture_on_commit_callbacks(execute=True):
+        decision_imported.send(sender=Review, review_id=review.pk)
+        decision_imported.send(sender=Review, review_id=review.pk)  # a second sync: no second
+    [notification] = Notification.objects.filter(kind=NotificationKind.DECISION_IMPORTED)
+    assert notification.recipient == drafter
+    assert review.paper.reference in notification.title
+    assert notification.link == f"/vorgaenge/{review.pk}/"
+    assert [m.to for m in mail.outbox] == [[drafter.email]]
+    assert "Beschluss eingegangen" in mail.outbox[0].subject
+    assert "Beschluss: abgelehnt" in mail.outbox[0].body
+    assert "bitte mit der Empfehlung vergleichen" in notification.title
+
+
+def test_an_imported_decision_on_an_unassigned_case_goes_to_the_beauftragte() -> None:
+    head = f.head()
+    review = f.make_review(decision_result="beschlossen")
+    assert [n.recipient for n in events.decision_imported(review=review)] == [head]
+
+
+def test_an_imported_decision_on_a_closed_case_tells_nobody() -> None:
+    review = f.make_review(
+        assignee=f.officer(), status=Review.Status.CLOSED, closed_at=timezone.now()
+    )
+    decision_imported.send(sender=Review, review_id=review.pk)
+    assert not Notification.objects.exists()
