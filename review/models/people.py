@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -50,6 +51,10 @@ class User(AbstractUser):
         default=False,
         help_text=_("Versand von Stellungnahmen zusätzlich als .docx"),
     )
+    # "Due date approaching" this many days ahead; None: the installation's NOTIFY_DUE_SOON_DAYS.
+    due_soon_days = models.PositiveSmallIntegerField(
+        _("Days of notice before a deadline"), null=True, blank=True
+    )
     is_external = models.BooleanField(
         _("extern"),
         default=False,
@@ -77,6 +82,13 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    @property
+    def notice_days(self) -> int:
+        """How many days before a deadline "due date approaching" is sent to this person."""
+        if self.due_soon_days is None:
+            return int(settings.NOTIFY_DUE_SOON_DAYS)
+        return self.due_soon_days
 
     def has_role(self, role: Role) -> bool:
         return self.groups.filter(name=role.value).exists()

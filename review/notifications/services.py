@@ -189,16 +189,23 @@ def users_waiting_for_digest() -> list[int]:
 
 
 def notify_due_soon(*, today: Any = None) -> int:
-    """Remind assignees of reviews whose deadline is NOTIFY_DUE_SOON_DAYS or fewer days away."""
+    """Remind assignees of reviews whose deadline is as many days away as they chose to be
+    told ahead (or NOTIFY_DUE_SOON_DAYS), or fewer."""
     today = today or timezone.localdate()
     count = 0
+    chosen = User.objects.filter(due_soon_days__isnull=False).values_list(
+        "due_soon_days", flat=True
+    )
+    longest = max([int(settings.NOTIFY_DUE_SOON_DAYS), *(days or 0 for days in chosen)])
     reviews = (
-        Review.objects.due_soon(days=settings.NOTIFY_DUE_SOON_DAYS, today=today)
+        Review.objects.due_soon(days=longest, today=today)
         .filter(assignee__isnull=False)
         .select_related("assignee", "paper")
     )
     for review in reviews:
         assert review.assignee is not None and review.deadline is not None
+        if review.deadline > today + timedelta(days=review.assignee.notice_days):
+            continue
         created = notify(
             kind=NotificationKind.DUE_SOON,
             recipient=review.assignee,
@@ -224,16 +231,26 @@ def mark_all_read(*, user: User) -> int:
 
 
 def save_preferences(
-    *, user: User, choices: dict[str, str], wants_docx: bool | None = None
+    *,
+    user: User,
+    choices: dict[str, str],
+    wants_docx: bool | None = None,
+    due_soon_days: int | None = None,
 ) -> None:
     with transaction.atomic():
         for kind, delivery in choices.items():
             NotificationPreference.objects.update_or_create(
                 user=user, kind=kind, defaults={"delivery": delivery}
             )
+        changed = []
         if wants_docx is not None and wants_docx != user.wants_docx:
             user.wants_docx = wants_docx
-            user.save(update_fields=["wants_docx"])
+            changed.append("wants_docx")
+        if due_soon_days is not None and due_soon_days != user.notice_days:
+            user.due_soon_days = due_soon_days
+            changed.append("due_soon_days")
+        if changed:
+            user.save(update_fields=changed)
 
 
 def purge_read(*, older_than_days: int = 180) -> int:

@@ -44,6 +44,8 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
 
 # Clerks choose whether dispatched statements come with the .docx as well.
 STATEMENT_FORMATS = "statement_formats"
+# People with cases of their own choose how early "due date approaching" comes.
+NOTICE_DAYS = "notice_days"
 
 
 class PreferencesForm(forms.Form):
@@ -59,6 +61,15 @@ class PreferencesForm(forms.Form):
                 widget=forms.RadioSelect,
                 initial=chosen.get(kind.value)
                 or NotificationPreference.objects.delivery_for(user.pk, kind.value),
+            )
+        if user.has_perm("review.draft_statement"):
+            self.fields[NOTICE_DAYS] = forms.IntegerField(
+                label=_("Days of notice before a deadline"),
+                help_text=_("“A due date is approaching” comes this many days before (1 to 30)."),
+                min_value=1,
+                max_value=30,
+                required=False,  # left empty: unchanged
+                initial=user.notice_days,
             )
         if user.has_perm("review.view_released_statement"):
             self.fields[STATEMENT_FORMATS] = forms.ChoiceField(
@@ -79,10 +90,12 @@ def preferences(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         choices = dict(form.cleaned_data)
         formats = choices.pop(STATEMENT_FORMATS, None)
+        notice_days = choices.pop(NOTICE_DAYS, None)
         services.save_preferences(
             user=user,
             choices=choices,
             wants_docx=None if formats is None else formats == "pdf_docx",
+            due_soon_days=notice_days,
         )
         messages.success(request, _("Your notification settings are saved."))
         return redirect("notifications:preferences")

@@ -247,3 +247,42 @@ def test_how_many_days_ahead_due_dates_are_announced_is_a_setting(settings):
     assert services.notify_due_soon(today=today) == 0
     settings.NOTIFY_DUE_SOON_DAYS = 7
     assert services.notify_due_soon(today=today) == 1
+
+
+def test_each_person_chooses_how_many_days_ahead_they_hear_of_a_deadline(settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.NOTIFY_DUE_SOON_DAYS = 3
+    early, default = f.officer(username="frueh", due_soon_days=10), f.officer(username="normal")
+    today = timezone.localdate()
+    f.make_review(assignee=early, deadline=today + timedelta(days=8))
+    f.make_review(assignee=default, deadline=today + timedelta(days=8))
+    f.make_review(assignee=default, deadline=today + timedelta(days=2))
+    assert services.notify_due_soon(today=today) == 2
+    assert sorted(Notification.objects.values_list("recipient__username", "review__deadline")) == [
+        ("frueh", today + timedelta(days=8)),
+        ("normal", today + timedelta(days=2)),
+    ]
+
+
+def test_the_days_of_notice_are_set_on_the_preferences_page() -> None:
+    officer = f.officer()
+    client = f.logged_in_client(officer)
+    page = client.get(reverse("notifications:preferences")).content.decode()
+    assert 'name="notice_days"' in page and 'value="3"' in page
+    assert "Vorlauf vor einer Frist (Tage)" in page
+    form = {kind.value: "digest" for kind in NotificationKind}
+    client.post(reverse("notifications:preferences"), {**form, "notice_days": "14"})
+    officer.refresh_from_db()
+    assert officer.due_soon_days == 14
+    refused = client.post(reverse("notifications:preferences"), {**form, "notice_days": "0"})
+    assert refused.status_code == 200
+    officer.refresh_from_db()
+    assert officer.due_soon_days == 14
+
+
+def test_clerks_and_beirat_members_are_not_asked_for_days_of_notice() -> None:
+    page = f.logged_in_client(f.clerk()).get(reverse("notifications:preferences"))
+    assert 'name="notice_days"' not in page.content.decode()
