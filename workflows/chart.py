@@ -1,4 +1,4 @@
-"""The process chart as SVG, in German and with the node titles exactly as annotated.
+"""The process chart as SVG, in the request's language and with the node titles as annotated.
 
 viewflow's graph.svg template runs the first line of every node label through Django's
 `title` filter ("Entwurf der Stellungnahme" → "Entwurf Der") and labels the branches of an
@@ -11,11 +11,15 @@ import re
 
 from django.template.defaultfilters import title as title_case
 from django.utils.html import escape
+from django.utils.translation import pgettext_lazy
 from viewflow.workflow import chart
 
 from .flows import ReviewFlow
 
-EDGE_LABELS = {"yes": "ja", "no": "nein"}
+EDGE_LABELS = {
+    "yes": pgettext_lazy("branch of the chart", "yes"),
+    "no": pgettext_lazy("branch of the chart", "no"),
+}
 
 
 def _untitle(svg: str, cell: chart.Cell) -> str:
@@ -38,7 +42,7 @@ def review_flow_svg() -> str:
     grid = chart.calc_layout_data(ReviewFlow)
     for edge in grid.edges:
         if edge.label in EDGE_LABELS:
-            edge.label = EDGE_LABELS[edge.label]
+            edge.label = str(EDGE_LABELS[edge.label])
     svg = chart.grid_to_svg(grid)
     for cell in grid.cells:
         svg = _untitle(svg, cell)

@@ -15,11 +15,11 @@ from review.models.reviews import ReviewQuerySet
 
 UNASSIGNED = "keine"
 DEADLINE_WINDOWS = [
-    ("", _("alle")),
-    ("ueberfaellig", _("überfällig")),
-    ("7", _("fällig in 7 Tagen")),
-    ("30", _("fällig in 30 Tagen")),
-    ("ohne", _("ohne Frist")),
+    ("", _("all")),
+    ("ueberfaellig", _("overdue")),
+    ("7", _("due within 7 days")),
+    ("30", _("due within 30 days")),
+    ("ohne", _("no deadline")),
 ]
 RELEVANCE_BANDS = {
     "hoch": (70, 100),
@@ -32,7 +32,7 @@ def _office_people() -> list[tuple[str, object]]:
     people = User.objects.filter(
         groups__name__in=[Role.OFFICER.value, Role.HEAD.value], is_active=True
     ).distinct()
-    return [("", _("alle")), (UNASSIGNED, _("niemand zugewiesen"))] + [
+    return [("", _("all")), (UNASSIGNED, _("nobody assigned"))] + [
         (str(person.pk), str(person)) for person in people
     ]
 
@@ -70,33 +70,33 @@ class OrganizationChoiceField(ListedModelChoiceField):
 
 class ReviewFilterForm(forms.Form):
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("alle offenen")), *Review.Status.choices]
+        label=_("Status"), required=False, choices=[("", _("all open")), *Review.Status.choices]
     )
-    frist = forms.ChoiceField(label=_("Frist"), required=False, choices=DEADLINE_WINDOWS)
+    frist = forms.ChoiceField(label=_("Deadline"), required=False, choices=DEADLINE_WINDOWS)
     gremium = OrganizationChoiceField(
-        label=_("Gremium"),
+        label=_("Committee"),
         required=False,
         # Sorted by the label shown: the full name (the short name alone is unexplained).
         queryset=Organization.objects.order_by("name", "pk"),
-        empty_label=_("alle"),
+        empty_label=_("all"),
     )
-    bearbeitung = forms.ChoiceField(label=_("Bearbeitung"), required=False)
+    bearbeitung = forms.ChoiceField(label=_("Officer in charge"), required=False)
     relevanz = forms.ChoiceField(
-        label=_("Relevanz"),
+        label=_("Relevance"),
         required=False,
         choices=[
-            ("", _("alle")),
-            ("hoch", _("hoch (ab 70)")),
-            ("mittel", _("mittel (40–69)")),
-            ("niedrig", _("niedrig (unter 40)")),
+            ("", _("all")),
+            ("hoch", _("high (70 and above)")),
+            ("mittel", _("medium (40–69)")),
+            ("niedrig", _("low (below 40)")),
         ],
     )
     thema = ListedModelChoiceField(
-        label=_("Handlungsfeld"),
+        label=_("Topic"),
         required=False,
         queryset=Topic.objects.all(),
         to_field_name="slug",
-        empty_label=_("alle"),
+        empty_label=_("all"),
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 from viewflow.workflow.activation import Activation
@@ -86,8 +87,8 @@ class ApprovalView(OfficeView):
 
 def _with_deadline(node: flow.View, then_remind: Any, then_escalate: Any) -> flow.View:
     return node.OnTimeout(
-        _reminder_due, then_remind, interrupting=False, title="Erinnerung"
-    ).OnTimeout(_escalation_due, then_escalate, interrupting=False, title="Eskalation")
+        _reminder_due, then_remind, interrupting=False, title=_("Reminder")
+    ).OnTimeout(_escalation_due, then_escalate, interrupting=False, title=_("Escalation"))
 
 
 class ReviewFlow(flow.Flow):
@@ -102,14 +103,12 @@ class ReviewFlow(flow.Flow):
     lock_impl = lock.select_for_update_lock
 
     start = (
-        flow.StartHandle(this.start_review)
-        .Annotation(title="Vorlage eingegangen")
-        .Next(this.triage)
+        flow.StartHandle(this.start_review).Annotation(title=_("Paper received")).Next(this.triage)
     )
 
     triage = _with_deadline(
         OfficeView(served_by_workflows_urls)
-        .Annotation(title="Sichtung")
+        .Annotation(title=_("Triage"))
         .Permission("review.triage_review"),
         this.remind,
         this.escalate,
@@ -117,14 +116,14 @@ class ReviewFlow(flow.Flow):
 
     is_relevant = (
         flow.If(lambda activation: _review(activation).status != Review.Status.NOT_AFFECTED)
-        .Annotation(title="Betroffen?")
+        .Annotation(title=_("Affected?"))
         .Then(this.assign)
         .Else(this.not_affected)
     )
 
     assign = _with_deadline(
         OfficeView(served_by_workflows_urls)
-        .Annotation(title="Zuweisung")
+        .Annotation(title=_("Assignment"))
         .Permission("review.assign_review"),
         this.remind,
         this.escalate,
@@ -132,7 +131,7 @@ class ReviewFlow(flow.Flow):
 
     draft = _with_deadline(
         OfficeView(served_by_workflows_urls)
-        .Annotation(title="Entwurf der Stellungnahme")
+        .Annotation(title=_("Draft of the statement"))
         .Permission("review.draft_statement")
         .Assign(lambda activation: _review(activation).assignee),
         this.remind,
@@ -141,37 +140,37 @@ class ReviewFlow(flow.Flow):
 
     needs_consultation = (
         flow.If(lambda activation: _review(activation).status == Review.Status.CONSULTATION)
-        .Annotation(title="Beteiligung?")
+        .Annotation(title=_("Consultation?"))
         .Then(this.consult)
         .Else(this.approve)
     )
 
     consult = (
         flow.Split()
-        .Annotation(title="Beteiligung")
+        .Annotation(title=_("Consultation"))
         .Next(this.await_beirat, case=this.beirat_vote_awaited)
         .Next(this.await_contributions, case=this.contributions_awaited)
     )
     await_beirat = (
         flow.Handle(this.consultation_received)
-        .Annotation(title="Votum des Beirats")
+        .Annotation(title=_("Vote of the Beirat"))
         .Next(this.consulted)
     )
     await_contributions = (
         flow.Handle(this.consultation_received)
-        .Annotation(title="Beiträge und Mitzeichnungen")
+        .Annotation(title=_("Contributions and co-signatures"))
         .Next(this.consulted)
     )
-    consulted = flow.Join().Annotation(title="Beteiligung abgeschlossen").Next(this.to_approval)
+    consulted = flow.Join().Annotation(title=_("Consultation closed")).Next(this.to_approval)
     to_approval = (
         flow.Function(this.submit_for_approval)
-        .Annotation(title="Zur Schlusszeichnung")
+        .Annotation(title=_("To final approval"))
         .Next(this.approve)
     )
 
     approve = _with_deadline(
         ApprovalView(served_by_workflows_urls)
-        .Annotation(title="Schlusszeichnung")
+        .Annotation(title=_("Final approval"))
         .Permission("review.approve_statement"),
         this.remind,
         this.escalate,
@@ -179,36 +178,38 @@ class ReviewFlow(flow.Flow):
 
     is_approved = (
         flow.If(lambda activation: _review(activation).status == Review.Status.APPROVED)
-        .Annotation(title="Freigegeben?")
+        .Annotation(title=_("Released?"))
         .Then(this.generate_documents)
         .Else(this.draft)
     )
 
     generate_documents = (
         flow.Function(this.queue_documents)
-        .Annotation(title="Dokumente erzeugen")
+        .Annotation(title=_("Generate documents"))
         .Next(this.await_documents)
     )
     await_documents = (
         flow.Handle(this.documents_finished)
-        .Annotation(title="Dokumente fertig")
+        .Annotation(title=_("Documents ready"))
         .Next(this.dispatch)
     )
-    dispatch = flow.Function(this.send_statement).Annotation(title="Versand").Next(this.outcome)
+    dispatch = flow.Function(this.send_statement).Annotation(title=_("Dispatch")).Next(this.outcome)
 
     outcome = _with_deadline(
         OfficeView(served_by_workflows_urls)
-        .Annotation(title="Beschluss erfassen")
+        .Annotation(title=_("Record the decision"))
         .Permission("review.record_outcome"),
         this.remind,
         this.escalate,
     ).Next(this.end)
 
-    remind = flow.Function(this.notify_overdue).Annotation(title="Erinnerung").Next(this.reminded)
-    escalate = flow.Function(this.notify_deputy).Annotation(title="Eskalation").Next(this.reminded)
-    reminded = flow.End().Annotation(title="Erinnert")
-    not_affected = flow.End().Annotation(title="Keine Betroffenheit")
-    end = flow.End().Annotation(title="Abgeschlossen")
+    remind = flow.Function(this.notify_overdue).Annotation(title=_("Reminder")).Next(this.reminded)
+    escalate = (
+        flow.Function(this.notify_deputy).Annotation(title=_("Escalation")).Next(this.reminded)
+    )
+    reminded = flow.End().Annotation(title=_("Reminded"))
+    not_affected = flow.End().Annotation(title=_("Not affected"))
+    end = flow.End().Annotation(title=_("Closed"))
 
     # --- callbacks ---------------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""Forms of the workflow steps (German labels; the services validate the business rules)."""
+"""Forms of the workflow steps (English message ids, German in the catalogue; the services
+validate the business rules)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from review.models import Contribution, Recommendation, Review, Role, User
 
@@ -20,8 +23,9 @@ def staff() -> QuerySet[User]:
     )
 
 
-# Django's default "- Select an option -" has no German translation in Django's own catalogue.
-EMPTY_LABEL = "– bitte wählen –"
+# Django's default "- Select an option -" has no German translation in Django's own catalogue;
+# ours has (German: "– bitte wählen –").
+EMPTY_LABEL = _("- Select an option -")
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -32,7 +36,7 @@ class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         label = obj.get_full_name() or obj.username
         if obj.is_absent():
-            label += " (abwesend)"
+            label = gettext("%(name)s (absent)") % {"name": label}
         return label
 
 
@@ -45,32 +49,32 @@ class TriageForm(forms.Form):
     RELEVANT = "relevant"
     NOT_AFFECTED = "not_affected"
     decision = forms.ChoiceField(
-        label="Ergebnis der Sichtung",
+        label=_("Result of the triage"),
         choices=[
-            (RELEVANT, "Betroffen – Stellungnahme erarbeiten"),
-            (NOT_AFFECTED, "Keine Betroffenheit"),
+            (RELEVANT, _("Affected – prepare a statement")),
+            (NOT_AFFECTED, _("Not affected")),
         ],
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(
-        label="Begründung (eine Zeile)",
+        label=_("Reason (one line)"),
         max_length=500,
         required=False,
-        help_text="Pflicht bei „Keine Betroffenheit“; bleibt im Vorgang durchsuchbar.",
+        help_text=_("Required for “Not affected”; stays searchable in the case."),
     )
     note_document = forms.BooleanField(
-        label="Kurzvermerk „Keine Betroffenheit“ als Dokument erzeugen", required=False
+        label=_("Generate a short note “Not affected” as a document"), required=False
     )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("decision") == self.NOT_AFFECTED and not (data.get("reason") or "").strip():
-            self.add_error("reason", "Bitte geben Sie eine kurze Begründung an.")
+            self.add_error("reason", gettext("Please give a short reason."))
         return data
 
 
 class AssignForm(forms.Form):
-    assignee = PersonChoiceField(label="Sachbearbeitung", queryset=User.objects.none())
+    assignee = PersonChoiceField(label=_("Officer"), queryset=User.objects.none())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -79,34 +83,36 @@ class AssignForm(forms.Form):
 
 class StatementForm(forms.Form):
     facts = forms.CharField(
-        label="Sachverhalt",
+        label=_("Facts"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="Was die Vorlage will.",
+        help_text=_("What the paper wants."),
     )
     assessment = forms.CharField(
-        label="Bewertung",
+        label=_("Assessment"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="Aus Sicht der Integration: wer ist betroffen, was folgt daraus?",
+        help_text=_("From the point of view of integration: who is affected, what follows?"),
     )
     recommendation = forms.ChoiceField(
-        label="Empfehlung/Votum",
+        label=_("Recommendation/vote"),
         required=False,
-        choices=[("", "– noch offen –"), *Recommendation.choices],
+        choices=[("", _("– still open –")), *Recommendation.choices],
     )
     recommendation_text = forms.CharField(
-        label="Begründung der Empfehlung", required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Reason for the recommendation"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
 
 class ProposalForm(forms.Form):
-    location = forms.CharField(label="Stelle in der Vorlage", max_length=300, required=False)
+    location = forms.CharField(label=_("Passage in the paper"), max_length=300, required=False)
     proposal = forms.CharField(
-        label="Vorschlag", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Proposal"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     reason = forms.CharField(
-        label="Begründung", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
@@ -115,20 +121,20 @@ ProposalFormSet = forms.formset_factory(ProposalForm, extra=1, max_num=50, absol
 
 class ConsultationForm(forms.Form):
     share_with_beirat = forms.BooleanField(
-        label="Dem Ausländerbeirat zur Abstimmung vorlegen", required=False
+        label=_("Put it to the Ausländerbeirat for a vote"), required=False
     )
     contributors = PeopleChoiceField(
-        label="Beiträge erbitten von",
+        label=_("Ask for contributions from"),
         queryset=User.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     kind = forms.ChoiceField(
-        label="Art der Beteiligung",
+        label=_("Kind of consultation"),
         choices=Contribution.Kind.choices,
         initial=Contribution.Kind.CONTRIBUTION,
     )
-    due_date = forms.DateField(label="Frist der Beteiligung", required=False, widget=DATE)
+    due_date = forms.DateField(label=_("Deadline of the consultation"), required=False, widget=DATE)
 
     def __init__(self, *args: Any, exclude: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -142,31 +148,31 @@ class ApprovalForm(forms.Form):
     APPROVE = "approve"
     SEND_BACK = "send_back"
     decision = forms.ChoiceField(
-        label="Schlusszeichnung",
-        choices=[(APPROVE, "Freigeben"), (SEND_BACK, "Zur Überarbeitung zurückgeben")],
+        label=_("Final approval"),
+        choices=[(APPROVE, _("Release")), (SEND_BACK, _("Send back for revision"))],
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(
-        label="Begründung der Rückgabe",
+        label=_("Reason for sending it back"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Pflicht bei Rückgabe.",
+        help_text=_("Required when sending it back."),
     )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("decision") == self.SEND_BACK and not (data.get("reason") or "").strip():
-            self.add_error("reason", "Bitte begründen Sie die Rückgabe.")
+            self.add_error("reason", gettext("Please give a reason for sending it back."))
         return data
 
 
 class OutcomeForm(forms.Form):
-    decision_result = forms.CharField(label="Beschluss des Gremiums", max_length=500)
+    decision_result = forms.CharField(label=_("Decision of the committee"), max_length=500)
     decision_text = forms.CharField(
-        label="Beschlusstext", required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Text of the decision"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     outcome = forms.ChoiceField(
-        label="Verglichen mit unserer Empfehlung",
+        label=_("Compared with our recommendation"),
         choices=[c for c in Review.Outcome.choices if c[0]],
         widget=forms.RadioSelect,
     )
@@ -174,20 +180,25 @@ class OutcomeForm(forms.Form):
 
 class ContributionAnswerForm(forms.Form):
     agree = forms.TypedChoiceField(
-        label="Ihre Antwort",
-        choices=[("1", "Beitrag abgeben / mitzeichnen"), ("0", "Ablehnen")],
+        label=_("Your answer"),
+        choices=[("1", _("Contribute / co-sign")), ("0", _("Decline"))],
         coerce=lambda value: value == "1",
         widget=forms.RadioSelect,
     )
-    text = forms.CharField(label="Text", required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    text = forms.CharField(
+        label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
 
 
 class ManualReviewForm(forms.Form):
-    name = forms.CharField(label="Titel der Vorlage", max_length=1000)
-    reference = forms.CharField(label="Vorlagen-Nr.", max_length=200)
-    paper_type = forms.CharField(label="Vorlagenart", max_length=200, initial="Beschlussvorlage")
-    paper_date = forms.DateField(label="Datum der Vorlage", required=False, widget=DATE)
-    deadline = forms.DateField(label="Frist der Stellungnahme", required=False, widget=DATE)
+    name = forms.CharField(label=_("Title of the paper"), max_length=1000)
+    reference = forms.CharField(label=_("Paper number"), max_length=200)
+    paper_type = forms.CharField(
+        label=_("Type of paper"), max_length=200, initial="Beschlussvorlage"
+    )
+    paper_date = forms.DateField(label=_("Date of the paper"), required=False, widget=DATE)
+    deadline = forms.DateField(label=_("Deadline of the statement"), required=False, widget=DATE)
     draft_pdf = forms.FileField(
-        label="Entwurf als PDF", help_text="Nicht öffentliche Entwürfe: die Datei bleibt intern."
+        label=_("Draft as PDF"),
+        help_text=_("Non-public drafts: the file stays internal."),
     )

@@ -9,7 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
+from django.conf import settings
 from django.http import HttpRequest
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from viewflow.fsm import TransitionNotAllowed
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.models import Task
@@ -17,18 +20,22 @@ from viewflow.workflow.status import STATUS
 
 from review.models import AuditEvent, User
 
-TASK_DONE = "Diese Aufgabe ist bereits erledigt – vermutlich gerade von jemand anderem."
-TASK_BUSY = (
-    "Diese Aufgabe wird gerade von jemand anderem bearbeitet. Bitte laden Sie die Seite neu."
-)
-NOT_YOUR_TASK = "Diese Aufgabe ist einer anderen Person zugewiesen."
-CANNOT_TAKE = "Sie können diese Aufgabe nicht übernehmen."
+# Lazy: shown in the language of the request that reads them (str() them to compare).
+TASK_DONE = _("This task is already done – probably just now by someone else.")
+TASK_BUSY = _("Someone else is working on this task right now. Please reload the page.")
+NOT_YOUR_TASK = _("This task is assigned to another person.")
+CANNOT_TAKE = _("You cannot claim this task.")
 
 T = TypeVar("T")
 
 
 class TaskError(Exception):
     pass
+
+
+def _stored(text: object) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(text)
 
 
 def claim(task: Task, user: User) -> None:
@@ -46,7 +53,8 @@ def claim(task: Task, user: User) -> None:
                 actor=user,
                 obj=review,
                 review=review,
-                details={"task": str(task.flow_task.task_title)},
+                # Stored in the default language, like every other audit detail.
+                details={"task": _stored(task.flow_task.task_title)},
             )
     except FlowLockFailed as error:
         raise TaskError(TASK_BUSY) from error

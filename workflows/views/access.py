@@ -69,11 +69,11 @@ def refusal(task: Task, user: User) -> str | None:
     ):
         return APPROVE_OWN_DRAFT
     if task.status == STATUS.NEW and not task.flow_task.can_assign(user, task):
-        return CANNOT_TAKE
+        return str(CANNOT_TAKE)
     if task.status in (STATUS.ASSIGNED, STATUS.STARTED) and not task.flow_task.can_execute(
         user, task
     ):
-        return NOT_YOUR_TASK
+        return str(NOT_YOUR_TASK)
     return None
 
 

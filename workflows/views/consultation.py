@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from review.external.forms import BeiratVoteForm
@@ -38,7 +39,7 @@ def contribution(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             consultation.settle(asked.review_id)
-            messages.success(request, "Danke, Ihre Antwort ist im Vorgang.")
+            messages.success(request, _("Thank you, your answer is in the case."))
             return redirect("workflows:inbox")
     return render(
         request,
@@ -65,6 +66,6 @@ def beirat_vote(request: HttpRequest, review_pk: int) -> HttpResponse:
         except VoteError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, "Votum des Beirats erfasst.")
+            messages.success(request, _("Vote of the Beirat recorded."))
             return redirect("workflows:inbox")
     return render(request, "workflows/beirat_vote.html", {**review_context(review), "form": form})

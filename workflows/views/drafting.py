@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -109,7 +110,9 @@ def draft(request: HttpRequest, task: Task) -> HttpResponse:
             except statements.StatementError as error:
                 form.add_error(None, str(error))
             else:
-                messages.success(request, f"Gespeichert als Fassung {version.number}.")
+                messages.success(
+                    request, _("Saved as version %(number)s.") % {"number": version.number}
+                )
                 return redirect("workflows:task", pk=task.pk)
         elif action == ACTION_APPROVAL or consult.is_valid():
 
@@ -133,9 +136,9 @@ def draft(request: HttpRequest, task: Task) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    "Zur Schlusszeichnung vorgelegt."
+                    _("Submitted for final approval.")
                     if action == ACTION_APPROVAL
-                    else "Beteiligung gestartet; die Antworten erscheinen im Vorgang.",
+                    else _("Consultation started; the answers will appear in the case."),
                 )
                 return redirect("workflows:inbox")
     return render(
@@ -159,7 +162,7 @@ def autosave(request: HttpRequest, pk: int) -> HttpResponse:
     """htmx: save the editor as a new version (unchanged content adds none)."""
     task = human_task(pk)
     if task.flow_task is not ReviewFlow.draft or task.status != STATUS.ASSIGNED:
-        return forbidden(request, runner.TASK_DONE)
+        return forbidden(request, str(runner.TASK_DONE))
     reason = refusal(task, request.user)  # type: ignore[arg-type]
     if reason is not None:
         return forbidden(request, reason)
@@ -170,11 +173,14 @@ def autosave(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             version = _save(queries.review_of(task), request.user, form, formset)  # type: ignore[arg-type]
             at = timezone.localtime(version.created_at)
-            text = f"Gespeichert als Fassung {version.number} um {at:%H:%M} Uhr."
+            text = _("Saved as version %(number)s at %(time)s.") % {
+                "number": version.number,
+                "time": f"{at:%H:%M}",
+            }
         except statements.StatementError as error:
             text, status = str(error), 409
     else:
-        text, status = "Nicht gespeichert: bitte prüfen Sie die Eingaben.", 422
+        text, status = _("Not saved: please check your entries."), 422
     return render(request, "workflows/autosave_status.html", {"text": text}, status=status)
 
 

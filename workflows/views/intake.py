@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from review import services
@@ -38,7 +39,7 @@ def open_review(request: HttpRequest) -> HttpResponse:
             # The review_opened receiver starts the flow on commit as well; starting is
             # idempotent, and doing it here lets us open the triage page at once.
             start_for_review(review, by=request.user)  # type: ignore[arg-type]
-            messages.success(request, "Vorgang angelegt; er wartet jetzt auf die Sichtung.")
+            messages.success(request, _("Case opened; it now waits for triage."))
             triage = waiting_task(review, ReviewFlow.triage)
             if triage is not None:
                 return redirect("workflows:task", pk=triage.pk)
@@ -51,8 +52,8 @@ def open_review(request: HttpRequest) -> HttpResponse:
 def request_documents(request: HttpRequest, review_pk: int) -> HttpResponse:
     review = get_object_or_404(Review, pk=review_pk)
     if waiting_task(review, ReviewFlow.await_documents) is None:
-        messages.info(request, "Für diesen Vorgang werden keine Dokumente erwartet.")
+        messages.info(request, _("No documents are expected for this case."))
     else:
         documents.request_again(review=review, by=request.user)  # type: ignore[arg-type]
-        messages.success(request, "Die Dokumente werden erzeugt.")
+        messages.success(request, _("The documents are being generated."))
     return redirect("documents:review_documents", review_pk=review_pk)

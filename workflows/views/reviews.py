@@ -93,11 +93,11 @@ def _list_context(request: HttpRequest) -> dict[str, Any]:
                 request.GET,
                 sort,
                 [
-                    ("reference", _("Vorlage")),
+                    ("reference", _("Paper")),
                     ("status", _("Status")),
-                    ("assignee", _("Bearbeitung")),
-                    ("deadline", _("Frist")),
-                    ("relevance", _("Relevanz")),
+                    ("assignee", _("Officer in charge")),
+                    ("deadline", _("Deadline")),
+                    ("relevance", _("Relevance")),
                 ],
             )
         ),

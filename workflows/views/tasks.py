@@ -13,6 +13,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -68,9 +69,9 @@ def triage(request: HttpRequest, task: Task) -> HttpResponse:
         if error is None:
             return _done(
                 request,
-                "Als betroffen gesichtet; der Vorgang wartet auf die Zuweisung."
+                _("Triaged as affected; the case is waiting for assignment.")
                 if relevant
-                else "Als „Keine Betroffenheit“ abgeschlossen.",
+                else _("Closed as “Not affected”."),
             )
         form.add_error(None, error)
     return render(request, "workflows/task_triage.html", {**task_context(task), "form": form})
@@ -90,7 +91,7 @@ def assign(request: HttpRequest, task: Task) -> HttpResponse:
             ),
         )
         if error is None:
-            return _done(request, f"Zugewiesen an {assignee}.")
+            return _done(request, _("Assigned to %(name)s.") % {"name": assignee})
         form.add_error(None, error)
     return render(request, "workflows/task_assign.html", {**task_context(task), "form": form})
 
@@ -112,9 +113,9 @@ def approve(request: HttpRequest, task: Task) -> HttpResponse:
         if error is None:
             return _done(
                 request,
-                "Freigegeben; die Dokumente werden erzeugt."
+                _("Released; the documents are being generated.")
                 if approved
-                else "Zur Überarbeitung zurückgegeben.",
+                else _("Sent back for revision."),
             )
         form.add_error(None, error)
     context = task_context(task)
@@ -149,7 +150,7 @@ def outcome(request: HttpRequest, task: Task) -> HttpResponse:
             ),
         )
         if error is None:
-            return _done(request, "Beschluss erfasst; der Vorgang ist abgeschlossen.")
+            return _done(request, _("Decision recorded; the case is closed."))
         form.add_error(None, error)
     return render(
         request,
@@ -172,7 +173,7 @@ HANDLERS: dict[str, Handler] = {
 def task(request: HttpRequest, pk: int) -> HttpResponse:
     found = human_task(pk)
     if found.status in (STATUS.DONE, STATUS.CANCELED):
-        messages.info(request, runner.TASK_DONE)
+        messages.info(request, str(runner.TASK_DONE))
         return redirect("workflows:inbox")
     reason = refusal(found, request.user)  # type: ignore[arg-type]
     if reason is not None:
@@ -187,12 +188,12 @@ def claim(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         runner.claim(found, request.user)  # type: ignore[arg-type]
     except runner.TaskError as error:
-        if str(error) == runner.CANNOT_TAKE or found.flow_task is ReviewFlow.approve:
+        if str(error) == str(runner.CANNOT_TAKE) or found.flow_task is ReviewFlow.approve:
             reason = refusal(found, request.user)  # type: ignore[arg-type]
             return forbidden(request, reason or str(error))
         messages.error(request, str(error))
         return redirect("workflows:team_queue")
-    messages.success(request, "Aufgabe übernommen.")
+    messages.success(request, _("Task claimed."))
     return redirect("workflows:task", pk=found.pk)
 
 
@@ -203,7 +204,7 @@ def reassign(request: HttpRequest, pk: int) -> HttpResponse:
     found = human_task(pk)
     review: Review = queries.review_of(found)
     if found.status not in (STATUS.NEW, STATUS.ASSIGNED) or found.flow_task is not ReviewFlow.draft:
-        return forbidden(request, "Neu zuweisen lässt sich nur ein offener Entwurf.")
+        return forbidden(request, _("Only an open draft can be reassigned."))
     form = AssignForm(request.POST or None, initial={"assignee": review.assignee})
     if request.method == "POST" and form.is_valid():
         assignee = form.cleaned_data["assignee"]
@@ -219,6 +220,6 @@ def reassign(request: HttpRequest, pk: int) -> HttpResponse:
         except DOMAIN_ERRORS as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"Neu zugewiesen an {assignee}.")
+            messages.success(request, _("Reassigned to %(name)s.") % {"name": assignee})
             return redirect("workflows:inbox")
     return render(request, "workflows/reassign.html", {**task_context(found), "form": form})
