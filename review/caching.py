@@ -50,35 +50,42 @@ def deferred[T](compute: Callable[[], T]) -> Callable[[], T]:
     return functools.cache(compute)
 
 
+def counter(key: str) -> int:
+    """A generation counter kept in the cache (never expiring); 1 until first moved on."""
+    value = cache.get(key)
+    if value is None:  # first use, or evicted: start it (another process may just have)
+        cache.add(key, 1, timeout=None)
+        value = cache.get(key) or 1
+    return int(value)
+
+
+def move_on(key: str) -> None:
+    """Move a generation counter on: whatever was cached under the old value is out of date."""
+    try:
+        cache.incr(key)
+    except ValueError:  # evicted or never set: any new value differs from the old ones
+        cache.set(key, int(timezone.now().timestamp() * 1000), timeout=None)
+
+
 def generation(request: HttpRequest | None = None) -> int:
     """The current data generation (read once per request)."""
     if request is not None and hasattr(request, "_data_generation"):
         return int(request._data_generation)
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        value = 1
-        cache.add(GENERATION_KEY, value, timeout=None)
+    value = counter(GENERATION_KEY)
     if request is not None:
         request._data_generation = value  # type: ignore[attr-defined]
-    return int(value)
+    return value
 
 
 def bump() -> None:
     try:
-        try:
-            cache.incr(GENERATION_KEY)
-        except ValueError:  # evicted or never set: any new value differs from the cached parts'
-            cache.set(GENERATION_KEY, int(timezone.now().timestamp() * 1000), timeout=None)
+        move_on(GENERATION_KEY)
     except Exception:
         # The write itself succeeded and must not fail because the cache is unreachable; parts
         # cached before stay at most PAGE_CACHE_SECONDS.
         logger.warning(
             "page cache: could not mark the cached page parts out of date", exc_info=True
         )
-
-
-def _bump_after_commit() -> None:
-    bump()
 
 
 def data_changed(connection: BaseDatabaseWrapper) -> None:
@@ -89,9 +96,9 @@ def data_changed(connection: BaseDatabaseWrapper) -> None:
         return
     bump()
     if connection.in_atomic_block and not any(
-        entry[1] is _bump_after_commit for entry in connection.run_on_commit
+        entry[1] is bump for entry in connection.run_on_commit
     ):
-        transaction.on_commit(_bump_after_commit, using=connection.alias)
+        transaction.on_commit(bump, using=connection.alias)
 
 
 def watch_writes(

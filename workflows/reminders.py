@@ -11,12 +11,12 @@ from viewflow.workflow.activation import Activation
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from review.models import AuditEvent, Role, User
+from review.models import AuditEvent, User
 from review.notifications import events
 
 
 def _heads() -> list[User]:
-    return list(User.objects.filter(groups__name=Role.HEAD.value, is_active=True))
+    return list(events.heads())
 
 
 def recipients(host_owner: User | None, fallback: User | None, *, escalated: bool) -> list[User]:

@@ -51,11 +51,7 @@ def _cached_second_factor(user: User) -> bool:
     """With a shared cache the answer is kept there; saving or deleting a device forgets it."""
     if not settings.SHARED_CACHE:
         return _query_second_factor(user)
-    known = cache.get(_cache_key(user.pk))
-    if known is None:
-        known = _query_second_factor(user)
-        cache.set(_cache_key(user.pk), known, 15 * 60)
-    return bool(known)
+    return bool(cache.get_or_set(_cache_key(user.pk), lambda: _query_second_factor(user), 15 * 60))
 
 
 def _device_changed(sender: type, instance: Any, **kwargs: Any) -> None:

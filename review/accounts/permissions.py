@@ -20,6 +20,7 @@ from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+from review import caching
 from review.models import User
 
 GENERATION_KEY = "permissions:generation"
@@ -27,20 +28,9 @@ GENERATION_KEY = "permissions:generation"
 TIMEOUT_SECONDS = 15 * 60
 
 
-def _generation() -> int:
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        generation = 1
-        cache.add(GENERATION_KEY, generation, timeout=None)
-    return int(generation)
-
-
 def forget_all() -> None:
     """Every cached permission set is out of date (roles or permissions changed)."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 2, timeout=None)
+    caching.move_on(GENERATION_KEY)
 
 
 class CachedPermissionsBackend(ModelBackend):
@@ -54,12 +44,14 @@ class CachedPermissionsBackend(ModelBackend):
         if not hasattr(user_obj, "_perm_cache"):
             # The flags that change the answer are part of the key: saving a user (every login
             # does) need not invalidate anything.
-            key = f"permissions:{_generation()}:{user_obj.pk}:{int(user_obj.is_superuser)}"
-            permissions = cache.get(key)
-            if permissions is None:
-                permissions = super().get_all_permissions(user_obj)
-                cache.set(key, permissions, TIMEOUT_SECONDS)
-            user_obj._perm_cache = set(permissions)
+            generation = caching.counter(GENERATION_KEY)
+            key = f"permissions:{generation}:{user_obj.pk}:{int(user_obj.is_superuser)}"
+            permissions = cache.get_or_set(
+                key,
+                lambda: super(CachedPermissionsBackend, self).get_all_permissions(user_obj),
+                TIMEOUT_SECONDS,
+            )
+            user_obj._perm_cache = set(permissions or ())
         return user_obj._perm_cache
 
 

@@ -27,7 +27,6 @@ from review.models import (
     NotificationKind,
     Organization,
     Review,
-    Role,
     User,
 )
 from review.notifications import events
@@ -323,7 +322,7 @@ def flag_unconfirmed(*, now: datetime | None = None) -> int:
         if review.assignee is not None:
             people = [review.assignee.acting_person()]
         else:
-            people = list(User.objects.filter(groups__name=Role.HEAD.value, is_active=True))
+            people = list(events.heads())
         for person in people:
             created = notify(
                 kind=NotificationKind.OVERDUE,

@@ -23,9 +23,11 @@ def _unread_count(request: HttpRequest, user: Any) -> int:
     if not settings.PAGE_CACHE:
         return Notification.objects.for_user(user.pk).unread().count()
     # Kept until the next database write, like the page parts (review.caching).
-    key = f"unread:{caching.generation(request)}:{user.pk}"
-    count = cache.get(key)
-    if count is None:
-        count = Notification.objects.for_user(user.pk).unread().count()
-        cache.set(key, count, settings.PAGE_CACHE_SECONDS)
-    return int(count)
+    return int(
+        cache.get_or_set(
+            f"unread:{caching.generation(request)}:{user.pk}",
+            lambda: Notification.objects.for_user(user.pk).unread().count(),
+            settings.PAGE_CACHE_SECONDS,
+        )
+        or 0
+    )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Q
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from review.models import (
@@ -29,6 +29,11 @@ def _active(users: Iterable[User]) -> list[User]:
         if user.is_active and user.pk not in seen:
             seen[user.pk] = user
     return list(seen.values())
+
+
+def heads() -> QuerySet[User]:
+    """The active Beauftragte."""
+    return User.objects.filter(groups__name=Role.HEAD.value, is_active=True)
 
 
 def beirat_members(review: Review) -> list[User]:
@@ -68,11 +73,6 @@ def approval_requested(*, review: Review, round_key: str) -> list[Notification]:
     """The Schlusszeichnung is waiting: to every active Beauftragte who wrote no version
     (four-eyes), once per approval round (`round_key` names the event that opened it)."""
     drafters = StatementVersion.objects.filter(statement__review=review).values("author")
-    heads = (
-        User.objects.filter(groups__name=Role.HEAD.value, is_active=True)
-        .exclude(pk__in=drafters)
-        .distinct()
-    )
     sent = [
         task_assigned(
             review=review,
@@ -80,7 +80,7 @@ def approval_requested(*, review: Review, round_key: str) -> list[Notification]:
             task_name="Schlusszeichnung",
             task_key=f"review:{review.pk}:approve:{round_key}",
         )
-        for head in _active(heads)
+        for head in _active(heads().exclude(pk__in=drafters).distinct())
     ]
     return [n for n in sent if n is not None]
 
@@ -157,7 +157,7 @@ def outcome_recorded(*, review: Review, by: User | None = None) -> list[Notifica
     people: list[User] = []
     if review.assignee is not None:
         people.append(review.assignee)
-    people += list(User.objects.filter(Q(groups__name=Role.HEAD.value), is_active=True))
+    people += list(heads())
     if review.shared_with_beirat:
         people += beirat_members(review)
     sent = [
@@ -179,10 +179,7 @@ def outcome_recorded(*, review: Review, by: User | None = None) -> list[Notifica
 def decision_imported(*, review: Review) -> list[Notification]:
     """The sync brought the committee's decision: whoever drafted the statement compares it with
     the recommendation (the outcome step); with nobody assigned, every Beauftragte hears of it."""
-    if review.assignee is not None:
-        people = [review.assignee]
-    else:
-        people = list(User.objects.filter(groups__name=Role.HEAD.value, is_active=True))
+    people = [review.assignee] if review.assignee is not None else list(heads())
     sent = [
         notify(
             kind=NotificationKind.DECISION_IMPORTED,

@@ -3,7 +3,8 @@
 Shared by everyone with the same permissions; `{% cached_part "name" vary… per_person %}` for a
 part that shows the viewer's own things (the inbox). The part is rendered with a placeholder for
 the CSRF token, so forms inside it work for every viewer; see review.caching for when a part is
-rendered anew.
+rendered anew. Django's own `{% cache %}` keeps a fragment for a fixed time with the token of
+whoever rendered it first, which breaks every form in it for everyone else.
 """
 
 from __future__ import annotations

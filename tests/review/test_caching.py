@@ -123,7 +123,7 @@ def test_a_write_in_a_transaction_moves_the_generation_again_at_the_commit(
         f.make_review()
     assert during > before
     assert caching.generation() > during
-    assert callbacks.count(caching._bump_after_commit) == 1
+    assert callbacks.count(caching.bump) == 1
 
 
 @requires_postgres

@@ -157,8 +157,9 @@ def _statement_versions(review: Review) -> list[StatementVersion]:
 @login_required
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _check_office(request)
+    # Every case has a paper and every paper a reference (maybe ""): None means no such case.
     reference = Review.objects.filter(pk=pk).values_list("paper__reference", flat=True).first()
-    if reference is None and not Review.objects.filter(pk=pk).exists():
+    if reference is None:
         raise Http404
     review = deferred(lambda: _get_review(pk))
     versions = deferred(lambda: _statement_versions(review()))
