@@ -128,6 +128,10 @@ def celery_worker(transactional_db: None) -> Iterator[subprocess.Popen[str]]:
         "DB_CONN_MAX_AGE": "0",
         # The worker reads and writes the same cache entries as the test.
         "CACHE_KEY_PREFIX": settings.CACHES["default"]["KEY_PREFIX"],
+        # And reaches LibreOffice only where the test does: by default nowhere, so it neither
+        # talks to a developer's unoserver on 2003 nor starts one there to "repair" it.
+        "UNOSERVER_PORT": str(settings.UNOSERVER_PORT),
+        "UNOSERVER_RESTART_COMMAND": settings.UNOSERVER_RESTART_COMMAND,
     }
     log_path = ROOT / "test-artifacts" / "celery-worker.log"
     log_path.parent.mkdir(exist_ok=True)

@@ -17,10 +17,9 @@ pytestmark = [pytest.mark.worker, requires_worker]
 
 @pytest.fixture
 def worker_environment(monkeypatch: pytest.MonkeyPatch, media_root: Path) -> None:
-    """Set before the worker starts: it shares our media folder and has no LibreOffice."""
+    """Set before the worker starts: it shares our media folder (and, like every worker the
+    tests start, has no LibreOffice)."""
     monkeypatch.setenv("MEDIA_ROOT", str(media_root))
-    monkeypatch.setenv("UNOSERVER_PORT", "9")
-    monkeypatch.setenv("UNOSERVER_RESTART_COMMAND", "")
 
 
 def test_the_worker_makes_the_statement_document(
