@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .expressions import joined_names
+
 
 class Source(models.Model):
     """An OParl endpoint (System URL), e.g. a county and each of its towns.
@@ -332,6 +334,30 @@ class Paper(OParlObject):
         ).order_by("meeting__start")
 
 
+class ConsultationQuerySet(SoftDeleteQuerySet):
+    def for_display(self) -> ConsultationQuerySet:
+        """The Beratungsfolge as pages show it (review/papers/_consultations.html): only the
+        columns shown, the committees' names read in the same query."""
+        return (
+            self.select_related("meeting", "agenda_item")
+            .only(
+                "paper_id",
+                "role",
+                "authoritative",
+                "order",
+                "meeting__start",
+                "meeting__cancelled",
+                "agenda_item__result",
+            )
+            .annotate(committee_names=joined_names(Consultation.organizations))
+            .order_by("order", "id")
+        )
+
+
+class ConsultationManager(LiveManager.from_queryset(ConsultationQuerySet)):  # type: ignore[misc]
+    pass
+
+
 class Consultation(OParlObject):
     """One step of a paper's Beratungsfolge."""
 
@@ -368,6 +394,9 @@ class Consultation(OParlObject):
     role = models.CharField(_("Rolle"), max_length=200, blank=True)
     authoritative = models.BooleanField(_("beschließend"), default=False)
     order = models.IntegerField(_("Reihenfolge"), default=0)
+
+    objects: ClassVar[ConsultationManager] = ConsultationManager()
+    all_objects: ClassVar[models.Manager] = models.Manager.from_queryset(ConsultationQuerySet)()
 
     class Meta(OParlObject.Meta):
         verbose_name = _("Beratung")

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from review.models import Consultation, Organization, Paper
+from review.models.expressions import joined_names
 from review.models.oparl import PaperQuerySet
 
 from .listing import page_query, sort_columns
@@ -36,6 +37,7 @@ def _ordering(sort: str) -> tuple[str, tuple[str, ...]]:
 
 
 def _consultations() -> Prefetch:
+    # The list shows each committee's short name, so the committees themselves are loaded.
     return Prefetch(
         "consultations",
         queryset=Consultation.objects.select_related("meeting", "agenda_item")
@@ -106,9 +108,11 @@ def paper_list(request: HttpRequest) -> HttpResponse:
 @permission_required("review.view_paper", raise_exception=True)
 def paper_detail(request: HttpRequest, pk: int) -> HttpResponse:
     paper = get_object_or_404(
-        Paper.objects.select_related("review", "body").prefetch_related(
-            "under_direction_of", "files", _consultations()
-        ),
+        Paper.objects.select_related("review", "body")
+        .prefetch_related(
+            "files", Prefetch("consultations", queryset=Consultation.objects.for_display())
+        )
+        .annotate(lead_names=joined_names(Paper.under_direction_of)),
         pk=pk,
     )
     return render(
@@ -116,6 +120,7 @@ def paper_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "review/papers/detail.html",
         {
             "paper": paper,
+            "lead_names": paper.lead_names,  # type: ignore[attr-defined]
             "review": getattr(paper, "review", None),
             "may_see_review": request.user.has_perm("review.view_review"),
         },

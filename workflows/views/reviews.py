@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -15,9 +15,18 @@ from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 
 from review.caching import deferred
-from review.dispatch.queries import dispatches_for_review
 from review.documents.services import documents_for_review
-from review.models import Consultation, Contribution, Organization, Review, StatementVersion
+from review.models import (
+    ChangeProposal,
+    Consultation,
+    Contribution,
+    Dispatch,
+    Document,
+    Paper,
+    Review,
+    StatementVersion,
+)
+from review.models.expressions import joined_names
 from review.views.listing import page_query, sort_columns
 
 from ..filters import ReviewFilterForm
@@ -105,34 +114,28 @@ def _list_context(request: HttpRequest) -> dict[str, Any]:
 
 
 def _get_review(pk: int) -> Review:
+    """The case with everything its page shows. The page is opened all day, mostly anew (a
+    case page is cached only until the next write), so names come as strings in the case's own
+    query and the lists that are usually empty are asked for only when they are not."""
     return get_object_or_404(
         Review.objects.select_related("paper", "assignee", "beirat_vote__recorded_by")
         .prefetch_related(
-            "topics",
-            Prefetch("paper__under_direction_of", queryset=_names_of_organizations()),
             "paper__files",
-            # The Beratungsfolge with just the columns the page shows (the page is opened often,
-            # and building wide rows is most of its cost).
-            Prefetch(
-                "paper__consultations",
-                queryset=Consultation.objects.select_related("meeting", "agenda_item")
-                .only(
-                    "paper_id",
-                    "role",
-                    "authoritative",
-                    "order",
-                    "meeting__start",
-                    "meeting__cancelled",
-                    "agenda_item__result",
-                )
-                .prefetch_related(Prefetch("organizations", queryset=_names_of_organizations()))
-                .order_by("order", "id"),
-            ),
+            Prefetch("paper__consultations", queryset=Consultation.objects.for_display()),
         )
-        # Few cases are put to other offices: an EXISTS in this query instead of a prefetch.
-        .annotate(has_contributions=Exists(Contribution.objects.filter(review=OuterRef("pk")))),
+        .annotate(
+            topic_names=joined_names(Review.topics),
+            lead_names=joined_names(Paper.under_direction_of, outer="paper_id"),
+            has_contributions=_exists(Contribution),
+            has_documents=_exists(Document),
+            has_dispatches=_exists(Dispatch),
+        ),
         pk=pk,
     )
+
+
+def _exists(model: type[Contribution | Document | Dispatch]) -> Exists:
+    return Exists(model.objects.filter(review=OuterRef("pk")))
 
 
 def _contributions(review: Review) -> list[Contribution]:
@@ -141,17 +144,30 @@ def _contributions(review: Review) -> list[Contribution]:
     return list(review.contributions.select_related("contributor"))
 
 
-def _names_of_organizations() -> QuerySet[Organization]:
-    return Organization.objects.only("name")
+def _documents(review: Review) -> list[Document]:
+    return documents_for_review(review) if review.has_documents else []  # type: ignore[attr-defined]
 
 
-def _statement_versions(review: Review) -> list[StatementVersion]:
+def _dispatches(review: Review) -> list[Dispatch]:
+    if not review.has_dispatches:  # type: ignore[attr-defined]
+        return []
+    return list(Dispatch.objects.for_review(review))
+
+
+def _statement_versions(review_pk: int) -> list[StatementVersion]:
     return list(
-        StatementVersion.objects.filter(statement__review=review)
+        StatementVersion.objects.filter(statement__review_id=review_pk)
         .select_related("author")
-        .prefetch_related("change_proposals")
+        .annotate(has_proposals=Exists(ChangeProposal.objects.filter(version=OuterRef("pk"))))
         .order_by("-number")
     )
+
+
+def _proposals(version: StatementVersion | None) -> list[ChangeProposal]:
+    """The change proposals of the version shown; most versions have none."""
+    if version is None or not version.has_proposals:  # type: ignore[attr-defined]
+        return []
+    return list(version.change_proposals.all())
 
 
 @login_required
@@ -162,7 +178,8 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if reference is None:
         raise Http404
     review = deferred(lambda: _get_review(pk))
-    versions = deferred(lambda: _statement_versions(review()))
+    versions = deferred(lambda: _statement_versions(pk))
+    current_version = deferred(lambda: versions()[0] if versions() else None)
     return render(
         request,
         "workflows/reviews/detail.html",
@@ -173,14 +190,16 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "paper": lambda: review().paper,
             "today": timezone.localdate(),
             "reasons": lambda: _reasons(review().relevance_reasons),
-            "current_version": lambda: versions()[0] if versions() else None,
+            "current_version": current_version,
+            "proposals": deferred(lambda: _proposals(current_version())),
+            "lead_names": lambda: review().lead_names,
             "versions": versions,
             "beirat_vote": lambda: getattr(review(), "beirat_vote", None),
             "contributions": deferred(lambda: _contributions(review())),
             "open_tasks": deferred(lambda: _open_tasks(review())),
             "timeline": deferred(lambda: review_timeline(review())),
-            "documents": deferred(lambda: documents_for_review(review())),
-            "dispatches": deferred(lambda: list(dispatches_for_review(review()))),
+            "documents": deferred(lambda: _documents(review())),
+            "dispatches": deferred(lambda: _dispatches(review())),
         },
     )
 
