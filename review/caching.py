@@ -67,17 +67,24 @@ def move_on(key: str) -> None:
         cache.set(key, int(timezone.now().timestamp() * 1000), timeout=None)
 
 
+# Writes this process has reported; a generation a request read before its own write is stale.
+_writes_here = 0
+
+
 def generation(request: HttpRequest | None = None) -> int:
-    """The current data generation (read once per request)."""
-    if request is not None and hasattr(request, "_data_generation"):
-        return int(request._data_generation)
+    """The current data generation, read once per request until the request itself writes."""
+    memo = getattr(request, "_data_generation", None)
+    if memo is not None and memo[1] == _writes_here:
+        return int(memo[0])
     value = counter(GENERATION_KEY)
     if request is not None:
-        request._data_generation = value  # type: ignore[attr-defined]
+        request._data_generation = (value, _writes_here)  # type: ignore[attr-defined]
     return value
 
 
 def bump() -> None:
+    global _writes_here
+    _writes_here += 1
     try:
         move_on(GENERATION_KEY)
     except Exception:

@@ -34,7 +34,24 @@ def forget_all() -> None:
 
 
 class CachedPermissionsBackend(ModelBackend):
-    """ModelBackend whose permission sets come from the shared cache when there is one."""
+    """ModelBackend whose permission sets, and the signed-in person, come from the shared cache
+    when there is one."""
+
+    def get_user(self, user_id: Any) -> User | None:
+        """Read on every request; kept like the page parts until the next database write, which
+        covers any change to the person (a new password, deactivation, a role) however it is
+        written. The session's check of the password hash runs on the cached person as well."""
+        if not settings.PAGE_CACHE:
+            return super().get_user(user_id)
+        key = f"user:{user_id}"
+        found = cache.get_many([caching.GENERATION_KEY, key])
+        generation, entry = found.get(caching.GENERATION_KEY), found.get(key)
+        if generation is not None and entry is not None and entry[0] == generation:
+            return entry[1]
+        user = super().get_user(user_id)
+        if user is not None and generation is not None:
+            cache.set(key, (generation, user), settings.PAGE_CACHE_SECONDS)
+        return user
 
     def get_all_permissions(self, user_obj: Any, obj: Model | None = None) -> set[str]:
         if not settings.SHARED_CACHE or obj is not None or not user_obj.is_active:

@@ -9,10 +9,13 @@ whoever rendered it first, which breaks every form in it for everyone else.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 from django.conf import settings
 from django.core.cache import cache
 from django.template.base import FilterExpression, NodeList, Parser, Token
+from django.utils.functional import LazyObject, empty
 from django.utils.safestring import SafeString, mark_safe
 
 from review import caching
@@ -37,7 +40,7 @@ class CachedPartNode(template.Node):
         key = caching.part_key(
             request,
             self.name,
-            [v.resolve(context) for v in self.vary_on],
+            [_plain(v.resolve(context)) for v in self.vary_on],
             per_person=self.per_person,
         )
         html = cache.get(key)
@@ -48,6 +51,15 @@ class CachedPartNode(template.Node):
         if caching.CSRF_PLACEHOLDER in html:
             html = html.replace(caching.CSRF_PLACEHOLDER, str(context.get("csrf_token", "")))
         return mark_safe(html)
+
+
+def _plain(value: Any) -> Any:
+    """The value behind a lazy object: the key must hold it, not the object's address."""
+    if isinstance(value, LazyObject):
+        if value._wrapped is empty:
+            value._setup()
+        return value._wrapped
+    return value
 
 
 @register.tag("cached_part")

@@ -175,3 +175,11 @@ def test_a_write_succeeds_when_the_cache_cannot_be_reached(monkeypatch, caplog) 
     review = f.make_review()
     assert Review.objects.filter(pk=review.pk).exists()
     assert "could not mark the cached page parts out of date" in caplog.text
+
+
+def test_a_request_reads_the_generation_anew_after_its_own_write() -> None:
+    request = _request(f.officer())
+    before = caching.generation(request)
+    assert caching.generation(request) == before  # read once …
+    f.make_review()
+    assert caching.generation(request) > before  # … until the request itself writes

@@ -53,3 +53,52 @@ def test_a_device_set_up_elsewhere_asks_this_session_for_the_second_factor() -> 
     response = client.get(reverse("home"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:verify"))
+
+
+@pytest.fixture
+def cached_person(settings):
+    settings.PAGE_CACHE = True
+
+
+def _asks_for_the_person(client, url: str) -> bool:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return any('FROM "review_user"' in q["sql"] for q in queries.captured_queries)
+
+
+@pytest.mark.usefixtures("cached_person")
+def test_the_signed_in_person_is_read_from_the_cache_until_the_next_write() -> None:
+    client = f.logged_in_client(f.officer())
+    inbox = reverse("workflows:inbox")
+    client.get(inbox)
+    assert not _asks_for_the_person(client, inbox)
+    f.make_review()
+    assert _asks_for_the_person(client, inbox)
+
+
+@pytest.mark.usefixtures("cached_person")
+def test_a_person_deactivated_past_the_model_is_signed_out_with_the_next_request() -> None:
+    from review.models import User
+
+    officer = f.officer()
+    client = f.logged_in_client(officer)
+    assert client.get(reverse("workflows:inbox")).status_code == 200
+    User.objects.filter(pk=officer.pk).update(is_active=False)  # no signal, no save()
+    response = client.get(reverse("workflows:inbox"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.usefixtures("cached_person")
+def test_a_password_changed_elsewhere_ends_this_session() -> None:
+    officer = f.officer()
+    client = f.logged_in_client(officer)
+    assert client.get(reverse("workflows:inbox")).status_code == 200
+    officer.set_password("Ein-ganz-neues-Passwort-2026")
+    officer.save()
+    response = client.get(reverse("workflows:inbox"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
