@@ -120,7 +120,7 @@ def paper_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "review/papers/detail.html",
         {
             "paper": paper,
-            "lead_names": paper.lead_names,  # type: ignore[attr-defined]
+            "lead_names": paper.lead_names,
             "review": getattr(paper, "review", None),
             "may_see_review": request.user.has_perm("review.view_review"),
         },

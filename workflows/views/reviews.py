@@ -192,7 +192,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reasons": lambda: _reasons(review().relevance_reasons),
             "current_version": current_version,
             "proposals": deferred(lambda: _proposals(current_version())),
-            "lead_names": lambda: review().lead_names,
+            "lead_names": lambda: review().lead_names,  # type: ignore[attr-defined]
             "versions": versions,
             "beirat_vote": lambda: getattr(review(), "beirat_vote", None),
             "contributions": deferred(lambda: _contributions(review())),
