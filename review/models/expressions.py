@@ -1,31 +1,70 @@
-"""Query expressions shared by the models' QuerySets."""
+"""SQL fragments for the annotations of pages opened all day.
+
+Django builds and compiles a subquery expression (`Subquery`, `Exists`) anew for every query,
+which costs about as much Python time as running a query of its own (measured on the case page:
+0.8–0.9 ms per subquery, the whole query 1 ms without them). These fragments are plain SQL
+built from the models' metadata, so they compile to themselves. They refer to the outer row by
+its table's name, so they are for the base table of a query, not for joined ones.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.db import connection
-from django.db.models import OuterRef, StringAgg, Subquery, TextField, Value
+from django.db.models import BooleanField, Model, TextField
+from django.db.models.expressions import RawSQL
 
 
-def joined_names(relation: Any, outer: str = "pk") -> Subquery:
-    """The names behind a many-to-many relation as one "A, B" string, in name order.
+def _quote(*names: str) -> str:
+    return ".".join(connection.ops.quote_name(name) for name in names)
 
-    Read in the row's own query, where a prefetch would cost a query (and its compilation) per
-    relation on a page opened all day. `relation` is the relation's descriptor, e.g.
-    `Review.topics`; `outer` the outer row's field holding the owner's key. Soft-deleted rows
-    are left out, as the default managers leave them out of `relation.all()`."""
-    field = relation.field
-    owner, named = field.m2m_field_name(), field.m2m_reverse_field_name()
+
+def _column_name(model: type[Model], field: str) -> str:
+    meta = model._meta
+    column = meta.pk.column if field == "pk" else getattr(meta.get_field(field), "column", None)
+    if not column:
+        raise ValueError(f"{meta.label}.{field} is not a column")
+    return str(column)
+
+
+def _column(model: type[Model], field: str) -> str:
+    """The outer row's column, qualified with its table."""
+    return _quote(model._meta.db_table, _column_name(model, field))
+
+
+def has_rows(model: type[Model], foreign_key: str, outer: type[Model], field: str = "pk") -> RawSQL:
+    """EXISTS: some row of `model` points at the outer row through `foreign_key`."""
+    column = _column_name(model, foreign_key)
+    sql = (
+        f"EXISTS (SELECT 1 FROM {_quote(model._meta.db_table)} WHERE {_quote(column)} = "
+        f"{_column(outer, field)})"
+    )
+    return RawSQL(sql, (), output_field=BooleanField())
+
+
+def joined_names(relation: Any, outer: type[Model], field: str = "pk") -> RawSQL:
+    """The names behind a many-to-many relation as one "A, B" string in name order, or NULL.
+
+    `relation` is the relation's descriptor (`Review.topics`), `outer` the model of the query's
+    base table and `field` its column holding the owner's key. Soft-deleted rows are left out,
+    as the default managers leave them out of `relation.all()`."""
+    m2m = relation.field
+    owner, named = m2m.m2m_column_name(), m2m.m2m_reverse_name()
     if relation.reverse:
         owner, named = named, owner
-    rows = relation.through.objects.filter(**{owner: OuterRef(outer)})
-    if any(f.name == "deleted" for f in field.related_model._meta.get_fields()):
-        rows = rows.filter(**{f"{named}__deleted": False})
-    # SQLite orders inside an aggregate only from 3.44 on; older ones keep the rows' order.
-    ordered = connection.features.supports_aggregate_order_by_clause
-    names = StringAgg(f"{named}__name", Value(", "), order_by=f"{named}__name" if ordered else None)
-    return Subquery(
-        rows.order_by().values(owner).annotate(names=names).values("names"),
-        output_field=TextField(),
+    target = (m2m.model if relation.reverse else m2m.related_model)._meta
+    through = relation.through._meta
+    rows = (
+        f"FROM {_quote(through.db_table)} m JOIN {_quote(target.db_table)} t "
+        f"ON t.{_quote(str(target.pk.column))} = m.{_quote(named)} "
+        f"WHERE m.{_quote(owner)} = {_column(outer, field)}"
     )
+    if any(f.name == "deleted" for f in target.get_fields()):
+        rows += " AND NOT t.deleted"
+    name = f"t.{_quote(_column_name(target.model, 'name'))}"
+    if connection.vendor == "postgresql":
+        sql = f"(SELECT string_agg({name}, ', ' ORDER BY {name}) {rows})"
+    else:  # SQLite: group_concat keeps the order its input rows arrive in
+        sql = f"(SELECT group_concat(name, ', ') FROM (SELECT {name} AS name {rows} ORDER BY 1))"
+    return RawSQL(sql, (), output_field=TextField())

@@ -349,7 +349,7 @@ class ConsultationQuerySet(SoftDeleteQuerySet):
                 "meeting__cancelled",
                 "agenda_item__result",
             )
-            .annotate(committee_names=joined_names(Consultation.organizations))
+            .annotate(committee_names=joined_names(Consultation.organizations, Consultation))
             .order_by("order", "id")
         )
 

@@ -112,7 +112,7 @@ def paper_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related(
             "files", Prefetch("consultations", queryset=Consultation.objects.for_display())
         )
-        .annotate(lead_names=joined_names(Paper.under_direction_of)),
+        .annotate(lead_names=joined_names(Paper.under_direction_of, Paper)),
         pk=pk,
     )
     return render(

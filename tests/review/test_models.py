@@ -145,3 +145,35 @@ def test_file_stem_makes_reference_safe_for_file_names() -> None:
 
 def test_users_are_the_custom_model() -> None:
     assert User._meta.label == "review.User"
+
+
+def test_joined_names_lists_the_live_names_in_name_order_and_none_for_no_names() -> None:
+    from review.models import Consultation, Organization, Paper
+    from review.models.expressions import joined_names
+
+    paper = f.make_paper()
+    consultation = f.make_consultation(paper)
+    social, youth = f.make_organization("Sozialausschuss"), f.make_organization("Jugendhilfe")
+    gone = f.make_organization("Aufgelöster Beirat")
+    consultation.organizations.add(social, youth, gone)
+    gone.soft_delete()
+    lonely = f.make_consultation(paper)
+    names = dict(
+        Consultation.objects.filter(paper=paper)
+        .annotate(names=joined_names(Consultation.organizations, Consultation))
+        .values_list("pk", "names")
+    )
+    assert names == {consultation.pk: "Jugendhilfe, Sozialausschuss", lonely.pk: None}
+    paper.under_direction_of.add(youth)
+    led = Paper.objects.annotate(names=joined_names(Paper.under_direction_of, Paper)).get()
+    assert led.names == "Jugendhilfe"
+    assert Organization.all_objects.count() == 3  # left out, not deleted
+
+
+def test_has_rows_tells_whether_anything_points_at_the_row() -> None:
+    from review.models import Document
+    from review.models.expressions import has_rows
+
+    with_none = f.make_review()
+    flags = Review.objects.annotate(documents=has_rows(Document, "review", Review))
+    assert flags.get(pk=with_none.pk).documents is False

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, F, OuterRef, Prefetch
+from django.db.models import F, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -26,7 +26,7 @@ from review.models import (
     Review,
     StatementVersion,
 )
-from review.models.expressions import joined_names
+from review.models.expressions import has_rows, joined_names
 from review.views.listing import page_query, sort_columns
 
 from ..filters import ReviewFilterForm
@@ -124,18 +124,14 @@ def _get_review(pk: int) -> Review:
             Prefetch("paper__consultations", queryset=Consultation.objects.for_display()),
         )
         .annotate(
-            topic_names=joined_names(Review.topics),
-            lead_names=joined_names(Paper.under_direction_of, outer="paper_id"),
-            has_contributions=_exists(Contribution),
-            has_documents=_exists(Document),
-            has_dispatches=_exists(Dispatch),
+            topic_names=joined_names(Review.topics, Review),
+            lead_names=joined_names(Paper.under_direction_of, Review, "paper"),
+            has_contributions=has_rows(Contribution, "review", Review),
+            has_documents=has_rows(Document, "review", Review),
+            has_dispatches=has_rows(Dispatch, "review", Review),
         ),
         pk=pk,
     )
-
-
-def _exists(model: type[Contribution | Document | Dispatch]) -> Exists:
-    return Exists(model.objects.filter(review=OuterRef("pk")))
 
 
 def _contributions(review: Review) -> list[Contribution]:
@@ -158,7 +154,7 @@ def _statement_versions(review_pk: int) -> list[StatementVersion]:
     return list(
         StatementVersion.objects.filter(statement__review_id=review_pk)
         .select_related("author")
-        .annotate(has_proposals=Exists(ChangeProposal.objects.filter(version=OuterRef("pk"))))
+        .annotate(has_proposals=has_rows(ChangeProposal, "version", StatementVersion))
         .order_by("-number")
     )
 
