@@ -171,9 +171,13 @@ def test_joined_names_lists_the_live_names_in_name_order_and_none_for_no_names()
 
 
 def test_has_rows_tells_whether_anything_points_at_the_row() -> None:
-    from review.models import Document
+    from review.models import Statement
     from review.models.expressions import has_rows
 
-    with_none = f.make_review()
-    flags = Review.objects.annotate(documents=has_rows(Document, "review", Review))
-    assert flags.get(pk=with_none.pk).documents is False
+    without = f.make_review()
+    with_one = f.make_review()
+    f.make_statement_version(with_one, f.officer())
+    flags = dict(
+        Review.objects.annotate(has=has_rows(Statement, "review", Review)).values_list("pk", "has")
+    )
+    assert flags == {without.pk: False, with_one.pk: True}
