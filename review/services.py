@@ -11,16 +11,17 @@ from datetime import date
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from review import signals
 from review.models import AuditEvent, File, Paper, Recommendation, Review, Role, User
 from review.notifications import events
 
-WRONG_STATUS = "Der Vorgang ist nicht (mehr) in dem Schritt, für den diese Aktion gedacht ist."
-REASON_REQUIRED = "Bitte geben Sie eine kurze Begründung an."
-ASSIGNEE_NOT_OFFICER = "Zuweisen lässt sich nur an Personen mit der Rolle Sachbearbeitung."
-OUTCOME_REQUIRED = "Bitte geben Sie den Beschluss des Gremiums an."
-NOT_A_PDF = "Bitte laden Sie den Entwurf als PDF-Datei hoch."
+WRONG_STATUS = _("The case is not (or no longer) at the step this action is meant for.")
+REASON_REQUIRED = _("Please give a short reason.")
+ASSIGNEE_NOT_OFFICER = _("A case can only be assigned to people with the role Officer.")
+OUTCOME_REQUIRED = _("Please enter the committee's decision.")
+NOT_A_PDF = _("Please upload the draft as a PDF file.")
 
 
 class ReviewActionError(Exception):

@@ -11,6 +11,7 @@ from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from review.models import AuditEvent, FeedToken, Invitation, Organization, Role, User
 from review.notifications import emails
@@ -20,9 +21,9 @@ from .tokens import invitation_token
 
 INVITABLE_ROLES = (Role.BEIRAT, Role.CLERK)
 
-EMAIL_TAKEN = "Für diese E-Mail-Adresse gibt es bereits ein Konto."
-ROLE_NOT_INVITABLE = "Eingeladen werden können nur Beiratsmitglieder und Gremienbetreuung."
-ALREADY_ACCEPTED = "Diese Einladung wurde bereits angenommen."
+EMAIL_TAKEN = _("There is already an account with this e-mail address.")
+ROLE_NOT_INVITABLE = _("Only Beirat members and committee service can be invited.")
+ALREADY_ACCEPTED = _("This invitation has already been accepted.")
 
 
 class AccountError(Exception):

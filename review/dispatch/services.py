@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from review.models import (
     AuditEvent,
@@ -35,15 +36,15 @@ from review.notifications.services import notify
 from . import emails
 from .documents import BEIRAT, COMMITTEE, OutgoingDocument, latest_documents
 
-NOT_RELEASED = "Die Stellungnahme ist noch nicht schlussgezeichnet und kann nicht versandt werden."
-NO_DOCUMENTS = "Zur aktuellen Fassung der Stellungnahme gibt es noch keine fertigen Dokumente."
-NO_RECIPIENTS = (
-    "Für die beratenden Gremien ist weder eine Gremienbetreuung noch eine E-Mail-Adresse "
-    "der Geschäftsstelle hinterlegt."
+NOT_RELEASED = _("The statement has not had its final approval yet and cannot be sent.")
+NO_DOCUMENTS = _("There are no finished documents for the current version of the statement yet.")
+NO_RECIPIENTS = _(
+    "Neither a committee service nor an e-mail address of the committee office is on record "
+    "for the advising committees."
 )
-NOT_SENT = "Der Eingang kann erst bestätigt werden, wenn die Stellungnahme versandt ist."
-NOT_ADDRESSEE = "Den Eingang bestätigt die angeschriebene Gremienbetreuung."
-NOT_FAILED = "Erneut versandt werden nur fehlgeschlagene Sendungen."
+NOT_SENT = _("The receipt can only be confirmed once the statement has been sent.")
+NOT_ADDRESSEE = _("The receipt is confirmed by the committee service the statement was sent to.")
+NOT_FAILED = _("Only failed dispatches are sent again.")
 UNCONFIRMED_TASK = "Eingangsbestätigung der Gremienbetreuung fehlt"
 
 # Transient delivery problems (SMTP, network, a file not yet visible): the task retries them.

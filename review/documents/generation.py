@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from review import signals
 from review.models import AuditEvent, Document, DocumentKind
@@ -68,18 +68,22 @@ def _fail(document: Document, message: str, **updates: object) -> None:
 
 def _render_docx(document: Document) -> bool:
     review = document.review
-    context = build_context(
-        review=review,
-        kind=document.kind,
-        version=document.statement_version,
-        number=document.number,
-        on=timezone.localdate(document.created_at),
-        signatory=document.created_by,
-    )
-    try:
-        data = RENDERERS[DocumentKind(document.kind)](
-            context, template=document.template.file.read()
+    # The documents go to German committees: choice labels in them stay German even when the
+    # generation runs in the request of someone who chose the English interface.
+    with translation.override(settings.LANGUAGE_CODE):
+        context = build_context(
+            review=review,
+            kind=document.kind,
+            version=document.statement_version,
+            number=document.number,
+            on=timezone.localdate(document.created_at),
+            signatory=document.created_by,
         )
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            data = RENDERERS[DocumentKind(document.kind)](
+                context, template=document.template.file.read()
+            )
     except Exception as exc:
         logger.warning("document %s: rendering failed: %s", document.pk, type(exc).__name__)
         _fail(

@@ -6,12 +6,13 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from review.models import AuditEvent, BeiratVote, Dispatch, Review, User
 
 from . import access
 
-VOTE_NOT_AWAITED = "Für diesen Vorgang wird derzeit kein Votum des Beirats erwartet."
+VOTE_NOT_AWAITED = _("No vote of the Beirat is awaited for this case at the moment.")
 
 
 class VoteError(Exception):

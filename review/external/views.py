@@ -113,9 +113,7 @@ def beirat_vote(request: HttpRequest, pk: int) -> HttpResponse:
     except services.VoteError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(
-            request, _("Das Votum des Beirats ist erfasst. Das Integrationsbüro sieht es jetzt.")
-        )
+        messages.success(request, _("The Beirat's vote is recorded. The office sees it now."))
     return redirect("external:beirat_review", pk=review.pk)
 
 

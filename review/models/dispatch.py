@@ -74,14 +74,14 @@ class Dispatch(models.Model):
     """
 
     class Audience(models.TextChoices):
-        CLERK = "clerk", _("Gremienbetreuung")
+        CLERK = "clerk", _("Committee service")
         BEIRAT = "beirat", _("Beirat")
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("wartet auf Versand")
-        SENDING = "sending", _("wird versandt")
-        SENT = "sent", _("versandt")
-        FAILED = "failed", _("fehlgeschlagen")
+        PENDING = "pending", _("awaiting dispatch")
+        SENDING = "sending", _("being sent")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
 
     review = models.ForeignKey(
         Review, on_delete=models.PROTECT, related_name="dispatches", verbose_name=_("Vorgang")

@@ -12,9 +12,9 @@ from .reviews import Review, StatementVersion
 
 
 class DocumentKind(models.TextChoices):
-    COMMITTEE = "committee", _("Stellungnahme an den Ausschuss")
-    BEIRAT = "beirat", _("Information an den Ausländerbeirat")
-    NOT_AFFECTED = "not_affected", _("Vermerk „keine Betroffenheit“")
+    COMMITTEE = "committee", _("Statement to the committee")
+    BEIRAT = "beirat", _("Information to the Ausländerbeirat")
+    NOT_AFFECTED = "not_affected", _("Note “not affected”")
 
 
 def template_upload_to(instance: DocumentTemplate, filename: str) -> str:
@@ -92,15 +92,15 @@ class Document(models.Model):
     Kind = DocumentKind
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("wird erstellt")
-        READY = "ready", _("erstellt")
-        FAILED = "failed", _("fehlgeschlagen")
+        PENDING = "pending", _("being generated")
+        READY = "ready", _("generated")
+        FAILED = "failed", _("failed")
 
     class PdfStatus(models.TextChoices):
-        PENDING = "pending", _("wird umgewandelt")
-        DONE = "done", _("PDF/A erstellt")
-        SKIPPED = "skipped", _("kein PDF (LibreOffice nicht verfügbar)")
-        FAILED = "failed", _("fehlgeschlagen")
+        PENDING = "pending", _("being converted")
+        DONE = "done", _("PDF/A generated")
+        SKIPPED = "skipped", _("no PDF (LibreOffice not available)")
+        FAILED = "failed", _("failed")
 
     review = models.ForeignKey(
         Review, on_delete=models.PROTECT, related_name="documents", verbose_name=_("Vorgang")

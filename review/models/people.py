@@ -15,10 +15,10 @@ from django.utils.translation import gettext_lazy as _
 class Role(models.TextChoices):
     """The groups created by the roles migration; the value is the group name."""
 
-    OFFICER = "Sachbearbeitung", _("Sachbearbeitung")
-    HEAD = "Beauftragte", _("Beauftragte")
-    CLERK = "Gremienbetreuung", _("Gremienbetreuung")
-    BEIRAT = "Beiratsmitglied", _("Beiratsmitglied")
+    OFFICER = "Sachbearbeitung", _("Officer")
+    HEAD = "Beauftragte", _("Commissioner")
+    CLERK = "Gremienbetreuung", _("Committee service")
+    BEIRAT = "Beiratsmitglied", _("Beirat member")
     ADMIN = "Administration", _("Administration")
 
 

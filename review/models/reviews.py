@@ -48,25 +48,25 @@ class Review(models.Model):
     """Vorgang: one paper under review by the office."""
 
     class Status(models.TextChoices):
-        NEW = "new", _("Neu – Sichtung offen")
-        NOT_AFFECTED = "not_affected", _("Keine Betroffenheit")
-        ASSIGNED = "assigned", _("Zugewiesen")
-        DRAFTING = "drafting", _("In Bearbeitung")
-        CONSULTATION = "consultation", _("In Beteiligung")
-        APPROVAL = "approval", _("Zur Schlusszeichnung")
-        APPROVED = "approved", _("Freigegeben")
-        DISPATCHED = "dispatched", _("Versandt")
-        CLOSED = "closed", _("Abgeschlossen")
+        NEW = "new", _("New – triage open")
+        NOT_AFFECTED = "not_affected", _("Not affected")
+        ASSIGNED = "assigned", _("Assigned")
+        DRAFTING = "drafting", _("Drafting")
+        CONSULTATION = "consultation", _("In consultation")
+        APPROVAL = "approval", _("Awaiting final approval")
+        APPROVED = "approved", _("Released")
+        DISPATCHED = "dispatched", _("Dispatched")
+        CLOSED = "closed", _("Closed")
 
         @classmethod
         def closed_values(cls) -> list[str]:
             return [cls.NOT_AFFECTED.value, cls.CLOSED.value]
 
     class Outcome(models.TextChoices):
-        NONE = "", _("noch offen")
-        FOLLOWED = "followed", _("Empfehlung gefolgt")
-        PARTLY = "partly", _("Empfehlung teilweise gefolgt")
-        NOT_FOLLOWED = "not_followed", _("Empfehlung nicht gefolgt")
+        NONE = "", _("still open")
+        FOLLOWED = "followed", _("Recommendation followed")
+        PARTLY = "partly", _("Recommendation partly followed")
+        NOT_FOLLOWED = "not_followed", _("Recommendation not followed")
 
     paper = models.OneToOneField(
         Paper, on_delete=models.PROTECT, related_name="review", verbose_name=_("Vorlage")
@@ -193,10 +193,10 @@ class Statement(models.Model):
 class Recommendation(models.TextChoices):
     """Votum / Empfehlung."""
 
-    APPROVE = "approve", _("Zustimmung")
-    APPROVE_WITH_CHANGES = "approve_with_changes", _("Zustimmung mit Änderungen")
-    REJECT = "reject", _("Ablehnung")
-    NOTE = "note", _("Kenntnisnahme")
+    APPROVE = "approve", _("Approval")
+    APPROVE_WITH_CHANGES = "approve_with_changes", _("Approval with changes")
+    REJECT = "reject", _("Rejection")
+    NOTE = "note", _("Taking note")
 
 
 class ImmutableRowError(Exception):
@@ -308,14 +308,14 @@ class Contribution(models.Model):
     """A contribution or co-signature (Mitzeichnung) asked of a colleague of another office."""
 
     class Kind(models.TextChoices):
-        CONTRIBUTION = "contribution", _("Beitrag")
-        CO_SIGNATURE = "co_signature", _("Mitzeichnung")
+        CONTRIBUTION = "contribution", _("Contribution")
+        CO_SIGNATURE = "co_signature", _("Co-signature")
 
     class Status(models.TextChoices):
-        REQUESTED = "requested", _("angefragt")
-        GIVEN = "given", _("abgegeben")
-        DECLINED = "declined", _("abgelehnt")
-        EXPIRED = "expired", _("Frist abgelaufen")
+        REQUESTED = "requested", _("requested")
+        GIVEN = "given", _("given")
+        DECLINED = "declined", _("declined")
+        EXPIRED = "expired", _("deadline passed")
 
     review = models.ForeignKey(
         Review, on_delete=models.PROTECT, related_name="contributions", verbose_name=_("Vorgang")

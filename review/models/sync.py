@@ -16,10 +16,10 @@ class SyncRunQuerySet(models.QuerySet["SyncRun"]):
 
 class SyncRun(models.Model):
     class Status(models.TextChoices):
-        RUNNING = "running", _("läuft")
-        SUCCESS = "success", _("erfolgreich")
-        PARTIAL = "partial", _("mit Fehlern beendet")
-        FAILED = "failed", _("abgebrochen")
+        RUNNING = "running", _("running")
+        SUCCESS = "success", _("successful")
+        PARTIAL = "partial", _("finished with errors")
+        FAILED = "failed", _("aborted")
 
     source = models.ForeignKey(
         Source, on_delete=models.CASCADE, related_name="sync_runs", verbose_name=_("Quelle")

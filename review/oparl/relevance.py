@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from review.models import (
     AuditEvent,
@@ -203,7 +203,9 @@ class RelevanceProfile:
                 for topic_id in sorted(assessment.topic_ids)
             ]
         )
-        label = Review.Status.NEW.label
+        # The audit trail is written in German, also when a sync runs in an English request.
+        with translation.override(settings.LANGUAGE_CODE):
+            label = str(Review.Status.NEW.label)
         AuditEvent.record_many(
             "review.opened",
             actor_label=ACTOR,

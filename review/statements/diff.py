@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from review.models import StatementVersion
 
@@ -42,11 +43,11 @@ def _inline(old: str, new: str) -> SafeString:
 
 def diff_versions(old: StatementVersion, new: StatementVersion) -> list[PartDiff]:
     parts = [
-        ("Sachverhalt", old.facts, new.facts),
-        ("Bewertung", old.assessment, new.assessment),
-        ("Änderungsvorschläge", _proposals(old), _proposals(new)),
+        (_("Facts"), old.facts, new.facts),
+        (_("Assessment"), old.assessment, new.assessment),
+        (_("Proposed changes"), _proposals(old), _proposals(new)),
         (
-            "Empfehlung/Votum",
+            _("Recommendation/vote"),
             f"{old.get_recommendation_display()} {old.recommendation_text}",
             f"{new.get_recommendation_display()} {new.recommendation_text}",
         ),

@@ -12,6 +12,7 @@ from datetime import date
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from review.models import (
     AuditEvent,
@@ -25,21 +26,21 @@ from review.models import (
 )
 from review.notifications import events
 
-APPROVE_OWN_DRAFT = (
-    "Sie haben an dieser Stellungnahme mitgeschrieben und dürfen sie nicht selbst "
-    "schlusszeichnen (Vier-Augen-Prinzip)."
+APPROVE_OWN_DRAFT = _(
+    "You helped write this statement and may not give it the final approval yourself "
+    "(four-eyes principle)."
 )
-NOT_EDITABLE = "Die Stellungnahme kann in diesem Schritt nicht bearbeitet werden."
-NOT_AWAITING_APPROVAL = "Die Stellungnahme liegt nicht (mehr) zur Schlusszeichnung vor."
-NO_DRAFT = "Bitte speichern Sie zuerst einen Entwurf mit Empfehlung/Votum."
-SEND_BACK_REASON_REQUIRED = "Bitte begründen Sie die Rückgabe."
-NOTHING_TO_CONSULT = (
-    "Bitte geben Sie den Vorgang für den Beirat frei oder nennen Sie mindestens eine Person "
-    "für einen Beitrag oder eine Mitzeichnung."
+NOT_EDITABLE = _("The statement cannot be edited at this step.")
+NOT_AWAITING_APPROVAL = _("The statement is not (or no longer) awaiting final approval.")
+NO_DRAFT = _("Please save a draft with a recommendation/vote first.")
+SEND_BACK_REASON_REQUIRED = _("Please give a reason for sending it back.")
+NOTHING_TO_CONSULT = _(
+    "Please share the case with the Beirat or name at least one person for a contribution "
+    "or a co-signature."
 )
-CONTRIBUTION_ANSWERED = "Dieser Beitrag wurde bereits abgegeben."
-CONTRIBUTION_NOT_YOURS = "Diese Beteiligung ist an eine andere Person gerichtet."
-DUE_AFTER_DEADLINE = "Die Frist der Beteiligung darf nicht nach der Frist des Vorgangs liegen."
+CONTRIBUTION_ANSWERED = _("This contribution has already been given.")
+CONTRIBUTION_NOT_YOURS = _("This consultation is addressed to someone else.")
+DUE_AFTER_DEADLINE = _("The consultation's deadline may not be after the case's deadline.")
 
 
 class StatementError(Exception):
@@ -80,7 +81,7 @@ def save_statement_draft(
         raise StatementError(NOT_EDITABLE)
     if recommendation and recommendation not in Recommendation.values:
         raise StatementError(NOT_EDITABLE)
-    statement, _ = Statement.objects.get_or_create(review=review)
+    statement, _created = Statement.objects.get_or_create(review=review)
     current = statement.current_version
     rows = [row for row in proposals if row.location.strip() or row.proposal.strip()]
     if current is not None and _same(

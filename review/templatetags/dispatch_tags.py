@@ -33,5 +33,5 @@ def dispatch_problem(review: Review) -> str:
     }:
         return ""
     if AuditEvent.objects.filter(review=review, verb="dispatch.no_recipients").exists():
-        return NO_RECIPIENTS
+        return str(NO_RECIPIENTS)
     return ""

@@ -51,7 +51,7 @@ def test_the_page_and_a_direct_post_refuse_the_drafter(office, review, awaiting_
     drafter = client_for(office.head)
     page = drafter.get(task_url(awaiting_approval))
     assert page.status_code == 403
-    assert statements.APPROVE_OWN_DRAFT in page.content.decode()
+    assert str(statements.APPROVE_OWN_DRAFT) in page.content.decode()
     posted = drafter.post(task_url(awaiting_approval), {"decision": "approve"})
     assert posted.status_code == 403
     claimed = drafter.post(f"/aufgaben/{awaiting_approval.pk}/uebernehmen/")

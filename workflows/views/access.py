@@ -67,7 +67,7 @@ def refusal(task: Task, user: User) -> str | None:
         review=task.process.reviewprocess.review,
         user=user,
     ):
-        return APPROVE_OWN_DRAFT
+        return str(APPROVE_OWN_DRAFT)
     if task.status == STATUS.NEW and not task.flow_task.can_assign(user, task):
         return str(CANNOT_TAKE)
     if task.status in (STATUS.ASSIGNED, STATUS.STARTED) and not task.flow_task.can_execute(

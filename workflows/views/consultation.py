@@ -25,7 +25,7 @@ def contribution(request: HttpRequest, pk: int) -> HttpResponse:
     asked = get_object_or_404(Contribution.objects.select_related("review__paper"), pk=pk)
     user: User = request.user  # type: ignore[assignment]
     if asked.contributor_id != user.pk:
-        return forbidden(request, statements.CONTRIBUTION_NOT_YOURS)
+        return forbidden(request, str(statements.CONTRIBUTION_NOT_YOURS))
     form = ContributionAnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -114,7 +114,7 @@ def test_the_member_records_the_vote_and_the_office_sees_it(cases) -> None:
     assert page.count("Das Votum des Beirats ist erfasst.") == 1
     assert "Votum des Beirats fällig" not in page
     # A second vote is refused.
-    with pytest.raises(services.VoteError, match=services.VOTE_NOT_AWAITED):
+    with pytest.raises(services.VoteError, match=str(services.VOTE_NOT_AWAITED)):
         services.record_beirat_vote(
             review=review, vote="reject", text="", meeting_date=None, by=member
         )

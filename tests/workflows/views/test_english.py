@@ -1,7 +1,8 @@
 """The officers' workflow pages in English once the language switch says so, German by default.
 
-The model choices (status labels and the like) and the paper partials shared with the papers
-pages still carry German message ids, so the absence checks name only strings of these pages.
+The paper partials shared with the papers pages still carry German message ids, so the absence
+checks name only strings of these pages; the status labels, the pagination and the four-eyes
+refusal come from shared code and have tests of their own at the end.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from django.urls import reverse
 
 from review.models import Review
 from tests import factories as f
-from tests.workflows.conftest import Office, open_task, task_url
+from tests.workflows.conftest import DRAFT, Office, client_for, open_task, task_url
 from workflows.flows import ReviewFlow
 
 pytestmark = pytest.mark.django_db
@@ -220,3 +221,64 @@ def test_the_process_chart_follows_the_language(office: Office) -> None:
     svg = _page(_english(client), reverse("workflows:chart_svg"))
     assert "Record the decision" in svg and "Beschluss erfassen" not in svg
     assert ">yes</text>" in svg and ">ja</text>" not in svg
+
+
+def test_the_status_of_a_case_is_english_on_the_case_list(office: Office, case: Review) -> None:
+    case.status = Review.Status.DRAFTING
+    case.save(update_fields=["status"])
+    client = f.logged_in_client(office.officer)
+    assert "In Bearbeitung" in _page(client, reverse("workflows:review_list"))
+    html = _page(_english(client), reverse("workflows:review_list"))
+    _assert_all(html, present=["Drafting"], absent=["In Bearbeitung"])
+
+
+def test_the_four_eyes_refusal_is_english(office: Office, review: Review) -> None:
+    # The head drafts the statement herself (she is also an officer by role) and may not approve it.
+    office.head.groups.add(office.officer.groups.get())
+    client_for(office.officer).post(
+        task_url(open_task(review, ReviewFlow.triage)), {"decision": "relevant"}
+    )
+    client_for(office.head).post(
+        task_url(open_task(review, ReviewFlow.assign)), {"assignee": office.head.pk}
+    )
+    drafted = client_for(office.head).post(
+        task_url(open_task(review, ReviewFlow.draft)), {**DRAFT, "action": "approval"}
+    )
+    assert drafted.status_code == 302
+    url = task_url(open_task(review, ReviewFlow.approve))
+    client = client_for(office.head)
+    assert "Vier-Augen-Prinzip" in client.get(url).content.decode()
+    refused = _english(client).get(url)
+    assert refused.status_code == 403
+    html = refused.content.decode()
+    assert "may not give it the final approval yourself (four-eyes principle)" in html
+    assert "Vier-Augen-Prinzip" not in html
+
+
+@pytest.fixture
+def many_cases(db: None) -> list[Review]:
+    return [f.make_review(deadline=f.in_days(30 + n)) for n in range(26)]
+
+
+def test_the_pagination_is_english(office: Office, many_cases: list[Review]) -> None:
+    client = _english(f.logged_in_client(office.officer))
+    html = _page(client, reverse("workflows:review_list"))
+    _assert_all(
+        html,
+        present=["Page 1 of 2", "Next page", 'aria-label="Pages"'],
+        absent=["Seite 1 von 2", "nächste Seite", 'aria-label="Seiten"'],
+    )
+    second = _page(client, reverse("workflows:review_list") + "?seite=2")
+    _assert_all(second, present=["Page 2 of 2", "Previous page"], absent=["vorherige Seite"])
+
+
+def test_the_status_and_pagination_stay_german_by_default(
+    office: Office, many_cases: list[Review]
+) -> None:
+    html = _page(f.logged_in_client(office.officer), reverse("workflows:review_list"))
+    assert '<html lang="de">' in html
+    _assert_all(
+        html,
+        present=["Neu – Sichtung offen", "Seite 1 von 2", "nächste Seite", 'aria-label="Seiten"'],
+        absent=["New – triage open", "Page 1 of 2", "Next page"],
+    )
