@@ -1,8 +1,7 @@
 """The officers' workflow pages in English once the language switch says so, German by default.
 
-The paper partials shared with the papers pages still carry German message ids, so the absence
-checks name only strings of these pages; the status labels, the pagination and the four-eyes
-refusal come from shared code and have tests of their own at the end.
+The status labels, the pagination and the four-eyes refusal come from shared code and have
+tests of their own at the end.
 """
 
 from __future__ import annotations
@@ -160,8 +159,14 @@ def test_the_case_page_is_english(office: Office, case: Review) -> None:
             "Documents",
             "No documents yet.",
             "Not sent yet.",
+            "Paper no.",
+            "Lead unit",
+            "No attachments.",
         ],
         absent=[
+            "Vorlagen-Nr.",
+            "Federführung",
+            "Keine Anlagen.",
             "Alle Vorgänge",
             "Frist",
             "Offene Aufgaben",
