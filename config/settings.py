@@ -284,6 +284,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "notifications.housekeeping",
         "schedule": crontab(minute=17),
     },
+    # Files a killed worker wrote but never recorded (review/documents/housekeeping.py).
+    "documents-remove-orphan-files": {
+        "task": "documents.remove_orphan_files",
+        "schedule": crontab(hour=3, minute=40),
+    },
     "oparl-sync": {
         "task": "oparl.sync_all_sources",
         "schedule": 60.0 * int(os.environ.get("OPARL_SYNC_MINUTES", "15")),

@@ -3,10 +3,15 @@ unoserver."""
 
 from celery import shared_task
 
-from . import generation
+from . import generation, housekeeping
 
 
 @shared_task(name="documents.generate", acks_late=True, reject_on_worker_lost=True)
 def generate_document(document_id: int) -> str:
     """Idempotent: finished parts are kept, so a redelivered message only does what is missing."""
     return generation.produce_document(document_id=document_id)
+
+
+@shared_task(name="documents.remove_orphan_files")
+def remove_orphan_files() -> int:
+    return housekeeping.remove_orphan_files()
