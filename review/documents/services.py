@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from review.models import (
     AuditEvent,
@@ -23,10 +24,10 @@ from .checks import CheckResult, check_template
 from .context import file_stem
 from .rendering import BUNDLED_TEMPLATES, bundled_template
 
-NO_STATEMENT = "Zu diesem Vorgang gibt es noch keine Fassung der Stellungnahme."
-NOT_FAILED = "Dieses Dokument ist nicht fehlgeschlagen; es gibt nichts zu wiederholen."
-NOT_NOT_AFFECTED = "Der Vorgang ist nicht als „keine Betroffenheit“ abgeschlossen."
-TEMPLATE_REJECTED = "Die Vorlage wurde nicht übernommen."
+NO_STATEMENT = _("There is no version of the statement for this case yet.")
+NOT_FAILED = _("This document has not failed; there is nothing to try again.")
+NOT_NOT_AFFECTED = _("The case is not closed as “not affected”.")
+TEMPLATE_REJECTED = _("The template was not taken over.")
 
 
 class DocumentError(Exception):

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from review.models import Document, DocumentTemplate, Review, User
@@ -43,7 +44,9 @@ def template_list(request: HttpRequest) -> HttpResponse:
         except services.TemplateRejected as exc:
             rejection = exc.result.errors
         else:
-            messages.success(request, f"{template} wurde geprüft und ist jetzt aktiv.")
+            messages.success(
+                request, _("%(template)s was checked and is now active.") % {"template": template}
+            )
             return redirect("documents:templates")
     status = 422 if rejection or form.errors else 200
     return render(
@@ -120,7 +123,7 @@ def document_retry(request: HttpRequest, pk: int) -> HttpResponse:
     except services.DocumentError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Das Dokument wird erneut erstellt.")
+        messages.success(request, _("The document is being generated again."))
     if request.headers.get("HX-Request"):
         return review_documents(request, document.review_id)
     return redirect(request.POST.get("next") or "documents:review_documents", document.review_id)

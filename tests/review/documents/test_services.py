@@ -96,7 +96,7 @@ def test_a_new_statement_version_gets_the_next_document_number(
 
 def test_without_a_statement_there_is_nothing_to_make() -> None:
     review = factories.make_review()
-    with pytest.raises(services.DocumentError, match=services.NO_STATEMENT):
+    with pytest.raises(services.DocumentError, match=str(services.NO_STATEMENT)):
         services.request_documents(review=review, by=factories.head())
 
 
@@ -175,7 +175,7 @@ def test_retry_of_a_finished_document_is_refused(
     with django_capture_on_commit_callbacks():
         [document] = services.request_documents(review=review, by=factories.head())
     Document.objects.filter(pk=document.pk).update(pdf_status=Document.PdfStatus.PENDING)
-    with pytest.raises(services.DocumentError, match=services.NOT_FAILED):
+    with pytest.raises(services.DocumentError, match=str(services.NOT_FAILED)):
         services.retry_document(document=document, by=factories.head(username="head2"))
 
 

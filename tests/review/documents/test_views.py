@@ -148,3 +148,23 @@ def test_the_review_documents_partial_offers_retry_for_a_word_only_document(
     assert response.status_code == 302
     document.refresh_from_db()
     assert document.pdf_status in (Document.PdfStatus.PENDING, Document.PdfStatus.SKIPPED)
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("de", "Dieses Dokument ist nicht fehlgeschlagen"),
+        ("en", "This document has not failed"),
+    ],
+)
+def test_retrying_a_finished_document_is_refused_in_the_viewers_language(
+    client: Client, document: Document, language: str, said: str
+) -> None:
+    _logged_in(client, factories.officer(username="o5"))
+    client.post(reverse("set_language"), {"language": language, "next": "/"})
+    document.pdf_status = Document.PdfStatus.DONE
+    document.pdf = "dokumente/x.pdf"
+    document.pdf_sha256 = "0" * 64
+    document.save()
+    response = client.post(reverse("documents:retry", args=[document.pk]), follow=True)
+    assert said in response.content.decode()
