@@ -70,6 +70,9 @@ VERB_SENTENCES = {
     "task.overdue": gettext_lazy("Task overdue: reminder sent"),
     "task.reminded": gettext_lazy("Reminder of a task that is due"),
     "task.escalated": gettext_lazy("Overdue task escalated to the deputy"),
+    "review.relinked": gettext_lazy(
+        "Paper linked anew: the council information system changed its id"
+    ),
 }
 # Details worth a line under the sentence, in this order.
 DETAIL_LABELS = {
@@ -92,6 +95,8 @@ DETAIL_LABELS = {
     "result": gettext_lazy("Decision"),
     "outcome": gettext_lazy("Outcome"),
     "error": gettext_lazy("Error"),
+    "old_id": gettext_lazy("Previous id"),
+    "new_id": gettext_lazy("New id"),
 }
 
 

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -24,6 +25,7 @@ from review.models import (
     KeywordTerm,
     Meeting,
     Organization,
+    Paper,
     Review,
 )
 from review.signals import decision_imported, review_opened
@@ -145,6 +147,7 @@ class RelevanceProfile:
         for pk, paper_id, start, cancelled in cons_rows:
             consultations[paper_id].append((start, bool(cancelled), orgs[pk]))
         existing = {r.paper_id: r for r in Review.objects.filter(paper_id__in=list(papers))}
+        existing |= relink_moved_cases([pk for pk in papers if pk not in existing])
         new: list[tuple[Review, Assessment, str]] = []
         changed: list[Review] = []
         for paper_id, fields in papers.items():
@@ -233,6 +236,59 @@ class RelevanceProfile:
             pk: {"name": name, "paper_type": kind, "date": day} for pk, name, kind, day in rows
         }
         self.assess_papers(papers, create=False)
+
+
+def relink_moved_cases(paper_ids: list[int]) -> dict[int, Review]:
+    """Cases whose paper the source now lists under a new id, moved onto the new row.
+
+    When a council information system moves to another host (or path), every id changes: the
+    papers arrive again as new rows, and the old rows are soft-deleted by the next full run.
+    Without this, a relevant paper would get a second case and the first one would stay on a
+    row that no longer updates. A case moves when its paper has the same source and Vorlagen-Nr.
+    as one of `paper_ids` and is the same paper by another sign: soft-deleted already, on
+    another host, or with the same title. Returns the moved cases by their new paper."""
+    rows = (
+        Paper.all_objects.filter(pk__in=paper_ids, source__isnull=False)
+        .exclude(reference="")
+        .values_list("pk", "source_id", "reference", "name", "oparl_id")
+    )
+    arrived: dict[tuple[int | None, str], tuple[int, str, str | None]] = {
+        (source, reference): (pk, name, oparl_id) for pk, source, reference, name, oparl_id in rows
+    }
+    if not arrived:
+        return {}
+    candidates = (
+        Review.objects.filter(paper__reference__in={reference for _s, reference in arrived})
+        .exclude(paper_id__in=paper_ids)
+        .select_related("paper")
+    )
+    moved: dict[int, Review] = {}
+    details: list[dict[str, Any]] = []
+    for review in candidates:
+        old = review.paper
+        match = arrived.get((old.source_id, old.reference))
+        if match is None or match[0] in moved:
+            continue
+        pk, name, oparl_id = match
+        if old.deleted or _host(old.oparl_id) != _host(oparl_id) or old.name == name:
+            review.paper_id = pk
+            moved[pk] = review
+            details.append({"old_id": old.oparl_id, "new_id": oparl_id})
+    if moved:
+        Review.objects.bulk_update(moved.values(), ["paper"])
+        AuditEvent.record_many(
+            "review.relinked",
+            actor_label=ACTOR,
+            entries=[
+                (review, f"Vorgang {review.pk}", review, detail)
+                for review, detail in zip(moved.values(), details, strict=True)
+            ],
+        )
+    return moved
+
+
+def _host(url: str | None) -> str:
+    return urlsplit(url or "").netloc.lower()
 
 
 def _announce_opened(ids: list[int]) -> None:

@@ -211,3 +211,59 @@ def test_a_moved_meeting_moves_the_deadline_of_an_open_case(tmp_path: Path, serv
     resync(source, serve(council(tmp_path, papers, moved)))  # the paper itself is unchanged
 
     assert Review.objects.get().deadline == timezone.localdate() + timedelta(days=23)
+
+
+def _moved(paper: dict[str, Any], base: str = "https://neu.example.org/oparl") -> dict[str, Any]:
+    return {**paper, "id": paper["id"].replace(o.BASE, base)}
+
+
+def test_a_case_follows_its_paper_when_the_host_moves_and_no_second_case_opens(
+    tmp_path: Path, serve: Serve
+) -> None:
+    papers = [o.paper("p1", "Integrationskonzept", [o.consultation("c1", "bau1", ("bau",))])]
+    source = make_source(system_url=serve(council(tmp_path / "old", papers)).system_url)
+    run_sync(source)
+    case = Review.objects.get()
+    resync(source, serve(council(tmp_path / "new", [_moved(p) for p in papers])))
+
+    assert Review.objects.count() == 1
+    case.refresh_from_db()
+    assert case.paper.oparl_id == "https://neu.example.org/oparl/papers/p1"
+    assert not case.paper.deleted
+    event = AuditEvent.objects.get(verb="review.relinked")
+    assert event.details == {
+        "old_id": o.oid("papers", "p1"),
+        "new_id": "https://neu.example.org/oparl/papers/p1",
+    }
+    from workflows.timeline import review_timeline
+
+    entry = review_timeline(case)[-1]
+    assert entry.sentence.startswith("Vorlage neu verknüpft")
+    label, value = entry.details[0]
+    assert (str(label), value) == ("Bisherige Kennung", o.oid("papers", "p1"))
+
+
+def test_a_new_path_on_the_same_host_relinks_when_the_title_is_the_same(
+    tmp_path: Path, serve: Serve
+) -> None:
+    papers = [o.paper("p1", "Integrationskonzept", [o.consultation("c1", "bau1", ("bau",))])]
+    source = make_source(system_url=serve(council(tmp_path / "old", papers)).system_url)
+    run_sync(source)
+    same_host = "https://ris.example.org/ris/oparl"
+    resync(source, serve(council(tmp_path / "new", [_moved(p, same_host) for p in papers])))
+    assert Review.objects.get().paper.oparl_id == f"{same_host}/papers/p1"
+
+
+def test_another_paper_that_reuses_a_reference_gets_a_case_of_its_own(
+    tmp_path: Path, serve: Serve
+) -> None:
+    papers = [o.paper("p1", "Integrationskonzept", [o.consultation("c1", "bau1", ("bau",))])]
+    source = make_source(system_url=serve(council(tmp_path / "old", papers)).system_url)
+    run_sync(source)
+    other = o.paper(
+        "p2", "Integrationskurse an Volkshochschulen", [o.consultation("c2", "bau1", ("bau",))]
+    )
+    other["reference"] = papers[0]["reference"]  # same number, same host, another title
+    resync(source, serve(council(tmp_path / "new", [*papers, other])))
+    assert Review.objects.count() == 2
+    assert not AuditEvent.objects.filter(verb="review.relinked").exists()
