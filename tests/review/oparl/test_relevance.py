@@ -217,12 +217,16 @@ def _moved(paper: dict[str, Any], base: str = "https://neu.example.org/oparl") -
     return {**paper, "id": paper["id"].replace(o.BASE, base)}
 
 
+def _one_case(tmp_path: Path, serve: Serve) -> tuple[Source, list[dict[str, Any]]]:
+    """A source whose one relevant paper has a case, and that paper as the source serves it."""
+    source, papers = _one_case(tmp_path, serve)
+    return source, papers
+
+
 def test_a_case_follows_its_paper_when_the_host_moves_and_no_second_case_opens(
     tmp_path: Path, serve: Serve
 ) -> None:
-    papers = [o.paper("p1", "Integrationskonzept", [o.consultation("c1", "bau1", ("bau",))])]
-    source = make_source(system_url=serve(council(tmp_path / "old", papers)).system_url)
-    run_sync(source)
+    source, papers = _one_case(tmp_path, serve)
     case = Review.objects.get()
     resync(source, serve(council(tmp_path / "new", [_moved(p) for p in papers])))
 
@@ -246,9 +250,7 @@ def test_a_case_follows_its_paper_when_the_host_moves_and_no_second_case_opens(
 def test_a_new_path_on_the_same_host_relinks_when_the_title_is_the_same(
     tmp_path: Path, serve: Serve
 ) -> None:
-    papers = [o.paper("p1", "Integrationskonzept", [o.consultation("c1", "bau1", ("bau",))])]
-    source = make_source(system_url=serve(council(tmp_path / "old", papers)).system_url)
-    run_sync(source)
+    source, papers = _one_case(tmp_path, serve)
     same_host = "https://ris.example.org/ris/oparl"
     resync(source, serve(council(tmp_path / "new", [_moved(p, same_host) for p in papers])))
     assert Review.objects.get().paper.oparl_id == f"{same_host}/papers/p1"
@@ -257,9 +259,7 @@ def test_a_new_path_on_the_same_host_relinks_when_the_title_is_the_same(
 def test_another_paper_that_reuses_a_reference_gets_a_case_of_its_own(
     tmp_path: Path, serve: Serve
 ) -> None:
-    papers = [o.paper("p1", "Integrationskonzept", [o.consultation("c1", "bau1", ("bau",))])]
-    source = make_source(system_url=serve(council(tmp_path / "old", papers)).system_url)
-    run_sync(source)
+    source, papers = _one_case(tmp_path, serve)
     other = o.paper(
         "p2", "Integrationskurse an Volkshochschulen", [o.consultation("c2", "bau1", ("bau",))]
     )
