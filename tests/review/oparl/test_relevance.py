@@ -219,7 +219,9 @@ def _moved(paper: dict[str, Any], base: str = "https://neu.example.org/oparl") -
 
 def _one_case(tmp_path: Path, serve: Serve) -> tuple[Source, list[dict[str, Any]]]:
     """A source whose one relevant paper has a case, and that paper as the source serves it."""
-    source, papers = _one_case(tmp_path, serve)
+    papers = [o.paper("p1", "Integrationskonzept", [o.consultation("c1", "bau1", ("bau",))])]
+    source = make_source(system_url=serve(council(tmp_path / "old", papers)).system_url)
+    run_sync(source)
     return source, papers
 
 
