@@ -207,5 +207,8 @@ def retry_document(*, document: Document, by: User) -> None:
 
 
 def documents_for_review(review: Review) -> list[Document]:
-    """All document versions of the review, newest first (for the review page's partial)."""
+    """All document versions of the review, newest first (for the review page's partial). None
+    without asking when the case was read with the flag `has_documents` and it is false."""
+    if not getattr(review, "has_documents", True):
+        return []
     return list(Document.objects.for_review(review).order_by("-created_at", "-number"))

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 
 from review.caching import deferred
+from review.dispatch.queries import dispatches_for_review
 from review.documents.services import documents_for_review
 from review.models import (
     ChangeProposal,
@@ -140,16 +141,6 @@ def _contributions(review: Review) -> list[Contribution]:
     return list(review.contributions.select_related("contributor"))
 
 
-def _documents(review: Review) -> list[Document]:
-    return documents_for_review(review) if review.has_documents else []  # type: ignore[attr-defined]
-
-
-def _dispatches(review: Review) -> list[Dispatch]:
-    if not review.has_dispatches:  # type: ignore[attr-defined]
-        return []
-    return list(Dispatch.objects.for_review(review))
-
-
 def _statement_versions(review_pk: int) -> list[StatementVersion]:
     return list(
         StatementVersion.objects.filter(statement__review_id=review_pk)
@@ -194,8 +185,8 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "contributions": deferred(lambda: _contributions(review())),
             "open_tasks": deferred(lambda: _open_tasks(review())),
             "timeline": deferred(lambda: review_timeline(review())),
-            "documents": deferred(lambda: _documents(review())),
-            "dispatches": deferred(lambda: _dispatches(review())),
+            "documents": deferred(lambda: documents_for_review(review())),
+            "dispatches": deferred(lambda: list(dispatches_for_review(review()))),
         },
     )
 

@@ -165,3 +165,16 @@ def test_the_office_resends_a_failed_mail_from_the_review_page(dispatch, clerk) 
     assert response.status_code == 302
     dispatch.refresh_from_db()
     assert dispatch.status in (Dispatch.Status.PENDING, Dispatch.Status.SENT)
+
+
+def test_a_case_read_with_its_dispatch_flag_is_not_asked_again(
+    django_assert_num_queries,
+) -> None:
+    from review.models import Review
+    from review.models.expressions import has_rows
+
+    case = Review.objects.annotate(has_dispatches=has_rows(Dispatch, "review", Review)).get(
+        pk=f.make_review().pk
+    )
+    with django_assert_num_queries(0):
+        assert list(dispatches_for_review(case)) == []
