@@ -67,23 +67,25 @@ def _fail(document: Document, message: str, **updates: object) -> None:
 
 
 def _render_docx(document: Document) -> bool:
-    review = document.review
     # The documents go to German committees: choice labels in them stay German even when the
     # generation runs in the request of someone who chose the English interface.
     with translation.override(settings.LANGUAGE_CODE):
-        context = build_context(
-            review=review,
-            kind=document.kind,
-            version=document.statement_version,
-            number=document.number,
-            on=timezone.localdate(document.created_at),
-            signatory=document.created_by,
-        )
+        return _render_german_docx(document)
+
+
+def _render_german_docx(document: Document) -> bool:
+    context = build_context(
+        review=document.review,
+        kind=document.kind,
+        version=document.statement_version,
+        number=document.number,
+        on=timezone.localdate(document.created_at),
+        signatory=document.created_by,
+    )
     try:
-        with translation.override(settings.LANGUAGE_CODE):
-            data = RENDERERS[DocumentKind(document.kind)](
-                context, template=document.template.file.read()
-            )
+        data = RENDERERS[DocumentKind(document.kind)](
+            context, template=document.template.file.read()
+        )
     except Exception as exc:
         logger.warning("document %s: rendering failed: %s", document.pk, type(exc).__name__)
         _fail(
