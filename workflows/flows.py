@@ -21,9 +21,10 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from review.models import Review, User
+from review.statements.services import close_consultation, is_drafter
 
-from . import deadlines
-from .models import ReviewProcess
+from . import deadlines, documents, reminders
+from .models import ReviewProcess, review_of
 
 
 def served_by_workflows_urls(request: HttpRequest, **kwargs: Any) -> HttpResponse:
@@ -71,18 +72,10 @@ class ApprovalView(OfficeView):
     """Schlusszeichnung: nobody who wrote a version of the statement may take or do it."""
 
     def can_assign(self, user: Any, task: Task) -> bool:
-        from review.statements.services import is_drafter
-
-        return super().can_assign(user, task) and not is_drafter(
-            review=task.process.coerced.review, user=user
-        )
+        return super().can_assign(user, task) and not is_drafter(review=review_of(task), user=user)
 
     def can_execute(self, user: Any, task: Task) -> bool:
-        from review.statements.services import is_drafter
-
-        return super().can_execute(user, task) and not is_drafter(
-            review=task.process.coerced.review, user=user
-        )
+        return super().can_execute(user, task) and not is_drafter(review=review_of(task), user=user)
 
 
 def _with_deadline(node: flow.View, then_remind: Any, then_escalate: Any) -> flow.View:
@@ -219,44 +212,30 @@ class ReviewFlow(flow.Flow):
         return activation.process
 
     def beirat_vote_awaited(self, activation: Activation) -> bool:
-        from . import consultation
-
-        return consultation.beirat_vote_awaited(_review(activation))
+        return _review(activation).awaits_beirat_vote()
 
     def contributions_awaited(self, activation: Activation) -> bool:
-        from . import consultation
-
-        return consultation.contributions_awaited(_review(activation))
+        return _review(activation).awaits_contributions()
 
     def consultation_received(self, activation: Activation) -> None:
         """Completed from outside (vote recorded, contributions answered, due date passed)."""
 
     def submit_for_approval(self, activation: Activation) -> None:
-        from . import consultation
-
-        consultation.finish(review=_review(activation))
+        close_consultation(review=_review(activation))
 
     def queue_documents(self, activation: Activation) -> None:
-        from . import documents
-
         documents.queue(review=_review(activation))
 
     def documents_finished(self, activation: Activation) -> None:
         """Completed by the receiver of review.signals.documents_ready."""
 
     def send_statement(self, activation: Activation) -> None:
-        from . import documents
-
         documents.dispatch(review=_review(activation))
 
     def notify_overdue(self, activation: Activation) -> None:
-        from . import reminders
-
         reminders.remind(activation, escalated=False)
 
     def notify_deputy(self, activation: Activation) -> None:
-        from . import reminders
-
         reminders.remind(activation, escalated=True)
 
 

@@ -20,6 +20,8 @@ from viewflow.workflow.status import STATUS
 
 from review.models import AuditEvent, User
 
+from .models import review_of
+
 # Lazy: shown in the language of the request that reads them (str() them to compare).
 TASK_DONE = _("This task is already done – probably just now by someone else.")
 TASK_BUSY = _("Someone else is working on this task right now. Please reload the page.")
@@ -47,7 +49,7 @@ def claim(task: Task, user: User) -> None:
             if not task.flow_task.can_assign(user, task):
                 raise TaskError(CANNOT_TAKE)
             activation.assign(user)
-            review = task.process.coerced.review
+            review = review_of(task)
             AuditEvent.record(
                 "task.claimed",
                 actor=user,

@@ -161,6 +161,14 @@ class Review(models.Model):
             and self.deadline < (today or timezone.localdate())
         )
 
+    def awaits_beirat_vote(self) -> bool:
+        """Shared with the Beirat and its vote not yet recorded."""
+        return self.shared_with_beirat and not BeiratVote.objects.filter(review=self).exists()
+
+    def awaits_contributions(self) -> bool:
+        """A colleague's contribution or co-signature is still requested."""
+        return self.contributions.filter(status=Contribution.Status.REQUESTED).exists()
+
     def is_due_soon(self, days: int = 7, today: date | None = None) -> bool:
         today = today or timezone.localdate()
         return (
