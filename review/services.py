@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from review import signals
-from review.models import AuditEvent, File, Paper, Recommendation, Review, Role, User
+from review.models import AuditEvent, AuditVerb, File, Paper, Recommendation, Review, Role, User
 from review.notifications import events
 
 WRONG_STATUS = _("The case is not (or no longer) at the step this action is meant for.")
@@ -70,7 +70,7 @@ def open_manual_review(
     )
     review = Review.objects.create(paper=paper, deadline=deadline)
     AuditEvent.record(
-        "review.opened", actor=by, obj=review, review=review, details={"manual": True}
+        AuditVerb.REVIEW_OPENED, actor=by, obj=review, review=review, details={"manual": True}
     )
     transaction.on_commit(
         lambda: signals.review_opened.send(sender=Review, review_id=review.pk, opened_by_id=by.pk)
@@ -83,7 +83,7 @@ def triage_relevant(*, review: Review, by: User, note: str = "") -> Review:
     review = _locked(review)
     _require(review, Review.Status.NEW)
     AuditEvent.record(
-        "review.triaged",
+        AuditVerb.REVIEW_TRIAGED,
         actor=by,
         obj=review,
         review=review,
@@ -106,7 +106,7 @@ def triage_not_affected(*, review: Review, by: User, reason: str) -> Review:
     review.closed_by = by
     review.save(update_fields=["status", "close_reason", "closed_at", "closed_by", "updated_at"])
     AuditEvent.record(
-        "review.triaged",
+        AuditVerb.REVIEW_TRIAGED,
         actor=by,
         obj=review,
         review=review,
@@ -137,7 +137,7 @@ def assign_review(*, review: Review, assignee: User, by: User, link: str = "") -
         review.status = Review.Status.ASSIGNED
     review.save(update_fields=["assignee", "status", "updated_at"])
     AuditEvent.record(
-        "review.reassigned" if previous is not None else "review.assigned",
+        AuditVerb.REVIEW_REASSIGNED if previous is not None else AuditVerb.REVIEW_ASSIGNED,
         actor=by,
         obj=review,
         review=review,
@@ -177,7 +177,7 @@ def record_outcome(
     review.closed_by = by
     review.save()
     AuditEvent.record(
-        "review.outcome_recorded",
+        AuditVerb.REVIEW_OUTCOME_RECORDED,
         actor=by,
         obj=review,
         review=review,

@@ -18,7 +18,7 @@ from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from review.models import AuditEvent, User
+from review.models import AuditEvent, AuditVerb, User
 
 from .models import review_of
 
@@ -51,7 +51,7 @@ def claim(task: Task, user: User) -> None:
             activation.assign(user)
             review = review_of(task)
             AuditEvent.record(
-                "task.claimed",
+                AuditVerb.TASK_CLAIMED,
                 actor=user,
                 obj=review,
                 review=review,

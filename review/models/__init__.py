@@ -1,5 +1,5 @@
 from .accounts import FeedToken, Invitation
-from .audit import GENESIS_HASH, AuditEvent
+from .audit import GENESIS_HASH, AuditEvent, AuditVerb
 from .dispatch import Dispatch
 from .documents import Document, DocumentKind, DocumentTemplate
 from .notifications import (
@@ -32,6 +32,7 @@ from .reviews import (
     StatementVersion,
     Topic,
 )
+from .send_backs import SendBack
 from .sync import KeywordTerm, SyncError, SyncRun
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "GENESIS_HASH",
     "AgendaItem",
     "AuditEvent",
+    "AuditVerb",
     "BeiratVote",
     "Body",
     "ChangeProposal",
@@ -64,6 +66,7 @@ __all__ = [
     "Recommendation",
     "Review",
     "Role",
+    "SendBack",
     "Source",
     "Statement",
     "StatementVersion",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -12,6 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from .oparl import Paper
 from .people import User
+
+if TYPE_CHECKING:
+    from .send_backs import SendBack
 
 
 class Topic(models.Model):
@@ -62,6 +66,12 @@ class Review(models.Model):
         def closed_values(cls) -> list[str]:
             return [cls.NOT_AFFECTED.value, cls.CLOSED.value]
 
+    class DispatchOutcome(models.TextChoices):
+        NONE = "", _("not dispatched yet")
+        STARTED = "started", _("Dispatch started")
+        NO_RECIPIENTS = "no_recipients", _("Not sent: no recipients on record")
+        FAILED = "failed", _("Dispatch failed")
+
     class Outcome(models.TextChoices):
         NONE = "", _("still open")
         FOLLOWED = "followed", _("Recommendation followed")
@@ -107,6 +117,15 @@ class Review(models.Model):
     outcome = models.CharField(
         _("Ergebnis"), max_length=20, choices=Outcome.choices, default=Outcome.NONE, blank=True
     )
+    # What the dispatch step found; the per-address results are the Dispatch rows.
+    dispatch_outcome = models.CharField(
+        _("Versand"),
+        max_length=20,
+        choices=DispatchOutcome.choices,
+        default=DispatchOutcome.NONE,
+        blank=True,
+    )
+    dispatch_error = models.CharField(_("Fehler beim Versand"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
     updated_at = models.DateTimeField(_("aktualisiert"), auto_now=True)
 
@@ -159,6 +178,23 @@ class Review(models.Model):
             not self.is_closed
             and self.deadline is not None
             and self.deadline < (today or timezone.localdate())
+        )
+
+    def approved_version(self) -> StatementVersion | None:
+        """The newest version with a Schlusszeichnung: documents are made in its approver's name."""
+        return (
+            StatementVersion.objects.filter(statement__review=self, approved_at__isnull=False)
+            .select_related("approved_by")
+            .order_by("-approved_at", "-id")
+            .first()
+        )
+
+    def latest_send_back(self) -> SendBack | None:
+        """The newest send-back: the drafter sees its reason above the editor."""
+        return (
+            self.send_backs.select_related("sent_back_by", "version")
+            .order_by("-created_at", "-id")
+            .first()
         )
 
     def awaits_beirat_vote(self) -> bool:
@@ -235,6 +271,17 @@ class StatementVersion(models.Model):
     )
     created_at = models.DateTimeField(_("gespeichert"), default=timezone.now)
     note = models.CharField(_("Anmerkung"), max_length=300, blank=True)
+    # The Schlusszeichnung of this version. The text never changes; the approval is the one
+    # fact added later, once, by statement_approve (an update, not save()).
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("schlussgezeichnet von"),
+    )
+    approved_at = models.DateTimeField(_("schlussgezeichnet am"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("Fassung der Stellungnahme")
@@ -245,6 +292,11 @@ class StatementVersion(models.Model):
                 fields=["statement", "number"], name="statement_version_number_unique"
             ),
             models.CheckConstraint(condition=Q(number__gte=1), name="statement_version_from_1"),
+            models.CheckConstraint(
+                condition=Q(approved_by__isnull=True, approved_at__isnull=True)
+                | Q(approved_by__isnull=False, approved_at__isnull=False),
+                name="statement_version_approval_has_person_and_time",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -16,10 +16,12 @@ from django.utils.translation import gettext_lazy as _
 
 from review.models import (
     AuditEvent,
+    AuditVerb,
     ChangeProposal,
     Contribution,
     Recommendation,
     Review,
+    SendBack,
     Statement,
     StatementVersion,
     User,
@@ -113,7 +115,7 @@ def save_statement_draft(
         review.status = Review.Status.DRAFTING
         review.save(update_fields=["status", "updated_at"])
     AuditEvent.record(
-        "statement.saved", actor=by, obj=version, review=review, details={"version": number}
+        AuditVerb.STATEMENT_SAVED, actor=by, obj=version, review=review, details={"version": number}
     )
     return version
 
@@ -156,7 +158,7 @@ def submit_for_approval(*, review: Review, by: User) -> Review:
     review.status = Review.Status.APPROVAL
     review.save(update_fields=["status", "updated_at"])
     event = AuditEvent.record(
-        "statement.submitted",
+        AuditVerb.STATEMENT_SUBMITTED,
         actor=by,
         obj=version,
         review=review,
@@ -215,7 +217,7 @@ def start_consultation(
             review.beirat_deadline = due_date
     review.save()
     AuditEvent.record(
-        "consultation.started",
+        AuditVerb.CONSULTATION_STARTED,
         actor=by,
         obj=version,
         review=review,
@@ -244,7 +246,7 @@ def answer_contribution(
     contribution.answered_at = timezone.now()
     contribution.save()
     AuditEvent.record(
-        "contribution.given" if agree else "contribution.declined",
+        AuditVerb.CONTRIBUTION_GIVEN if agree else AuditVerb.CONTRIBUTION_DECLINED,
         actor=by,
         obj=contribution,
         review=contribution.review,
@@ -270,7 +272,7 @@ def close_consultation(*, review: Review) -> Review:
     review.status = Review.Status.APPROVAL
     review.save(update_fields=["status", "updated_at"])
     event = AuditEvent.record(
-        "consultation.closed",
+        AuditVerb.CONSULTATION_CLOSED,
         actor_label="workflow",
         obj=review,
         review=review,
@@ -290,8 +292,13 @@ def statement_approve(*, review: Review, by: User) -> StatementVersion:
     version = _require_draft(review)
     review.status = Review.Status.APPROVED
     review.save(update_fields=["status", "updated_at"])
+    # An update, not save(): the version's text is immutable, its approval is added once.
+    StatementVersion.objects.filter(pk=version.pk).update(
+        approved_by=by, approved_at=timezone.now()
+    )
+    version.refresh_from_db(fields=["approved_by", "approved_at"])
     AuditEvent.record(
-        "statement.approved",
+        AuditVerb.STATEMENT_APPROVED,
         actor=by,
         obj=version,
         review=review,
@@ -314,8 +321,9 @@ def statement_send_back(*, review: Review, by: User, reason: str) -> Review:
     version = _require_draft(review)
     review.status = Review.Status.DRAFTING
     review.save(update_fields=["status", "updated_at"])
+    SendBack.objects.create(review=review, version=version, sent_back_by=by, reason=reason)
     event = AuditEvent.record(
-        "statement.sent_back",
+        AuditVerb.STATEMENT_SENT_BACK,
         actor=by,
         obj=version,
         review=review,
@@ -333,13 +341,3 @@ def statement_send_back(*, review: Review, by: User, reason: str) -> Review:
             )
         )
     return review
-
-
-def latest_send_back(review: Review) -> AuditEvent | None:
-    """The newest send-back of the review's statement: its details carry the reason."""
-    return (
-        AuditEvent.objects.filter(review=review, verb="statement.sent_back")
-        .select_related("actor")
-        .order_by("-id")
-        .first()
-    )

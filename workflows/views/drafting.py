@@ -150,7 +150,7 @@ def draft(request: HttpRequest, task: Task) -> HttpResponse:
             "formset": formset,
             "consult": consult,
             "versions": versions,
-            "sent_back": statements.latest_send_back(review),
+            "sent_back": review.latest_send_back(),
             **last_change(versions),
         },
     )
