@@ -82,6 +82,9 @@ def open_manual_review(
 def triage_relevant(*, review: Review, by: User, note: str = "") -> Review:
     review = _locked(review)
     _require(review, Review.Status.NEW)
+    review.triaged_at = timezone.now()
+    review.triaged_by = by
+    review.save(update_fields=["triaged_at", "triaged_by", "updated_at"])
     AuditEvent.record(
         AuditVerb.REVIEW_TRIAGED,
         actor=by,
@@ -100,11 +103,21 @@ def triage_not_affected(*, review: Review, by: User, reason: str) -> Review:
         raise ReviewActionError(REASON_REQUIRED)
     review = _locked(review)
     _require(review, Review.Status.NEW)
-    review.status = Review.Status.NOT_AFFECTED
+    review.move_to(Review.Status.NOT_AFFECTED)
     review.close_reason = reason[:500]
-    review.closed_at = timezone.now()
-    review.closed_by = by
-    review.save(update_fields=["status", "close_reason", "closed_at", "closed_by", "updated_at"])
+    review.closed_at = review.triaged_at = timezone.now()
+    review.closed_by = review.triaged_by = by
+    review.save(
+        update_fields=[
+            "status",
+            "close_reason",
+            "closed_at",
+            "closed_by",
+            "triaged_at",
+            "triaged_by",
+            "updated_at",
+        ]
+    )
     AuditEvent.record(
         AuditVerb.REVIEW_TRIAGED,
         actor=by,
@@ -134,7 +147,7 @@ def assign_review(*, review: Review, assignee: User, by: User, link: str = "") -
     previous = review.assignee
     review.assignee = assignee
     if review.status == Review.Status.NEW:
-        review.status = Review.Status.ASSIGNED
+        review.move_to(Review.Status.ASSIGNED)
     review.save(update_fields=["assignee", "status", "updated_at"])
     AuditEvent.record(
         AuditVerb.REVIEW_REASSIGNED if previous is not None else AuditVerb.REVIEW_ASSIGNED,
@@ -172,7 +185,7 @@ def record_outcome(
     review.decision_text = decision_text
     review.decided_at = review.decided_at or timezone.now()
     review.outcome = outcome
-    review.status = Review.Status.CLOSED
+    review.move_to(Review.Status.CLOSED)
     review.closed_at = timezone.now()
     review.closed_by = by
     review.save()

@@ -239,6 +239,49 @@ class ReviewFlow(flow.Flow):
         reminders.remind(activation, escalated=True)
 
 
+def expected_steps(review: Review) -> frozenset[str]:
+    """The flow's open steps that fit where the review is: the status (and the facts beside it)
+    decides, the flow follows. tests/workflows/test_state_agreement.py checks every path."""
+    status = review.status
+    if status == Review.Status.NEW:
+        return frozenset({"assign" if review.triaged_at else "triage"})
+    if status in (Review.Status.ASSIGNED, Review.Status.DRAFTING):
+        return frozenset({"draft"})
+    if status == Review.Status.CONSULTATION:
+        awaited = {
+            "await_beirat": review.awaits_beirat_vote(),
+            "await_contributions": review.awaits_contributions(),
+        }
+        return frozenset(name for name, waiting in awaited.items() if waiting)
+    if status == Review.Status.APPROVAL:
+        return frozenset({"approve"})
+    if status == Review.Status.APPROVED:
+        # Documents are awaited; a dispatch that found nobody or failed went on to the outcome.
+        stopped = (Review.DispatchOutcome.NO_RECIPIENTS, Review.DispatchOutcome.FAILED)
+        return frozenset({"outcome" if review.dispatch_outcome in stopped else "await_documents"})
+    if status == Review.Status.DISPATCHED:
+        return frozenset({"outcome"})
+    return frozenset()  # NOT_AFFECTED, CLOSED: the process has ended
+
+
+def open_steps(review: Review) -> frozenset[str]:
+    """The names of the flow's waiting human steps and Handles of this review."""
+    tasks = Task.objects.filter(
+        process__reviewprocess__review=review,
+        status__in=[STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED],
+    ).exclude(flow_task_type__in=["TIMER", "JOIN"])
+    return frozenset(task.flow_task.name for task in tasks)
+
+
+def status_and_flow_agree(review: Review) -> bool:
+    """Both machines tell the same place. In consultation a branch whose due date passed has
+    closed early although its answer is missing: there the open steps are a non-empty part."""
+    expected, found = expected_steps(review), open_steps(review)
+    if review.status == Review.Status.CONSULTATION:
+        return bool(found) and found <= expected
+    return found == expected
+
+
 def start_for_review(review: Review, *, by: User | None = None) -> ReviewProcess:
     """Start the flow for a review, once: a second call returns the running process."""
     existing = ReviewProcess.objects.filter(review=review).first()

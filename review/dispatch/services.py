@@ -173,7 +173,8 @@ def dispatch_statement(
         review.status != Review.Status.DISPATCHED
         or review.dispatch_outcome != Review.DispatchOutcome.STARTED
     ):
-        review.status = Review.Status.DISPATCHED
+        if review.status != Review.Status.DISPATCHED:
+            review.move_to(Review.Status.DISPATCHED)
         review.dispatch_outcome = Review.DispatchOutcome.STARTED
         review.dispatch_error = ""
         review.save(update_fields=["status", "dispatch_outcome", "dispatch_error", "updated_at"])

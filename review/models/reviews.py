@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -33,6 +33,10 @@ class Topic(models.Model):
         return self.name
 
 
+class InvalidTransition(Exception):
+    """A service tried to move a case along a path the state machine does not have."""
+
+
 class ReviewQuerySet(models.QuerySet):
     def open(self) -> ReviewQuerySet:
         return self.exclude(status__in=Review.Status.closed_values())
@@ -46,6 +50,10 @@ class ReviewQuerySet(models.QuerySet):
 
     def assigned_to(self, user: User) -> ReviewQuerySet:
         return self.filter(assignee=user)
+
+    def awaiting_assignment(self) -> ReviewQuerySet:
+        """Triaged as affected, nobody assigned yet: the flow's assignment step is open."""
+        return self.filter(status=Review.Status.NEW, triaged_at__isnull=False)
 
 
 class Review(models.Model):
@@ -65,6 +73,21 @@ class Review(models.Model):
         @classmethod
         def closed_values(cls) -> list[str]:
             return [cls.NOT_AFFECTED.value, cls.CLOSED.value]
+
+    # Where a case may go from each status: the one state machine of a case. Services move a
+    # case only with Review.move_to; the flow's decisions read the status; the open steps of
+    # the flow per status are in workflows/flows.py (STEPS_BY_STATUS). docs/state-model.md.
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
+        Status.NEW: frozenset({Status.NOT_AFFECTED, Status.ASSIGNED}),
+        Status.ASSIGNED: frozenset({Status.DRAFTING, Status.CONSULTATION, Status.APPROVAL}),
+        Status.DRAFTING: frozenset({Status.CONSULTATION, Status.APPROVAL}),
+        Status.CONSULTATION: frozenset({Status.APPROVAL}),
+        Status.APPROVAL: frozenset({Status.APPROVED, Status.DRAFTING}),
+        Status.APPROVED: frozenset({Status.DISPATCHED, Status.CLOSED}),
+        Status.DISPATCHED: frozenset({Status.CLOSED}),
+        Status.NOT_AFFECTED: frozenset(),
+        Status.CLOSED: frozenset(),
+    }
 
     class DispatchOutcome(models.TextChoices):
         NONE = "", _("not dispatched yet")
@@ -91,6 +114,16 @@ class Review(models.Model):
         blank=True,
         related_name="assigned_reviews",
         verbose_name=_("Bearbeitung"),
+    )
+    # The triage decision "betroffen" (the status stays NEW until someone is assigned).
+    triaged_at = models.DateTimeField(_("gesichtet am"), null=True, blank=True)
+    triaged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("gesichtet von"),
     )
     relevance_score = models.PositiveSmallIntegerField(_("Relevanz"), default=0)
     relevance_reasons = models.JSONField(_("Gründe"), default=list, blank=True)
@@ -168,6 +201,12 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.paper.reference or self.paper_id}: {self.get_status_display()}"
+
+    def move_to(self, status: Review.Status) -> None:
+        """Change the status along TRANSITIONS (the caller saves); anything else is a bug."""
+        if status not in self.TRANSITIONS[self.status]:
+            raise InvalidTransition(f"{self.status} → {status}")
+        self.status = status
 
     @property
     def is_closed(self) -> bool:

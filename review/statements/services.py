@@ -112,7 +112,7 @@ def save_statement_draft(
         for i, row in enumerate(rows, start=1)
     )
     if review.status == Review.Status.ASSIGNED:
-        review.status = Review.Status.DRAFTING
+        review.move_to(Review.Status.DRAFTING)
         review.save(update_fields=["status", "updated_at"])
     AuditEvent.record(
         AuditVerb.STATEMENT_SAVED, actor=by, obj=version, review=review, details={"version": number}
@@ -155,7 +155,7 @@ def submit_for_approval(*, review: Review, by: User) -> Review:
     if review.status not in (Review.Status.ASSIGNED, Review.Status.DRAFTING):
         raise StatementError(NOT_EDITABLE)
     version = _require_draft(review)
-    review.status = Review.Status.APPROVAL
+    review.move_to(Review.Status.APPROVAL)
     review.save(update_fields=["status", "updated_at"])
     event = AuditEvent.record(
         AuditVerb.STATEMENT_SUBMITTED,
@@ -210,7 +210,7 @@ def start_consultation(
             contribution.answered_at = None
             contribution.save()
         created.append(contribution)
-    review.status = Review.Status.CONSULTATION
+    review.move_to(Review.Status.CONSULTATION)
     if share_with_beirat:
         review.shared_with_beirat = True
         if due_date and not review.beirat_deadline:
@@ -269,7 +269,7 @@ def close_consultation(*, review: Review) -> Review:
     review.contributions.filter(status=Contribution.Status.REQUESTED).update(
         status=Contribution.Status.EXPIRED
     )
-    review.status = Review.Status.APPROVAL
+    review.move_to(Review.Status.APPROVAL)
     review.save(update_fields=["status", "updated_at"])
     event = AuditEvent.record(
         AuditVerb.CONSULTATION_CLOSED,
@@ -290,7 +290,7 @@ def statement_approve(*, review: Review, by: User) -> StatementVersion:
     if review.status != Review.Status.APPROVAL:
         raise StatementError(NOT_AWAITING_APPROVAL)
     version = _require_draft(review)
-    review.status = Review.Status.APPROVED
+    review.move_to(Review.Status.APPROVED)
     review.save(update_fields=["status", "updated_at"])
     # An update, not save(): the version's text is immutable, its approval is added once.
     StatementVersion.objects.filter(pk=version.pk).update(
@@ -319,7 +319,7 @@ def statement_send_back(*, review: Review, by: User, reason: str) -> Review:
     if review.status != Review.Status.APPROVAL:
         raise StatementError(NOT_AWAITING_APPROVAL)
     version = _require_draft(review)
-    review.status = Review.Status.DRAFTING
+    review.move_to(Review.Status.DRAFTING)
     review.save(update_fields=["status", "updated_at"])
     SendBack.objects.create(review=review, version=version, sent_back_by=by, reason=reason)
     event = AuditEvent.record(
