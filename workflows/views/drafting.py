@@ -117,9 +117,14 @@ def _forms(request: HttpRequest, review: Review, versions: list[StatementVersion
     )
 
 
-def _page(request: HttpRequest, task: Task, forms: DraftForms) -> HttpResponse:
+def _page(
+    request: HttpRequest,
+    task: Task,
+    forms: DraftForms,
+    versions: list[StatementVersion] | None = None,
+) -> HttpResponse:
     review = queries.review_of(task)
-    versions = versions_of(review)
+    versions = versions_of(review) if versions is None else versions
     return render(
         request,
         "workflows/task_draft.html",
@@ -142,7 +147,8 @@ def draft(request: HttpRequest, task: Task) -> HttpResponse:
         # A page rendered before each button had its own URL posts the action here.
         return (submit_task if action == ACTION_APPROVAL else consult_task)(request, task)
     review = queries.review_of(task)
-    forms = _forms(request, review, versions_of(review))
+    versions = versions_of(review)
+    forms = _forms(request, review, versions)
     if request.method == "POST" and forms.statement_valid():
         try:
             version = _save(review, request.user, forms.form, forms.formset)  # type: ignore[arg-type]
@@ -153,7 +159,7 @@ def draft(request: HttpRequest, task: Task) -> HttpResponse:
                 request, _("Saved as version %(number)s.") % {"number": version.number}
             )
             return redirect("workflows:task", pk=task.pk)
-    return _page(request, task, forms)
+    return _page(request, task, forms, versions)
 
 
 def _finish(
