@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from review import signals
-from review.models import AuditEvent, File, Paper, Recommendation, Review, Role, User
+from review.models import AuditEvent, AuditVerb, File, Paper, Recommendation, Review, Role, User
 from review.notifications import events
 
 WRONG_STATUS = _("The case is not (or no longer) at the step this action is meant for.")
@@ -70,7 +70,7 @@ def open_manual_review(
     )
     review = Review.objects.create(paper=paper, deadline=deadline)
     AuditEvent.record(
-        "review.opened", actor=by, obj=review, review=review, details={"manual": True}
+        AuditVerb.REVIEW_OPENED, actor=by, obj=review, review=review, details={"manual": True}
     )
     transaction.on_commit(
         lambda: signals.review_opened.send(sender=Review, review_id=review.pk, opened_by_id=by.pk)
@@ -82,8 +82,11 @@ def open_manual_review(
 def triage_relevant(*, review: Review, by: User, note: str = "") -> Review:
     review = _locked(review)
     _require(review, Review.Status.NEW)
+    review.triaged_at = timezone.now()
+    review.triaged_by = by
+    review.save(update_fields=["triaged_at", "triaged_by", "updated_at"])
     AuditEvent.record(
-        "review.triaged",
+        AuditVerb.REVIEW_TRIAGED,
         actor=by,
         obj=review,
         review=review,
@@ -100,13 +103,23 @@ def triage_not_affected(*, review: Review, by: User, reason: str) -> Review:
         raise ReviewActionError(REASON_REQUIRED)
     review = _locked(review)
     _require(review, Review.Status.NEW)
-    review.status = Review.Status.NOT_AFFECTED
+    review.move_to(Review.Status.NOT_AFFECTED)
     review.close_reason = reason[:500]
-    review.closed_at = timezone.now()
-    review.closed_by = by
-    review.save(update_fields=["status", "close_reason", "closed_at", "closed_by", "updated_at"])
+    review.closed_at = review.triaged_at = timezone.now()
+    review.closed_by = review.triaged_by = by
+    review.save(
+        update_fields=[
+            "status",
+            "close_reason",
+            "closed_at",
+            "closed_by",
+            "triaged_at",
+            "triaged_by",
+            "updated_at",
+        ]
+    )
     AuditEvent.record(
-        "review.triaged",
+        AuditVerb.REVIEW_TRIAGED,
         actor=by,
         obj=review,
         review=review,
@@ -134,10 +147,10 @@ def assign_review(*, review: Review, assignee: User, by: User, link: str = "") -
     previous = review.assignee
     review.assignee = assignee
     if review.status == Review.Status.NEW:
-        review.status = Review.Status.ASSIGNED
+        review.move_to(Review.Status.ASSIGNED)
     review.save(update_fields=["assignee", "status", "updated_at"])
     AuditEvent.record(
-        "review.reassigned" if previous is not None else "review.assigned",
+        AuditVerb.REVIEW_REASSIGNED if previous is not None else AuditVerb.REVIEW_ASSIGNED,
         actor=by,
         obj=review,
         review=review,
@@ -172,12 +185,12 @@ def record_outcome(
     review.decision_text = decision_text
     review.decided_at = review.decided_at or timezone.now()
     review.outcome = outcome
-    review.status = Review.Status.CLOSED
+    review.move_to(Review.Status.CLOSED)
     review.closed_at = timezone.now()
     review.closed_by = by
     review.save()
     AuditEvent.record(
-        "review.outcome_recorded",
+        AuditVerb.REVIEW_OUTCOME_RECORDED,
         actor=by,
         obj=review,
         review=review,

@@ -14,18 +14,12 @@ from django.db import transaction
 from django.utils import timezone
 from viewflow.fsm import TransitionNotAllowed
 from viewflow.workflow.exceptions import FlowLockFailed
+from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from review.models import BeiratVote, Contribution, Review
-from review.statements import services as statements
+from review.models import Contribution, Review
 
-
-def beirat_vote_awaited(review: Review) -> bool:
-    return review.shared_with_beirat and not BeiratVote.objects.filter(review=review).exists()
-
-
-def contributions_awaited(review: Review) -> bool:
-    return review.contributions.filter(status=Contribution.Status.REQUESTED).exists()
+from .flows import ReviewFlow, waiting_task
 
 
 def _beirat_due(review: Review) -> date | None:
@@ -47,18 +41,16 @@ def _passed(due: date | None, today: date) -> bool:
 
 def settle(review_id: int, today: date | None = None) -> list[str]:
     """Complete the branches that are done; returns the names of the completed branches."""
-    from .flows import ReviewFlow, waiting_task
-
     today = today or timezone.localdate()
     review = Review.objects.get(pk=review_id)
     branches = [
         (
             ReviewFlow.await_beirat,
-            not beirat_vote_awaited(review) or _passed(_beirat_due(review), today),
+            not review.awaits_beirat_vote() or _passed(_beirat_due(review), today),
         ),
         (
             ReviewFlow.await_contributions,
-            not contributions_awaited(review) or _passed(_contributions_due(review), today),
+            not review.awaits_contributions() or _passed(_contributions_due(review), today),
         ),
     ]
     completed = []
@@ -78,10 +70,6 @@ def settle(review_id: int, today: date | None = None) -> list[str]:
 
 def settle_due(today: date | None = None) -> int:
     """Periodic sweep: consultations whose due date passed move on without the missing answers."""
-    from viewflow.workflow.models import Task
-
-    from .flows import ReviewFlow
-
     review_ids = set(
         Task.objects.filter(
             flow_task__in=[ReviewFlow.await_beirat, ReviewFlow.await_contributions],
@@ -89,7 +77,3 @@ def settle_due(today: date | None = None) -> int:
         ).values_list("process__reviewprocess__review_id", flat=True)
     )
     return sum(len(settle(review_id, today)) for review_id in sorted(review_ids))
-
-
-def finish(*, review: Review) -> None:
-    statements.close_consultation(review=review)

@@ -13,7 +13,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from review import services
-from review.models import Review, User
+from review.models import AuditVerb, Review, User
 from review.statements import services as statements
 
 from . import runner
@@ -111,7 +111,7 @@ def advance_demo_reviews(limit: int = len(STEPS)) -> dict[str, int]:
     start_missing(limit=100_000)
     fresh = list(
         Review.objects.filter(status=Review.Status.NEW, assignee__isnull=True)
-        .exclude(audit_events__verb="review.triaged")
+        .exclude(audit_events__verb=AuditVerb.REVIEW_TRIAGED)
         .order_by("deadline", "id")[:limit]
     )
     moved: dict[str, int] = {}

@@ -12,7 +12,7 @@ from viewflow.workflow.exceptions import FlowLockFailed
 
 from review.dispatch import services as dispatch_services
 from review.documents import services as document_services
-from review.models import AuditEvent, Review, User
+from review.models import AuditEvent, AuditVerb, Review, User
 
 logger = logging.getLogger(__name__)
 
@@ -21,15 +21,10 @@ NO_APPROVER = "Keine Schlusszeichnung im Verlauf gefunden."
 
 def _approver(review: Review) -> User:
     """Who signed off: documents are made and mailed in their name."""
-    event = (
-        AuditEvent.objects.filter(review=review, verb="statement.approved")
-        .select_related("actor")
-        .order_by("-id")
-        .first()
-    )
-    if event is None or event.actor is None:
+    version = review.approved_version()
+    if version is None or version.approved_by is None:
         raise ValueError(NO_APPROVER)
-    return event.actor
+    return version.approved_by
 
 
 def _failure(review: Review, error: Exception) -> dict[str, Any]:
@@ -50,7 +45,7 @@ def queue(*, review: Review) -> None:
             document_services.request_documents(review=review, by=_approver(review))
     except Exception as error:  # any failure is shown with a retry, not a 500
         logger.exception("Requesting documents for review %s failed", review.pk)
-        AuditEvent.record("documents.request_failed", **_failure(review, error))
+        AuditEvent.record(AuditVerb.DOCUMENTS_REQUEST_FAILED, **_failure(review, error))
 
 
 def request_again(*, review: Review, by: User) -> None:
@@ -83,7 +78,7 @@ def dispatch(*, review: Review) -> None:
             dispatch_services.dispatch_statement(review=review, by=_approver(review))
     except Exception as error:  # shown in the timeline; the flow goes on to the outcome
         logger.exception("Dispatching review %s failed", review.pk)
-        AuditEvent.record("dispatch.failed", **_failure(review, error))
+        dispatch_services.record_failure(review=review, error=str(error))
 
 
 def request_not_affected_note(*, review: Review, by: User) -> None:
@@ -93,4 +88,4 @@ def request_not_affected_note(*, review: Review, by: User) -> None:
             document_services.request_not_affected_note(review=review, by=by)
     except Exception as error:
         logger.exception("Requesting the note for review %s failed", review.pk)
-        AuditEvent.record("documents.request_failed", **_failure(review, error))
+        AuditEvent.record(AuditVerb.DOCUMENTS_REQUEST_FAILED, **_failure(review, error))

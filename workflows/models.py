@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from viewflow.workflow.models import Process
+from viewflow.workflow.models import Process, Task
 
 from review.models import Review
 
@@ -22,3 +22,12 @@ class ReviewProcess(Process):
 
     def __str__(self) -> str:
         return f"Ablauf {self.pk} ({self.review_id})"
+
+
+def review_of(task: Task) -> Review:
+    """The review a task of the ReviewFlow belongs to: the one way from a task to its case.
+
+    Through the multi-table child `reviewprocess`, the path the task lists select_related.
+    """
+    review: Review = task.process.reviewprocess.review
+    return review

@@ -19,6 +19,7 @@ from review.models import Document, Review, StatementVersion, User
 
 from . import deadlines
 from .flows import ReviewFlow
+from .models import review_of
 
 OPEN_STATUSES = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED, STATUS.SCHEDULED]
 
@@ -33,10 +34,6 @@ def _review_tasks() -> QuerySet[Task]:
 
 def human_tasks() -> QuerySet[Task]:
     return _review_tasks().filter(flow_task_type="HUMAN")
-
-
-def review_of(task: Task) -> Review:
-    return task.process.reviewprocess.review
 
 
 def due_date(task: Task) -> date | None:

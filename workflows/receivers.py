@@ -7,7 +7,11 @@ from typing import Any
 
 from django.db import transaction
 
-from review.models import BeiratVote, Review
+from review.models import BeiratVote, Review, User
+from review.notifications import events
+
+from . import consultation, documents
+from .flows import start_for_review
 
 logger = logging.getLogger(__name__)
 
@@ -15,10 +19,6 @@ logger = logging.getLogger(__name__)
 def on_review_opened(
     sender: Any, review_id: int, opened_by_id: int | None = None, **kw: Any
 ) -> None:
-    from review.models import User
-
-    from .flows import start_for_review
-
     review = Review.objects.get(pk=review_id)
     by = User.objects.filter(pk=opened_by_id).first() if opened_by_id else None
     try:
@@ -30,16 +30,12 @@ def on_review_opened(
 
 
 def on_documents_ready(sender: Any, review_id: int, **kw: Any) -> None:
-    from . import documents
-
     documents.finished(review_id)
 
 
 def on_decision_imported(sender: Any, review_id: int, **kw: Any) -> None:
     """The outcome task's form is prefilled from the review; nothing moves in the flow, but
     the drafter is told that the decision can now be compared with the recommendation."""
-    from review.notifications import events
-
     review = Review.objects.select_related("assignee", "paper").get(pk=review_id)
     if not review.is_closed:
         events.decision_imported(review=review)
@@ -48,7 +44,5 @@ def on_decision_imported(sender: Any, review_id: int, **kw: Any) -> None:
 def on_beirat_vote_saved(sender: Any, instance: BeiratVote, created: bool, **kw: Any) -> None:
     if not created:
         return
-    from . import consultation
-
     review_id = instance.review_id
     transaction.on_commit(lambda: consultation.settle(review_id))

@@ -11,7 +11,7 @@ from viewflow.workflow.activation import Activation
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from review.models import AuditEvent, User
+from review.models import AuditEvent, AuditVerb, User
 from review.notifications import events
 
 
@@ -50,7 +50,7 @@ def remind(activation: Activation, *, escalated: bool) -> None:
             link=reverse("workflows:task", args=[host.pk]),
         )
     AuditEvent.record(
-        "task.escalated" if escalated else "task.overdue",
+        AuditVerb.TASK_ESCALATED if escalated else AuditVerb.TASK_OVERDUE,
         actor_label="workflow",
         obj=review,
         review=review,

@@ -18,7 +18,9 @@ from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from review.models import AuditEvent, User
+from review.models import AuditEvent, AuditVerb, User
+
+from .models import review_of
 
 # Lazy: shown in the language of the request that reads them (str() them to compare).
 TASK_DONE = _("This task is already done – probably just now by someone else.")
@@ -47,9 +49,9 @@ def claim(task: Task, user: User) -> None:
             if not task.flow_task.can_assign(user, task):
                 raise TaskError(CANNOT_TAKE)
             activation.assign(user)
-            review = task.process.coerced.review
+            review = review_of(task)
             AuditEvent.record(
-                "task.claimed",
+                AuditVerb.TASK_CLAIMED,
                 actor=user,
                 obj=review,
                 review=review,

@@ -5,6 +5,9 @@ from __future__ import annotations
 from celery import shared_task
 from viewflow.workflow.timers import fire_due_timers
 
+from .consultation import settle_due
+from .flows import start_missing
+
 
 @shared_task(name="workflows.fire_timers")
 def fire_timers() -> dict[str, int]:
@@ -13,7 +16,4 @@ def fire_timers() -> dict[str, int]:
     Safe to run concurrently and repeatedly: timers are claimed under the flow lock and
     consultation branches only complete while they still wait.
     """
-    from .consultation import settle_due
-    from .flows import start_missing
-
     return {"timers": fire_due_timers(), "consultations": settle_due(), "started": start_missing()}

@@ -12,68 +12,21 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from review.models import AuditEvent, Contribution, Dispatch, DocumentKind, Recommendation, Review
+from review.models import (
+    AuditEvent,
+    AuditVerb,
+    Contribution,
+    Dispatch,
+    DocumentKind,
+    Recommendation,
+    Review,
+)
 
-# Verbs written by the services (dotted: subject.action). A verb missing here is still shown,
-# made readable from its parts, so a new service never breaks the page.
-VERB_SENTENCES = {
-    "review.opened": gettext_lazy("Case opened"),
-    "review.created": gettext_lazy("Case opened"),
-    "review.imported": gettext_lazy("Paper taken over from the council information system"),
-    "review.triaged": gettext_lazy("Paper triaged: relevant"),
-    "review.not_affected": gettext_lazy("Paper triaged: not affected"),
-    "review.assigned": gettext_lazy("Case assigned"),
-    "review.reassigned": gettext_lazy("Case reassigned"),
-    "review.shared_with_beirat": gettext_lazy("Shared with the Beirat"),
-    "review.deadline_changed": gettext_lazy("Deadline changed"),
-    "review.closed": gettext_lazy("Case closed"),
-    "statement.saved": gettext_lazy("Statement saved"),
-    "statement.submitted": gettext_lazy("Statement submitted for final approval"),
-    "statement.sent_back": gettext_lazy("Statement sent back for revision"),
-    "statement.approved": gettext_lazy("Statement approved"),
-    "consultation.started": gettext_lazy("Consultation started"),
-    "consultation.closed": gettext_lazy("Consultation closed"),
-    "beirat_vote.requested": gettext_lazy("Vote of the Beirat requested"),
-    "beirat_vote.recorded": gettext_lazy("Vote of the Beirat recorded"),
-    "contribution.requested": gettext_lazy("Contribution or co-signature requested"),
-    "contribution.given": gettext_lazy("Contribution or co-signature given"),
-    "contribution.declined": gettext_lazy("Consultation declined"),
-    "contribution.expired": gettext_lazy("Deadline of the consultation passed"),
-    "documents.requested": gettext_lazy("Documents requested"),
-    "documents.generated": gettext_lazy("Documents generated"),
-    "documents.failed": gettext_lazy("Generating the documents failed"),
-    "documents.retried": gettext_lazy("Generating the documents restarted"),
-    "document.generated": gettext_lazy("Document generated"),
-    "document.failed": gettext_lazy("Generating a document failed"),
-    "dispatch.sent": gettext_lazy("Statement sent"),
-    "dispatch.failed": gettext_lazy("Dispatch failed"),
-    "dispatch.resent": gettext_lazy("Dispatch started again"),
-    "dispatch.no_recipients": gettext_lazy("Not sent: no recipients on record"),
-    "receipt.confirmed": gettext_lazy("Receipt confirmed"),
-    "decision.imported": gettext_lazy("Decision taken over from the council information system"),
-    "review.decision_imported": gettext_lazy(
-        "Decision taken over from the council information system"
-    ),
-    "documents.request_failed": gettext_lazy("The documents could not be requested"),
-    "task.claimed": gettext_lazy("Task claimed"),
-    "template.uploaded": gettext_lazy("Word template uploaded"),
-    "template.activated": gettext_lazy("Word template activated"),
-    "account.invited": gettext_lazy("Access invited"),
-    "account.invitation_resent": gettext_lazy("Invitation sent again"),
-    "account.invitation_accepted": gettext_lazy("Invitation accepted"),
-    "account.deactivated": gettext_lazy("Access deactivated"),
-    "account.reactivated": gettext_lazy("Access reactivated"),
-    "account.second_factor_reset": gettext_lazy("Second factor reset"),
-    "outcome.recorded": gettext_lazy("Result of the deliberation recorded"),
-    "review.outcome_recorded": gettext_lazy("Decision recorded, case closed"),
-    "statement.dispatched": gettext_lazy("Dispatch of the statement started"),
-    "task.overdue": gettext_lazy("Task overdue: reminder sent"),
-    "task.reminded": gettext_lazy("Reminder of a task that is due"),
-    "task.escalated": gettext_lazy("Overdue task escalated to the deputy"),
-    "review.relinked": gettext_lazy(
-        "Paper linked anew: the council information system changed its id"
-    ),
-}
+# The sentence of every verb is its label (review.models.AuditVerb). Verbs of older rows that
+# no code writes any more are still shown, made readable from their parts.
+VERB_SENTENCES: dict[str, Any] = {verb.value: verb.label for verb in AuditVerb}
+# "review.triaged" with relevant=False reads differently.
+NOT_AFFECTED_SENTENCE = gettext_lazy("Paper triaged: not affected")
 # Details worth a line under the sentence, in this order.
 DETAIL_LABELS = {
     "reason": gettext_lazy("Reason"),
@@ -109,8 +62,8 @@ class TimelineEntry:
 
 
 def sentence_for(verb: str, details: dict[str, Any] | None = None) -> str:
-    if verb == "review.triaged" and (details or {}).get("relevant") is False:
-        verb = "review.not_affected"
+    if verb == AuditVerb.REVIEW_TRIAGED and (details or {}).get("relevant") is False:
+        return str(NOT_AFFECTED_SENTENCE)
     known = VERB_SENTENCES.get(verb)
     if known is not None:
         return str(known)

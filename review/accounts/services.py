@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from review.models import AuditEvent, FeedToken, Invitation, Organization, Role, User
+from review.models import AuditEvent, AuditVerb, FeedToken, Invitation, Organization, Role, User
 from review.notifications import emails
 
 from . import otp
@@ -68,7 +68,7 @@ def invite_external(
     user.organizations.set(list(organizations))
     invitation = Invitation.objects.create(user=user, invited_by=by)
     AuditEvent.record(
-        "account.invited", actor=by, obj=user, details={"role": role.value, "email": email}
+        AuditVerb.ACCOUNT_INVITED, actor=by, obj=user, details={"role": role.value, "email": email}
     )
     _queue_invitation(invitation)
     return invitation
@@ -95,7 +95,7 @@ def resend_invitation(*, user: User, by: User) -> Invitation:
         invitation.created_at = timezone.now()
         invitation.invited_by = by
         invitation.save(update_fields=["nonce", "sent_at", "created_at", "invited_by"])
-    AuditEvent.record("account.invitation_resent", actor=by, obj=user)
+    AuditEvent.record(AuditVerb.ACCOUNT_INVITATION_RESENT, actor=by, obj=user)
     _queue_invitation(invitation)
     return invitation
 
@@ -123,7 +123,7 @@ def accept_invitation(*, invitation: Invitation, password: str) -> User:
     user.save(update_fields=["password"])
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
-    AuditEvent.record("account.invitation_accepted", actor=user, obj=user)
+    AuditEvent.record(AuditVerb.ACCOUNT_INVITATION_ACCEPTED, actor=user, obj=user)
     return user
 
 
@@ -143,14 +143,14 @@ def deactivate_account(*, user: User, by: User) -> None:
     user.save(update_fields=["is_active"])
     FeedToken.objects.filter(user=user).delete()
     _end_sessions(user)
-    AuditEvent.record("account.deactivated", actor=by, obj=user)
+    AuditEvent.record(AuditVerb.ACCOUNT_DEACTIVATED, actor=by, obj=user)
 
 
 @transaction.atomic
 def reactivate_account(*, user: User, by: User) -> None:
     user.is_active = True
     user.save(update_fields=["is_active"])
-    AuditEvent.record("account.reactivated", actor=by, obj=user)
+    AuditEvent.record(AuditVerb.ACCOUNT_REACTIVATED, actor=by, obj=user)
 
 
 @transaction.atomic
@@ -158,7 +158,7 @@ def reset_second_factor(*, user: User, by: User) -> None:
     """For a lost phone: the person sets up a new device at the next login."""
     otp.remove_second_factor(user=user)
     _end_sessions(user)
-    AuditEvent.record("account.second_factor_reset", actor=by, obj=user)
+    AuditEvent.record(AuditVerb.ACCOUNT_SECOND_FACTOR_RESET, actor=by, obj=user)
 
 
 def external_accounts() -> list[User]:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from review.models import (
     AuditEvent,
+    AuditVerb,
     Dispatch,
     NotificationKind,
     Organization,
@@ -122,7 +123,7 @@ def dispatch_statement(
 
     `documents` defaults to `latest_documents(review)`. Calling it again (a re-run flow step)
     returns the existing rows and sends nothing new. Without any recipient it returns [] and
-    records "dispatch.no_recipients" (shown on the review page as NO_RECIPIENTS).
+    sets Review.dispatch_outcome to NO_RECIPIENTS (the review page shows NO_RECIPIENTS).
     """
     review = (
         Review.objects.select_for_update(of=("self",)).select_related("paper").get(pk=review.pk)
@@ -136,9 +137,11 @@ def dispatch_statement(
     if not addressees:
         # Raising here would roll back the flow step and leave the case waiting unseen; the
         # office sees the message on the review page instead and mails the statement itself.
-        if not AuditEvent.objects.filter(review=review, verb="dispatch.no_recipients").exists():
+        if review.dispatch_outcome != Review.DispatchOutcome.NO_RECIPIENTS:
+            review.dispatch_outcome = Review.DispatchOutcome.NO_RECIPIENTS
+            review.save(update_fields=["dispatch_outcome", "updated_at"])
             AuditEvent.record(
-                "dispatch.no_recipients", actor=by, obj=review, review=review, details={}
+                AuditVerb.DISPATCH_NO_RECIPIENTS, actor=by, obj=review, review=review, details={}
             )
         return []
 
@@ -166,12 +169,18 @@ def dispatch_statement(
         if created:
             created_ids.append(dispatch.pk)
 
-    if review.status != Review.Status.DISPATCHED:
-        review.status = Review.Status.DISPATCHED
-        review.save(update_fields=["status", "updated_at"])
+    if (
+        review.status != Review.Status.DISPATCHED
+        or review.dispatch_outcome != Review.DispatchOutcome.STARTED
+    ):
+        if review.status != Review.Status.DISPATCHED:
+            review.move_to(Review.Status.DISPATCHED)
+        review.dispatch_outcome = Review.DispatchOutcome.STARTED
+        review.dispatch_error = ""
+        review.save(update_fields=["status", "dispatch_outcome", "dispatch_error", "updated_at"])
     if created_ids:
         AuditEvent.record(
-            "statement.dispatched",
+            AuditVerb.STATEMENT_DISPATCHED,
             actor=by,
             obj=review,
             review=review,
@@ -189,6 +198,23 @@ def dispatch_statement(
         for pk in created_ids:
             transaction.on_commit(partial(send_dispatch.delay, pk))
     return dispatches
+
+
+@transaction.atomic
+def record_failure(*, review: Review, error: str) -> Review:
+    """The flow's dispatch step failed as a whole: keep why on the case, go on to the outcome."""
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    review.dispatch_outcome = Review.DispatchOutcome.FAILED
+    review.dispatch_error = error[:300]
+    review.save(update_fields=["dispatch_outcome", "dispatch_error", "updated_at"])
+    AuditEvent.record(
+        AuditVerb.DISPATCH_FAILED,
+        actor_label="workflow",
+        obj=review,
+        review=review,
+        details={"error": error[:300]},
+    )
+    return review
 
 
 def _claim(dispatch_id: int) -> bool:
@@ -223,7 +249,7 @@ def deliver_dispatch(*, dispatch_id: int) -> bool:
             status=Dispatch.Status.SENT, sent_at=timezone.now(), error=""
         )
         AuditEvent.record(
-            "dispatch.sent",
+            AuditVerb.DISPATCH_SENT,
             actor=dispatch.created_by,
             obj=dispatch,
             review=dispatch.review,
@@ -244,7 +270,7 @@ def mark_failed(*, dispatch_id: int, error: str) -> None:
         if failed:
             dispatch = Dispatch.objects.select_related("review").get(pk=dispatch_id)
             AuditEvent.record(
-                "dispatch.failed",
+                AuditVerb.DISPATCH_FAILED,
                 actor_label="system",
                 obj=dispatch,
                 review=dispatch.review,
@@ -261,7 +287,7 @@ def resend_dispatch(*, dispatch: Dispatch, by: User) -> Dispatch:
     dispatch.status = Dispatch.Status.PENDING
     dispatch.save(update_fields=["status"])
     AuditEvent.record(
-        "dispatch.resent",
+        AuditVerb.DISPATCH_RESENT,
         actor=by,
         obj=dispatch,
         review=dispatch.review,
@@ -300,7 +326,7 @@ def confirm_receipt(*, dispatch: Dispatch, by: User) -> Dispatch:
     dispatch.confirmed_by = by
     dispatch.save(update_fields=["confirmed_at", "confirmed_by"])
     AuditEvent.record(
-        "receipt.confirmed",
+        AuditVerb.RECEIPT_CONFIRMED,
         actor=by,
         obj=dispatch,
         review=dispatch.review,

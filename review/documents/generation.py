@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from review import signals
-from review.models import AuditEvent, Document, DocumentKind
+from review.models import AuditEvent, AuditVerb, Document, DocumentKind
 
 from . import pdf
 from .context import build_context
@@ -50,7 +50,7 @@ def _fail(document: Document, message: str, **updates: object) -> None:
     with transaction.atomic():
         Document.objects.filter(pk=document.pk).update(error=message, **updates)
         AuditEvent.record(
-            "documents.failed",
+            AuditVerb.DOCUMENTS_FAILED,
             actor_label="system",
             obj=document,
             review=document.review,
@@ -163,7 +163,7 @@ def produce_document(*, document_id: int) -> str:
         )
         if claimed and document.is_finished:
             AuditEvent.record(
-                "documents.generated",
+                AuditVerb.DOCUMENTS_GENERATED,
                 actor_label="system",
                 obj=document,
                 review=document.review,

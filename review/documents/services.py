@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from review.models import (
     AuditEvent,
+    AuditVerb,
     Document,
     DocumentKind,
     DocumentTemplate,
@@ -87,7 +88,10 @@ def upload_template(*, kind: str, data: bytes, by: User, note: str = "") -> Docu
         template.file.save(f"{kind}.docx", ContentFile(data), save=False)
         template.save()
         AuditEvent.record(
-            "template.uploaded", actor=by, obj=template, details={"kind": kind, "version": version}
+            AuditVerb.TEMPLATE_UPLOADED,
+            actor=by,
+            obj=template,
+            details={"kind": kind, "version": version},
         )
     return template
 
@@ -97,7 +101,7 @@ def activate_template(*, template: DocumentTemplate, by: User) -> None:
         DocumentTemplate.objects.filter(kind=template.kind, is_active=True).update(is_active=False)
         DocumentTemplate.objects.filter(pk=template.pk).update(is_active=True)
         AuditEvent.record(
-            "template.activated",
+            AuditVerb.TEMPLATE_ACTIVATED,
             actor=by,
             obj=template,
             details={"kind": template.kind, "version": template.version},
@@ -151,7 +155,7 @@ def request_documents(*, review: Review, by: User) -> list[Document]:
                 continue
             document = _new_document(review=review, kind=kind, version=version, by=by)
             AuditEvent.record(
-                "documents.requested",
+                AuditVerb.DOCUMENTS_REQUESTED,
                 actor=by,
                 obj=document,
                 review=review,
@@ -173,7 +177,7 @@ def request_not_affected_note(*, review: Review, by: User) -> Document:
             return existing
         document = _new_document(review=review, kind=DocumentKind.NOT_AFFECTED, version=None, by=by)
         AuditEvent.record(
-            "documents.requested",
+            AuditVerb.DOCUMENTS_REQUESTED,
             actor=by,
             obj=document,
             review=review,
@@ -196,7 +200,7 @@ def retry_document(*, document: Document, by: User) -> None:
             updates["pdf_status"] = Document.PdfStatus.PENDING
         Document.objects.filter(pk=locked.pk).update(**updates)
         AuditEvent.record(
-            "documents.retried",
+            AuditVerb.DOCUMENTS_RETRIED,
             actor=by,
             obj=locked,
             review=locked.review,

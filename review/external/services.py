@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from review.models import AuditEvent, BeiratVote, Dispatch, Review, User
+from review.models import AuditEvent, AuditVerb, BeiratVote, Dispatch, Review, User
 
 from . import access
 
@@ -30,7 +30,11 @@ def record_beirat_vote(
         review=review, vote=vote, text=text, meeting_date=meeting_date, recorded_by=by
     )
     AuditEvent.record(
-        "beirat_vote.recorded", actor=by, obj=recorded, review=review, details={"vote": vote}
+        AuditVerb.BEIRAT_VOTE_RECORDED,
+        actor=by,
+        obj=recorded,
+        review=review,
+        details={"vote": vote},
     )
     return recorded
 

@@ -1,5 +1,5 @@
 from .accounts import FeedToken, Invitation
-from .audit import GENESIS_HASH, AuditEvent
+from .audit import GENESIS_HASH, AuditEvent, AuditVerb
 from .dispatch import Dispatch
 from .documents import Document, DocumentKind, DocumentTemplate
 from .notifications import (
@@ -26,12 +26,14 @@ from .reviews import (
     ChangeProposal,
     Contribution,
     ImmutableRowError,
+    InvalidTransition,
     Recommendation,
     Review,
     Statement,
     StatementVersion,
     Topic,
 )
+from .send_backs import SendBack
 from .sync import KeywordTerm, SyncError, SyncRun
 
 __all__ = [
@@ -39,6 +41,7 @@ __all__ = [
     "GENESIS_HASH",
     "AgendaItem",
     "AuditEvent",
+    "AuditVerb",
     "BeiratVote",
     "Body",
     "ChangeProposal",
@@ -52,6 +55,7 @@ __all__ = [
     "FeedToken",
     "File",
     "ImmutableRowError",
+    "InvalidTransition",
     "Invitation",
     "KeywordTerm",
     "Meeting",
@@ -64,6 +68,7 @@ __all__ = [
     "Recommendation",
     "Review",
     "Role",
+    "SendBack",
     "Source",
     "Statement",
     "StatementVersion",

@@ -26,6 +26,57 @@ GENESIS_HASH = "0" * 64
 _CHAIN_LOCK_KEY = 4_711_2024
 
 
+class AuditVerb(models.TextChoices):
+    """What happened, one value per kind of event (subject.action); the label is the sentence
+    the case timeline shows. Every writer passes a member: a test fails on a member that no
+    code writes."""
+
+    ACCOUNT_DEACTIVATED = "account.deactivated", _("Access deactivated")
+    ACCOUNT_INVITATION_ACCEPTED = "account.invitation_accepted", _("Invitation accepted")
+    ACCOUNT_INVITATION_RESENT = "account.invitation_resent", _("Invitation sent again")
+    ACCOUNT_INVITED = "account.invited", _("Access invited")
+    ACCOUNT_REACTIVATED = "account.reactivated", _("Access reactivated")
+    ACCOUNT_SECOND_FACTOR_RESET = "account.second_factor_reset", _("Second factor reset")
+    BEIRAT_VOTE_RECORDED = "beirat_vote.recorded", _("Vote of the Beirat recorded")
+    CONSULTATION_CLOSED = "consultation.closed", _("Consultation closed")
+    CONSULTATION_STARTED = "consultation.started", _("Consultation started")
+    CONTRIBUTION_DECLINED = "contribution.declined", _("Consultation declined")
+    CONTRIBUTION_GIVEN = "contribution.given", _("Contribution or co-signature given")
+    DISPATCH_FAILED = "dispatch.failed", _("Dispatch failed")
+    DISPATCH_NO_RECIPIENTS = "dispatch.no_recipients", _("Not sent: no recipients on record")
+    DISPATCH_RESENT = "dispatch.resent", _("Dispatch started again")
+    DISPATCH_SENT = "dispatch.sent", _("Statement sent")
+    DOCUMENTS_FAILED = "documents.failed", _("Generating the documents failed")
+    DOCUMENTS_GENERATED = "documents.generated", _("Documents generated")
+    DOCUMENTS_REQUEST_FAILED = "documents.request_failed", _("The documents could not be requested")
+    DOCUMENTS_REQUESTED = "documents.requested", _("Documents requested")
+    DOCUMENTS_RETRIED = "documents.retried", _("Generating the documents restarted")
+    RECEIPT_CONFIRMED = "receipt.confirmed", _("Receipt confirmed")
+    REVIEW_ASSIGNED = "review.assigned", _("Case assigned")
+    REVIEW_DECISION_IMPORTED = (
+        "review.decision_imported",
+        _("Decision taken over from the council information system"),
+    )
+    REVIEW_OPENED = "review.opened", _("Case opened")
+    REVIEW_OUTCOME_RECORDED = "review.outcome_recorded", _("Decision recorded, case closed")
+    REVIEW_REASSIGNED = "review.reassigned", _("Case reassigned")
+    REVIEW_RELINKED = (
+        "review.relinked",
+        _("Paper linked anew: the council information system changed its id"),
+    )
+    REVIEW_TRIAGED = "review.triaged", _("Paper triaged: relevant")
+    STATEMENT_APPROVED = "statement.approved", _("Statement approved")
+    STATEMENT_DISPATCHED = "statement.dispatched", _("Dispatch of the statement started")
+    STATEMENT_SAVED = "statement.saved", _("Statement saved")
+    STATEMENT_SENT_BACK = "statement.sent_back", _("Statement sent back for revision")
+    STATEMENT_SUBMITTED = "statement.submitted", _("Statement submitted for final approval")
+    TASK_CLAIMED = "task.claimed", _("Task claimed")
+    TASK_ESCALATED = "task.escalated", _("Overdue task escalated to the deputy")
+    TASK_OVERDUE = "task.overdue", _("Task overdue: reminder sent")
+    TEMPLATE_ACTIVATED = "template.activated", _("Word template activated")
+    TEMPLATE_UPLOADED = "template.uploaded", _("Word template uploaded")
+
+
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def update(self, **kwargs: Any) -> int:
         raise ImmutableRowError("Audit-Ereignisse sind unveränderlich.")
@@ -59,7 +110,7 @@ class AuditEvent(models.Model):
     )
     # "system", "oparl-sync", … when no person acted.
     actor_label = models.CharField(_("Akteur"), max_length=150, blank=True)
-    verb = models.CharField(_("Aktion"), max_length=100, db_index=True)
+    verb = models.CharField(_("Aktion"), max_length=100, db_index=True, choices=AuditVerb.choices)
     content_type = models.ForeignKey(
         ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -120,7 +171,7 @@ class AuditEvent(models.Model):
     @classmethod
     def record(
         cls,
-        verb: str,
+        verb: AuditVerb,
         *,
         actor: Any = None,
         actor_label: str = "",
@@ -152,7 +203,7 @@ class AuditEvent(models.Model):
     @classmethod
     def record_many(
         cls,
-        verb: str,
+        verb: AuditVerb,
         *,
         actor_label: str,
         entries: list[tuple[models.Model, str, Any, dict[str, Any]]],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -12,6 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from .oparl import Paper
 from .people import User
+
+if TYPE_CHECKING:
+    from .send_backs import SendBack
 
 
 class Topic(models.Model):
@@ -29,6 +33,10 @@ class Topic(models.Model):
         return self.name
 
 
+class InvalidTransition(Exception):
+    """A service tried to move a case along a path the state machine does not have."""
+
+
 class ReviewQuerySet(models.QuerySet):
     def open(self) -> ReviewQuerySet:
         return self.exclude(status__in=Review.Status.closed_values())
@@ -42,6 +50,10 @@ class ReviewQuerySet(models.QuerySet):
 
     def assigned_to(self, user: User) -> ReviewQuerySet:
         return self.filter(assignee=user)
+
+    def awaiting_assignment(self) -> ReviewQuerySet:
+        """Triaged as affected, nobody assigned yet: the flow's assignment step is open."""
+        return self.filter(status=Review.Status.NEW, triaged_at__isnull=False)
 
 
 class Review(models.Model):
@@ -62,6 +74,27 @@ class Review(models.Model):
         def closed_values(cls) -> list[str]:
             return [cls.NOT_AFFECTED.value, cls.CLOSED.value]
 
+    # Where a case may go from each status: the one state machine of a case. Services move a
+    # case only with Review.move_to; the flow's decisions read the status; the open steps of
+    # the flow per status are in workflows/flows.py (STEPS_BY_STATUS). docs/state-model.md.
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
+        Status.NEW: frozenset({Status.NOT_AFFECTED, Status.ASSIGNED}),
+        Status.ASSIGNED: frozenset({Status.DRAFTING, Status.CONSULTATION, Status.APPROVAL}),
+        Status.DRAFTING: frozenset({Status.CONSULTATION, Status.APPROVAL}),
+        Status.CONSULTATION: frozenset({Status.APPROVAL}),
+        Status.APPROVAL: frozenset({Status.APPROVED, Status.DRAFTING}),
+        Status.APPROVED: frozenset({Status.DISPATCHED, Status.CLOSED}),
+        Status.DISPATCHED: frozenset({Status.CLOSED}),
+        Status.NOT_AFFECTED: frozenset(),
+        Status.CLOSED: frozenset(),
+    }
+
+    class DispatchOutcome(models.TextChoices):
+        NONE = "", _("not dispatched yet")
+        STARTED = "started", _("Dispatch started")
+        NO_RECIPIENTS = "no_recipients", _("Not sent: no recipients on record")
+        FAILED = "failed", _("Dispatch failed")
+
     class Outcome(models.TextChoices):
         NONE = "", _("still open")
         FOLLOWED = "followed", _("Recommendation followed")
@@ -81,6 +114,16 @@ class Review(models.Model):
         blank=True,
         related_name="assigned_reviews",
         verbose_name=_("Bearbeitung"),
+    )
+    # The triage decision "betroffen" (the status stays NEW until someone is assigned).
+    triaged_at = models.DateTimeField(_("gesichtet am"), null=True, blank=True)
+    triaged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("gesichtet von"),
     )
     relevance_score = models.PositiveSmallIntegerField(_("Relevanz"), default=0)
     relevance_reasons = models.JSONField(_("Gründe"), default=list, blank=True)
@@ -107,6 +150,15 @@ class Review(models.Model):
     outcome = models.CharField(
         _("Ergebnis"), max_length=20, choices=Outcome.choices, default=Outcome.NONE, blank=True
     )
+    # What the dispatch step found; the per-address results are the Dispatch rows.
+    dispatch_outcome = models.CharField(
+        _("Versand"),
+        max_length=20,
+        choices=DispatchOutcome.choices,
+        default=DispatchOutcome.NONE,
+        blank=True,
+    )
+    dispatch_error = models.CharField(_("Fehler beim Versand"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
     updated_at = models.DateTimeField(_("aktualisiert"), auto_now=True)
 
@@ -150,6 +202,12 @@ class Review(models.Model):
     def __str__(self) -> str:
         return f"{self.paper.reference or self.paper_id}: {self.get_status_display()}"
 
+    def move_to(self, status: Review.Status) -> None:
+        """Change the status along TRANSITIONS (the caller saves); anything else is a bug."""
+        if status not in self.TRANSITIONS[self.status]:
+            raise InvalidTransition(f"{self.status} → {status}")
+        self.status = status
+
     @property
     def is_closed(self) -> bool:
         return self.status in Review.Status.closed_values()
@@ -160,6 +218,31 @@ class Review(models.Model):
             and self.deadline is not None
             and self.deadline < (today or timezone.localdate())
         )
+
+    def approved_version(self) -> StatementVersion | None:
+        """The newest version with a Schlusszeichnung: documents are made in its approver's name."""
+        return (
+            StatementVersion.objects.filter(statement__review=self, approved_at__isnull=False)
+            .select_related("approved_by")
+            .order_by("-approved_at", "-id")
+            .first()
+        )
+
+    def latest_send_back(self) -> SendBack | None:
+        """The newest send-back: the drafter sees its reason above the editor."""
+        return (
+            self.send_backs.select_related("sent_back_by", "version")
+            .order_by("-created_at", "-id")
+            .first()
+        )
+
+    def awaits_beirat_vote(self) -> bool:
+        """Shared with the Beirat and its vote not yet recorded."""
+        return self.shared_with_beirat and not BeiratVote.objects.filter(review=self).exists()
+
+    def awaits_contributions(self) -> bool:
+        """A colleague's contribution or co-signature is still requested."""
+        return self.contributions.filter(status=Contribution.Status.REQUESTED).exists()
 
     def is_due_soon(self, days: int = 7, today: date | None = None) -> bool:
         today = today or timezone.localdate()
@@ -227,6 +310,17 @@ class StatementVersion(models.Model):
     )
     created_at = models.DateTimeField(_("gespeichert"), default=timezone.now)
     note = models.CharField(_("Anmerkung"), max_length=300, blank=True)
+    # The Schlusszeichnung of this version. The text never changes; the approval is the one
+    # fact added later, once, by statement_approve (an update, not save()).
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("schlussgezeichnet von"),
+    )
+    approved_at = models.DateTimeField(_("schlussgezeichnet am"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("Fassung der Stellungnahme")
@@ -237,6 +331,11 @@ class StatementVersion(models.Model):
                 fields=["statement", "number"], name="statement_version_number_unique"
             ),
             models.CheckConstraint(condition=Q(number__gte=1), name="statement_version_from_1"),
+            models.CheckConstraint(
+                condition=Q(approved_by__isnull=True, approved_at__isnull=True)
+                | Q(approved_by__isnull=False, approved_at__isnull=False),
+                name="statement_version_approval_has_person_and_time",
+            ),
         ]
 
     def __str__(self) -> str:

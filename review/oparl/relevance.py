@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 
 from review.models import (
     AuditEvent,
+    AuditVerb,
     Consultation,
     KeywordTerm,
     Meeting,
@@ -210,7 +211,7 @@ class RelevanceProfile:
         with translation.override(settings.LANGUAGE_CODE):
             label = str(Review.Status.NEW.label)
         AuditEvent.record_many(
-            "review.opened",
+            AuditVerb.REVIEW_OPENED,
             actor_label=ACTOR,
             entries=[
                 (review, f"{ref}: {label}", review, {"score": a.score, "reasons": a.reasons})
@@ -277,7 +278,7 @@ def relink_moved_cases(paper_ids: list[int]) -> dict[int, Review]:
     if moved:
         Review.objects.bulk_update(moved.values(), ["paper"])
         AuditEvent.record_many(
-            "review.relinked",
+            AuditVerb.REVIEW_RELINKED,
             actor_label=ACTOR,
             entries=[
                 (review, f"Vorgang {review.pk}", review, detail)
@@ -347,7 +348,7 @@ def import_outcomes(
         changed, ["decision_result", "decision_text", "decided_at", "updated_at"]
     )
     AuditEvent.record_many(
-        "review.decision_imported",
+        AuditVerb.REVIEW_DECISION_IMPORTED,
         actor_label=ACTOR,
         entries=[(r, str(r), r, {"result": r.decision_result}) for r in changed],
     )

@@ -16,10 +16,12 @@ from django.utils.translation import gettext_lazy as _
 
 from review.models import (
     AuditEvent,
+    AuditVerb,
     ChangeProposal,
     Contribution,
     Recommendation,
     Review,
+    SendBack,
     Statement,
     StatementVersion,
     User,
@@ -110,10 +112,10 @@ def save_statement_draft(
         for i, row in enumerate(rows, start=1)
     )
     if review.status == Review.Status.ASSIGNED:
-        review.status = Review.Status.DRAFTING
+        review.move_to(Review.Status.DRAFTING)
         review.save(update_fields=["status", "updated_at"])
     AuditEvent.record(
-        "statement.saved", actor=by, obj=version, review=review, details={"version": number}
+        AuditVerb.STATEMENT_SAVED, actor=by, obj=version, review=review, details={"version": number}
     )
     return version
 
@@ -153,10 +155,10 @@ def submit_for_approval(*, review: Review, by: User) -> Review:
     if review.status not in (Review.Status.ASSIGNED, Review.Status.DRAFTING):
         raise StatementError(NOT_EDITABLE)
     version = _require_draft(review)
-    review.status = Review.Status.APPROVAL
+    review.move_to(Review.Status.APPROVAL)
     review.save(update_fields=["status", "updated_at"])
     event = AuditEvent.record(
-        "statement.submitted",
+        AuditVerb.STATEMENT_SUBMITTED,
         actor=by,
         obj=version,
         review=review,
@@ -208,14 +210,14 @@ def start_consultation(
             contribution.answered_at = None
             contribution.save()
         created.append(contribution)
-    review.status = Review.Status.CONSULTATION
+    review.move_to(Review.Status.CONSULTATION)
     if share_with_beirat:
         review.shared_with_beirat = True
         if due_date and not review.beirat_deadline:
             review.beirat_deadline = due_date
     review.save()
     AuditEvent.record(
-        "consultation.started",
+        AuditVerb.CONSULTATION_STARTED,
         actor=by,
         obj=version,
         review=review,
@@ -244,7 +246,7 @@ def answer_contribution(
     contribution.answered_at = timezone.now()
     contribution.save()
     AuditEvent.record(
-        "contribution.given" if agree else "contribution.declined",
+        AuditVerb.CONTRIBUTION_GIVEN if agree else AuditVerb.CONTRIBUTION_DECLINED,
         actor=by,
         obj=contribution,
         review=contribution.review,
@@ -267,10 +269,10 @@ def close_consultation(*, review: Review) -> Review:
     review.contributions.filter(status=Contribution.Status.REQUESTED).update(
         status=Contribution.Status.EXPIRED
     )
-    review.status = Review.Status.APPROVAL
+    review.move_to(Review.Status.APPROVAL)
     review.save(update_fields=["status", "updated_at"])
     event = AuditEvent.record(
-        "consultation.closed",
+        AuditVerb.CONSULTATION_CLOSED,
         actor_label="workflow",
         obj=review,
         review=review,
@@ -288,10 +290,15 @@ def statement_approve(*, review: Review, by: User) -> StatementVersion:
     if review.status != Review.Status.APPROVAL:
         raise StatementError(NOT_AWAITING_APPROVAL)
     version = _require_draft(review)
-    review.status = Review.Status.APPROVED
+    review.move_to(Review.Status.APPROVED)
     review.save(update_fields=["status", "updated_at"])
+    # An update, not save(): the version's text is immutable, its approval is added once.
+    StatementVersion.objects.filter(pk=version.pk).update(
+        approved_by=by, approved_at=timezone.now()
+    )
+    version.refresh_from_db(fields=["approved_by", "approved_at"])
     AuditEvent.record(
-        "statement.approved",
+        AuditVerb.STATEMENT_APPROVED,
         actor=by,
         obj=version,
         review=review,
@@ -312,10 +319,11 @@ def statement_send_back(*, review: Review, by: User, reason: str) -> Review:
     if review.status != Review.Status.APPROVAL:
         raise StatementError(NOT_AWAITING_APPROVAL)
     version = _require_draft(review)
-    review.status = Review.Status.DRAFTING
+    review.move_to(Review.Status.DRAFTING)
     review.save(update_fields=["status", "updated_at"])
+    SendBack.objects.create(review=review, version=version, sent_back_by=by, reason=reason)
     event = AuditEvent.record(
-        "statement.sent_back",
+        AuditVerb.STATEMENT_SENT_BACK,
         actor=by,
         obj=version,
         review=review,
@@ -333,13 +341,3 @@ def statement_send_back(*, review: Review, by: User, reason: str) -> Review:
             )
         )
     return review
-
-
-def latest_send_back(review: Review) -> AuditEvent | None:
-    """The newest send-back of the review's statement: its details carry the reason."""
-    return (
-        AuditEvent.objects.filter(review=review, verb="statement.sent_back")
-        .select_related("actor")
-        .order_by("-id")
-        .first()
-    )

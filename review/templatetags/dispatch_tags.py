@@ -24,7 +24,6 @@ def dispatch_problem(review: Review) -> str:
     """Why nothing was mailed, if the dispatch found no recipients. The partial asks only when
     the review has no dispatch rows; before the approval there is nothing to ask."""
     from review.dispatch.services import NO_RECIPIENTS
-    from review.models import AuditEvent
 
     if review.status not in {
         Review.Status.APPROVED,
@@ -32,6 +31,6 @@ def dispatch_problem(review: Review) -> str:
         Review.Status.CLOSED,
     }:
         return ""
-    if AuditEvent.objects.filter(review=review, verb="dispatch.no_recipients").exists():
+    if review.dispatch_outcome == Review.DispatchOutcome.NO_RECIPIENTS:
         return str(NO_RECIPIENTS)
     return ""

@@ -16,8 +16,6 @@ from review.models import Review, User
 from review.models.people import Role
 
 DUE_SOON_DAYS = 7
-# viewflow's stored reference of the flow's assignment step (review never imports workflows).
-ASSIGN_TASK_REF = "workflows/flows.ReviewFlow.assign"
 # How many of a person's own cases the start page lists before linking to the full list.
 HOME_LIST_LENGTH = 10
 
@@ -54,20 +52,13 @@ def _office_summary(user: User) -> dict[str, object]:
     }
 
 
-def _awaiting_assignment() -> int:
-    """Cases whose assignment step is open: triaged as relevant, nobody assigned yet."""
-    return Task.objects.filter(
-        flow_task=ASSIGN_TASK_REF, status__in=[STATUS.NEW, STATUS.ASSIGNED]
-    ).count()
-
-
 def _is_administrator(user: User) -> bool:
     return user.is_superuser or user.groups.filter(name=Role.ADMIN.value).exists()
 
 
 def _head_summary() -> dict[str, object]:
     return {
-        "awaiting_assignment": _awaiting_assignment(),
+        "awaiting_assignment": Review.objects.awaiting_assignment().count(),
         "awaiting_approval": list(
             Review.objects.filter(status=Review.Status.APPROVAL)
             .select_related("paper", "assignee")

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from review.models import GENESIS_HASH, AuditEvent, ImmutableRowError
+from review.models import GENESIS_HASH, AuditEvent, AuditVerb, ImmutableRowError
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -15,12 +15,18 @@ def _three_events() -> list[AuditEvent]:
     review = f.make_review()
     actor = f.officer()
     return [
-        AuditEvent.record("review.created", actor_label="oparl-sync", obj=review, review=review),
         AuditEvent.record(
-            "review.triaged", actor=actor, obj=review, review=review, details={"relevant": True}
+            AuditVerb.REVIEW_OPENED, actor_label="oparl-sync", obj=review, review=review
         ),
         AuditEvent.record(
-            "review.assigned",
+            AuditVerb.REVIEW_TRIAGED,
+            actor=actor,
+            obj=review,
+            review=review,
+            details={"relevant": True},
+        ),
+        AuditEvent.record(
+            AuditVerb.REVIEW_ASSIGNED,
             actor=actor,
             obj=review,
             review=review,

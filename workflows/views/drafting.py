@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -84,76 +86,166 @@ def _save(review: Review, user: User, form: StatementForm, formset: Any) -> Stat
     )
 
 
-def draft(request: HttpRequest, task: Task) -> HttpResponse:
-    review = queries.review_of(task)
-    user: User = request.user  # type: ignore[assignment]
-    versions = versions_of(review)
+@dataclass
+class DraftForms:
+    """The drafting page's three forms, bound to a POST or filled from the newest version."""
+
+    form: StatementForm
+    formset: Any
+    consult: ConsultationForm
+
+    def statement_valid(self) -> bool:
+        return self.form.is_valid() and self.formset.is_valid()
+
+
+def _forms(request: HttpRequest, review: Review, versions: list[StatementVersion]) -> DraftForms:
     fields, rows = _initial(versions[0] if versions else None)
     data = request.POST if request.method == "POST" else None
-    form = StatementForm(data, initial=fields)
-    # Initial rows only for display: bound extra forms equal to their initial would count as
-    # unchanged and be dropped from cleaned_data.
-    formset = ProposalFormSet(data, initial=None if data else rows, prefix="proposals")
-    consult = ConsultationForm(
-        data,
-        exclude=user,
-        initial={
-            "share_with_beirat": review.shared_with_beirat,
-            "due_date": review.beirat_deadline,
-        },
+    return DraftForms(
+        form=StatementForm(data, initial=fields),
+        # Initial rows only for display: bound extra forms equal to their initial would count
+        # as unchanged and be dropped from cleaned_data.
+        formset=ProposalFormSet(data, initial=None if data else rows, prefix="proposals"),
+        consult=ConsultationForm(
+            data,
+            exclude=request.user,  # type: ignore[arg-type]
+            initial={
+                "share_with_beirat": review.shared_with_beirat,
+                "due_date": review.beirat_deadline,
+            },
+        ),
     )
-    action = request.POST.get("action", ACTION_SAVE)
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        if action == ACTION_SAVE:
-            try:
-                version = _save(review, user, form, formset)
-            except statements.StatementError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(
-                    request, _("Saved as version %(number)s.") % {"number": version.number}
-                )
-                return redirect("workflows:task", pk=task.pk)
-        elif action == ACTION_APPROVAL or consult.is_valid():
 
-            def finish() -> object:
-                _save(review, user, form, formset)
-                if action == ACTION_APPROVAL:
-                    return statements.submit_for_approval(review=review, by=user)
-                people = consult.cleaned_data["contributors"]
-                return statements.start_consultation(
-                    review=review,
-                    by=user,
-                    share_with_beirat=consult.cleaned_data["share_with_beirat"],
-                    contributors=[(p, consult.cleaned_data["kind"]) for p in people],
-                    due_date=consult.cleaned_data["due_date"],
-                )
 
-            try:
-                runner.complete(task, user, request, finish)
-            except (statements.StatementError, runner.TaskError) as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(
-                    request,
-                    _("Submitted for final approval.")
-                    if action == ACTION_APPROVAL
-                    else _("Consultation started; the answers will appear in the case."),
-                )
-                return redirect("workflows:inbox")
+def _page(
+    request: HttpRequest,
+    task: Task,
+    forms: DraftForms,
+    versions: list[StatementVersion] | None = None,
+) -> HttpResponse:
+    review = queries.review_of(task)
+    versions = versions_of(review) if versions is None else versions
     return render(
         request,
         "workflows/task_draft.html",
         {
             **task_context(task),
-            "form": form,
-            "formset": formset,
-            "consult": consult,
+            "form": forms.form,
+            "formset": forms.formset,
+            "consult": forms.consult,
             "versions": versions,
-            "sent_back": statements.latest_send_back(review),
+            "sent_back": review.latest_send_back(),
             **last_change(versions),
         },
     )
+
+
+def draft(request: HttpRequest, task: Task) -> HttpResponse:
+    """The drafting page; its POST saves a version ("Speichern")."""
+    action = request.POST.get("action", ACTION_SAVE)
+    if request.method == "POST" and action != ACTION_SAVE:
+        # A page rendered before each button had its own URL posts the action here.
+        return (submit_task if action == ACTION_APPROVAL else consult_task)(request, task)
+    review = queries.review_of(task)
+    versions = versions_of(review)
+    forms = _forms(request, review, versions)
+    if request.method == "POST" and forms.statement_valid():
+        try:
+            version = _save(review, request.user, forms.form, forms.formset)  # type: ignore[arg-type]
+        except statements.StatementError as error:
+            forms.form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, _("Saved as version %(number)s.") % {"number": version.number}
+            )
+            return redirect("workflows:task", pk=task.pk)
+    return _page(request, task, forms, versions)
+
+
+def _finish(
+    request: HttpRequest, task: Task, forms: DraftForms, action: Callable[[], object], done: str
+) -> HttpResponse:
+    """Save the editor and run the action, completing the drafting task (all or nothing)."""
+    review = queries.review_of(task)
+    user: User = request.user  # type: ignore[assignment]
+
+    def save_and_act() -> object:
+        _save(review, user, forms.form, forms.formset)
+        return action()
+
+    try:
+        runner.complete(task, user, request, save_and_act)
+    except (statements.StatementError, runner.TaskError) as error:
+        forms.form.add_error(None, str(error))
+        return _page(request, task, forms)
+    messages.success(request, done)
+    return redirect("workflows:inbox")
+
+
+def submit_task(request: HttpRequest, task: Task) -> HttpResponse:
+    review = queries.review_of(task)
+    forms = _forms(request, review, versions_of(review))
+    if not forms.statement_valid():
+        return _page(request, task, forms)
+    return _finish(
+        request,
+        task,
+        forms,
+        lambda: statements.submit_for_approval(review=review, by=request.user),  # type: ignore[arg-type]
+        _("Submitted for final approval."),
+    )
+
+
+def consult_task(request: HttpRequest, task: Task) -> HttpResponse:
+    review = queries.review_of(task)
+    forms = _forms(request, review, versions_of(review))
+    if not (forms.statement_valid() and forms.consult.is_valid()):
+        return _page(request, task, forms)
+    data = forms.consult.cleaned_data
+    return _finish(
+        request,
+        task,
+        forms,
+        lambda: statements.start_consultation(
+            review=review,
+            by=request.user,  # type: ignore[arg-type]
+            share_with_beirat=data["share_with_beirat"],
+            contributors=[(person, data["kind"]) for person in data["contributors"]],
+            due_date=data["due_date"],
+        ),
+        _("Consultation started; the answers will appear in the case."),
+    )
+
+
+def _drafting_task(request: HttpRequest, pk: int) -> Task | HttpResponse:
+    """The open drafting task the person may do, or the refusal to show."""
+    task = human_task(pk)
+    if task.status in (STATUS.DONE, STATUS.CANCELED):
+        # As on the task page: a second click after the first one finished the draft.
+        messages.info(request, str(runner.TASK_DONE))
+        return redirect("workflows:inbox")
+    if task.flow_task is not ReviewFlow.draft or task.status not in (STATUS.NEW, STATUS.ASSIGNED):
+        return forbidden(request, str(runner.TASK_DONE))
+    reason = refusal(task, request.user)  # type: ignore[arg-type]
+    if reason is not None:
+        return forbidden(request, reason)
+    return task
+
+
+@office_required
+@require_POST
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Zur Schlusszeichnung geben": save the editor and hand the draft to the approval."""
+    found = _drafting_task(request, pk)
+    return found if isinstance(found, HttpResponse) else submit_task(request, found)
+
+
+@office_required
+@require_POST
+def consult(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Beteiligung starten": save the editor and ask the Beirat and/or colleagues."""
+    found = _drafting_task(request, pk)
+    return found if isinstance(found, HttpResponse) else consult_task(request, found)
 
 
 @office_required

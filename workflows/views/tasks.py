@@ -23,6 +23,7 @@ from review.models import Review, User
 from review.statements import services as statements
 
 from .. import queries, runner
+from ..documents import request_not_affected_note
 from ..flows import ReviewFlow
 from ..forms import ApprovalForm, AssignForm, OutcomeForm, TriageForm
 from . import drafting
@@ -60,8 +61,6 @@ def triage(request: HttpRequest, task: Task) -> HttpResponse:
                 return services.triage_relevant(review=review, by=user, note=reason)
             closed = services.triage_not_affected(review=review, by=user, reason=reason)
             if form.cleaned_data["note_document"]:
-                from ..documents import request_not_affected_note
-
                 request_not_affected_note(review=closed, by=user)
             return closed
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from review.models import AuditEvent
+from review.models import AuditEvent, AuditVerb
 
 from ...demo import advance_demo_reviews
 from ...flows import start_missing
@@ -17,7 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         # A second `make run` must not move five more cases each time: advance only once.
-        if AuditEvent.objects.filter(verb="review.triaged").exists():
+        if AuditEvent.objects.filter(verb=AuditVerb.REVIEW_TRIAGED).exists():
             started = start_missing(limit=100_000)
             self.stdout.write(
                 f"Demo-Abläufe: bereits vorbereitet ({started} Abläufe nachgestartet)."

@@ -1,0 +1,103 @@
+"""Facts that were read back from the audit trail are fields now: the approval on the statement
+version, the send-back on its own row, the dispatch outcome on the review; migration 0012 fills
+them from the audit events written before."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+import pytest
+from django.apps import apps
+from django.template.loader import render_to_string
+
+from review.dispatch import services as dispatch_services
+from review.models import AuditEvent, AuditVerb, Review, SendBack
+from review.statements import services as statements
+from tests import factories as f
+from workflows import documents
+
+pytestmark = pytest.mark.django_db
+
+fill_from_audit = import_module("review.migrations.0012_state_facts_as_fields").fill_from_audit
+
+
+def _awaiting_approval() -> tuple[Review, object]:
+    drafter = f.officer()
+    review = f.make_review(assignee=drafter, status=Review.Status.APPROVAL)
+    f.make_statement_version(review, drafter)
+    return review, drafter
+
+
+def test_approval_is_stored_on_the_version_and_names_the_approver_of_the_documents() -> None:
+    review, _drafter = _awaiting_approval()
+    head = f.head(username="chefin")
+    version = statements.statement_approve(review=review, by=head)
+    version.refresh_from_db()
+    assert version.approved_by == head
+    assert version.approved_at is not None
+    assert review.approved_version() == version
+    # The documents step asks the version, not the audit trail.
+    assert documents._approver(review) == head
+
+
+def test_a_review_without_approval_has_no_approver() -> None:
+    review, _drafter = _awaiting_approval()
+    assert review.approved_version() is None
+    with pytest.raises(ValueError, match=documents.NO_APPROVER):
+        documents._approver(review)
+
+
+def test_a_send_back_is_a_row_with_version_person_and_reason() -> None:
+    review, _drafter = _awaiting_approval()
+    head = f.head()
+    statements.statement_send_back(review=review, by=head, reason="  Bitte Quelle ergänzen. ")
+    send_back = review.latest_send_back()
+    assert send_back is not None
+    assert (send_back.sent_back_by, send_back.reason) == (head, "Bitte Quelle ergänzen.")
+    assert send_back.version.number == 1
+    assert SendBack.objects.count() == 1
+
+
+def test_no_recipients_and_a_failed_step_are_the_reviews_dispatch_outcome() -> None:
+    review = f.make_released_review()
+    dispatch_services.record_failure(review=review, error="SMTP nicht erreichbar")
+    review.refresh_from_db()
+    assert review.dispatch_outcome == Review.DispatchOutcome.FAILED
+    assert review.dispatch_error == "SMTP nicht erreichbar"
+    assert AuditEvent.objects.filter(review=review, verb=AuditVerb.DISPATCH_FAILED).count() == 1
+
+    review.dispatch_outcome = Review.DispatchOutcome.NO_RECIPIENTS
+    review.save()
+    html = render_to_string("dispatch/_review_dispatches.html", {"review": review})
+    assert str(dispatch_services.NO_RECIPIENTS) in html
+
+
+def test_the_migration_fills_the_fields_from_the_audit_events_written_before() -> None:
+    drafter, head = f.officer(), f.head()
+    review = f.make_review(assignee=drafter, status=Review.Status.DISPATCHED)
+    first = f.make_statement_version(review, drafter)
+    second = f.make_statement_version(review, drafter)
+    f.record_event("statement.sent_back", review, head, version=1, reason="Quelle fehlt.")
+    f.record_event("statement.approved", review, head, version=2)
+    f.record_event("dispatch.no_recipients", review, head)
+    other = f.make_review(status=Review.Status.DISPATCHED)
+    f.record_event("dispatch.no_recipients", other, head)
+    f.record_event("statement.dispatched", other, head)
+
+    fill_from_audit(apps, None)
+    fill_from_audit(apps, None)  # twice: nothing doubles
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.approved_by is None
+    assert (second.approved_by, second.approved_at is not None) == (head, True)
+    send_back = SendBack.objects.get()
+    assert (send_back.version, send_back.reason, send_back.sent_back_by) == (
+        first,
+        "Quelle fehlt.",
+        head,
+    )
+    review.refresh_from_db()
+    other.refresh_from_db()
+    assert review.dispatch_outcome == Review.DispatchOutcome.NO_RECIPIENTS
+    assert other.dispatch_outcome == Review.DispatchOutcome.STARTED
