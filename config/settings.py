@@ -369,6 +369,16 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "stellwerk@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- Operations: health checks (docs/operations.md) ----------------------------------------
+# /health/ answers a request with `Authorization: Bearer <HEALTH_TOKEN>`; without a token only
+# requests from these addresses (a local monitoring agent) and administrators.
+HEALTH_TOKEN = os.environ.get("HEALTH_TOKEN", "")
+HEALTH_ALLOWED_ADDRESSES = env_list("HEALTH_ALLOWED_ADDRESSES", "127.0.0.1,::1")
+# Below this much free space in MEDIA_ROOT the disk check fails.
+HEALTH_MIN_FREE_MB = int(os.environ.get("HEALTH_MIN_FREE_MB", "1024"))
+# A source whose last successful sync is older than this is reported as a warning.
+HEALTH_SYNC_WARNING_HOURS = int(os.environ.get("HEALTH_SYNC_WARNING_HOURS", "6"))
+
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,
