@@ -383,6 +383,10 @@ HEALTH_MIN_FREE_MB = int(os.environ.get("HEALTH_MIN_FREE_MB", "1024"))
 # A source whose last successful sync is older than this is reported as a warning.
 HEALTH_SYNC_WARNING_HOURS = int(os.environ.get("HEALTH_SYNC_WARNING_HOURS", "6"))
 
+# --- Read API (docs/api.md) -----------------------------------------------------------------
+# Requests per token: "120/min", "5000/h", …
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120/min")
+
 # --- Logging and errors (docs/operations.md) ----------------------------------------------
 # LOG_FORMAT=json writes one JSON object per line (for journald/Graylog/Loki); every line
 # carries the request id, also in the Celery tasks a request queued.

@@ -1,4 +1,5 @@
 from .accounts import FeedToken, Invitation
+from .api import ApiToken
 from .audit import GENESIS_HASH, AuditEvent
 from .dispatch import Dispatch
 from .documents import Document, DocumentKind, DocumentTemplate
@@ -38,6 +39,7 @@ __all__ = [
     "DEFAULT_DELIVERY",
     "GENESIS_HASH",
     "AgendaItem",
+    "ApiToken",
     "AuditEvent",
     "BeiratVote",
     "Body",
