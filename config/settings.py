@@ -56,6 +56,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every log line of the request carries its id.
+    "review.operations.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -253,6 +255,8 @@ CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
+# Workers log through LOGGING below (request ids, JSON) instead of Celery's own handler.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_ROUTES = {
     "notifications.*": {"queue": "notifications"},
     "documents.*": {"queue": "documents"},
@@ -369,11 +373,68 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "stellwerk@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# --- Logging --------------------------------------------------------------------------------
+# --- Operations: health checks (docs/operations.md) ----------------------------------------
+# /health/ answers a request with `Authorization: Bearer <HEALTH_TOKEN>`; without a token only
+# requests from these addresses (a local monitoring agent) and administrators.
+HEALTH_TOKEN = os.environ.get("HEALTH_TOKEN", "")
+HEALTH_ALLOWED_ADDRESSES = env_list("HEALTH_ALLOWED_ADDRESSES", "127.0.0.1,::1")
+# Below this much free space in MEDIA_ROOT the disk check fails.
+HEALTH_MIN_FREE_MB = int(os.environ.get("HEALTH_MIN_FREE_MB", "1024"))
+# A source whose last successful sync is older than this is reported as a warning.
+HEALTH_SYNC_WARNING_HOURS = int(os.environ.get("HEALTH_SYNC_WARNING_HOURS", "6"))
+
+# --- Read API (docs/api.md) -----------------------------------------------------------------
+# Requests per token: "120/min", "5000/h", …
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120/min")
+
+# --- Logging and errors (docs/operations.md) ----------------------------------------------
+# LOG_FORMAT=json writes one JSON object per line (for journald/Graylog/Loki); every line
+# carries the request id, also in the Celery tasks a request queued.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}, "httpx": {"level": "WARNING"}},
+    "filters": {
+        "request_id": {"()": "review.operations.logs.RequestIdFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        },
+        # Errors of web requests and tasks by mail to ADMINS (when set and DEBUG is off).
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
+    "root": {"handlers": ["console", "mail_admins"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "httpx": {"level": "WARNING"},
+        # Django's own request errors reach the root's handlers; no second mail.
+        "django": {"handlers": [], "propagate": True},
+    },
 }
+# Comma-separated addresses that receive error mails.
+ADMINS = env_list("ADMINS")
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from review.operations.logs import init_error_reporting
+
+    init_error_reporting(
+        SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )

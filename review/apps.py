@@ -16,4 +16,5 @@ class ReviewConfig(AppConfig):
             permissions,
             sessions,
         )
+        from .api import admin as api_admin  # noqa: F401  (lists and switches off API tokens)
         from .oparl import admin  # noqa: F401  (admin for sources, sync runs, keywords)

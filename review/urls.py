@@ -2,6 +2,7 @@ from django.urls import URLPattern, URLResolver, include, path
 
 from . import views
 from .accounts.urls import password_reset_urlpatterns
+from .api.api import api
 from .feeds import views as feed_views
 from .oparl import views as oparl_views
 from .views import papers
@@ -31,4 +32,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("verwaltung/synchronisation/", oparl_views.sync_runs, name="sync_runs"),
     path("", include("review.external.urls")),
     path("", include("review.dispatch.urls")),
+    path("", include("review.operations.urls")),
+    path("api/v1/", api.urls),
 ]

@@ -11,7 +11,8 @@
 # Environment: UNOSERVER_PORT (2003), UNOSERVER_UNO_PORT (port - 1), UNOSERVER_CONVERSION_TIMEOUT
 # (60 s), UNOSERVER_STOP_AFTER (500 conversions, then LibreOffice is restarted fresh),
 # STELLWERK_VAR_DIR (var/). Exit codes: 0 running, 3 LibreOffice missing, 1 failed to start.
-# Options: --restart (stop whatever runs on the port, start fresh), --stop.
+# Options: --restart (stop whatever runs on the port, start fresh), --stop, --foreground (run
+# unoserver in the foreground under a supervisor: systemd or the Procfile, which restart it).
 set -u
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -75,6 +76,8 @@ case "${1:-}" in
         echo "unoserver auf Port $PORT gestoppt."
         exit 0
         ;;
+    --foreground)
+        ;;
     --restart)
         # The caller saw a conversion break off: LibreOffice may be dead behind a live unoserver.
         echo "unoserver auf Port $PORT wird neu gestartet." >&2
@@ -108,6 +111,10 @@ fi
 PROFILE=$VAR/unoserver-profile-$PORT
 mkdir -p "$PROFILE"
 echo "Starte unoserver auf 127.0.0.1:$PORT (LibreOffice-Profil $PROFILE) …"
+if [ "${1:-}" = "--foreground" ]; then
+    exec "$VENV/bin/unoserver" --interface 127.0.0.1 --port "$PORT" --uno-port "$UNO_PORT" \
+        --user-installation "$PROFILE" --conversion-timeout "$TIMEOUT" --stop-after "$STOP_AFTER"
+fi
 nohup "$VENV/bin/unoserver" --interface 127.0.0.1 --port "$PORT" --uno-port "$UNO_PORT" \
     --user-installation "$PROFILE" --conversion-timeout "$TIMEOUT" --stop-after "$STOP_AFTER" \
     --libreoffice-pid-file "$PIDFILE.office" >>"$LOG" 2>&1 &

@@ -1,4 +1,5 @@
 from .accounts import FeedToken, Invitation
+from .api import ApiToken
 from .audit import GENESIS_HASH, AuditEvent, AuditVerb
 from .dispatch import Dispatch
 from .documents import Document, DocumentKind, DocumentTemplate
@@ -40,6 +41,7 @@ __all__ = [
     "DEFAULT_DELIVERY",
     "GENESIS_HASH",
     "AgendaItem",
+    "ApiToken",
     "AuditEvent",
     "AuditVerb",
     "BeiratVote",

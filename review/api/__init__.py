@@ -1,0 +1,1 @@
+"""The read API for the municipality's other systems (DMS, e-file): django-ninja at /api/v1/."""

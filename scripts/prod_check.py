@@ -1,0 +1,248 @@
+"""`make prod-check`: the production stack from the Procfile with production settings, tested.
+
+Creates a fresh PostgreSQL database (PROD_CHECK_DATABASE_URL, default `stellwerk_prodcheck`),
+migrates, collects static files, loads the demo municipality, then starts web (gunicorn),
+both Celery workers, beat and unoserver with honcho — DEBUG off, a random SECRET_KEY — and
+waits until /health/ reports every part green. It then signs in once per role and fetches that
+person's start page, has the stack's documents worker produce a statement's Word and PDF/A,
+and stops everything. Exits non-zero with the reason on the first failure.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import psycopg
+from aiosmtpd.controller import Controller
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.mail_sink import SmtpSink
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = str(ROOT / ".venv" / "bin" / "python")
+PASSWORD = "musterstadt-demo"
+# Person → a text their start page shows (German UI).
+ROLES = {
+    "sachbearbeitung": "Meine Aufgaben",
+    "beauftragte": "Meine Aufgaben",
+    "gremienbetreuung": "Stellungnahmen für meine Gremien",
+    "beirat": "Vorgänge für den Beirat",
+    "admin": "Verwaltung",
+}
+DOCUMENT_SCRIPT = """
+import time
+from review.documents.services import request_documents
+from review.models import Document, Review, User
+review = next(r for r in Review.objects.order_by("pk") if getattr(r, "statement", None)
+              and r.statement.current_version is not None)
+documents = request_documents(review=review, by=User.objects.get(username="beauftragte"))
+deadline = time.monotonic() + 240
+while time.monotonic() < deadline:
+    rows = list(Document.objects.filter(pk__in=[d.pk for d in documents]))
+    if all(d.status == "ready" and d.pdf_status == "done" for d in rows):
+        print("DOCUMENTS-OK", ", ".join(f"{d.kind}: {d.docx.name}, {d.pdf.name}" for d in rows))
+        break
+    if any(d.status == "failed" or d.pdf_status == "failed" for d in rows):
+        raise SystemExit(f"document failed: {[(d.kind, d.error) for d in rows]}")
+    time.sleep(1)
+else:
+    raise SystemExit("documents not ready after 240 s")
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def step(text: str) -> None:
+    print(f"· {text}", flush=True)
+
+
+def fail(text: str) -> None:
+    print(f"prod-check FEHLGESCHLAGEN: {text}", file=sys.stderr, flush=True)
+    raise SystemExit(1)
+
+
+def fresh_database() -> str:
+    url = os.environ.get(
+        "PROD_CHECK_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/stellwerk_prodcheck"
+    )
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return url
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run(
+        [PY, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        fail(f"manage.py {' '.join(args)}: {done.stderr[-2000:]}")
+    return done.stdout
+
+
+def wait_for_health(base: str, token: str, stack: subprocess.Popen[str]) -> dict:
+    deadline = time.monotonic() + 180
+    last: dict = {}
+    while time.monotonic() < deadline:
+        if stack.poll() is not None:
+            fail("the stack exited early (see its output above)")
+        try:
+            answer = httpx.get(
+                f"{base}/health/",
+                headers={"Authorization": f"Bearer {token}", "X-Forwarded-Proto": "https"},
+                timeout=30,
+            )
+            last = answer.json()
+            if last.get("status") == "ok":
+                return last
+        except (httpx.HTTPError, ValueError):
+            pass
+        time.sleep(2)
+    fail(f"/health/ not green within 180 s: {last}")
+    raise AssertionError
+
+
+class Browser:
+    """A signed-in person. Production cookies are Secure and httpx keeps them away from
+    http://, so this check, which talks to gunicorn directly, carries them itself; the proxy
+    header tells the app the request came over TLS."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.cookies: dict[str, str] = {}
+        self.http = httpx.Client(base_url=base, timeout=30, follow_redirects=False)
+
+    def request(self, method: str, path: str, **kwargs: object) -> httpx.Response:
+        headers = {
+            "X-Forwarded-Proto": "https",
+            # Over "TLS" Django's CSRF check compares the Referer with the https origin.
+            "Referer": f"{self.base.replace('http://', 'https://')}{path}",
+            "Cookie": "; ".join(f"{name}={value}" for name, value in self.cookies.items()),
+        }
+        response = self.http.request(method, path, headers=headers, **kwargs)  # type: ignore[arg-type]
+        self.cookies.update(response.cookies.items())
+        return response
+
+    def follow(self, path: str) -> httpx.Response:
+        response = self.request("GET", path)
+        for _ in range(5):
+            if response.status_code not in (301, 302):
+                break
+            response = self.request("GET", response.headers["location"])
+        return response
+
+    def post_form(self, path: str, data: dict[str, str]) -> httpx.Response:
+        form = self.request("GET", path)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)
+        if token is None:
+            fail(f"no form at {path} (HTTP {form.status_code})")
+            raise AssertionError
+        return self.request("POST", path, data={**data, "csrfmiddlewaretoken": token.group(1)})
+
+
+def sign_in(base: str, username: str, env: dict[str, str]) -> Browser:
+    browser = Browser(base)
+    answer = browser.post_form("/anmelden/", {"username": username, "password": PASSWORD})
+    if answer.status_code != 302:
+        fail(f"login of {username} answered HTTP {answer.status_code}")
+    if "zweiter-faktor" in answer.headers.get("location", ""):
+        code = manage(env, "demo_totp").split()[0]
+        browser.post_form("/konto/zweiter-faktor/", {"token": code})
+    return browser
+
+
+def main() -> None:
+    started = time.monotonic()
+    mail = SmtpSink()
+    controller = Controller(mail, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    mail.port = controller.port
+    port = free_port()
+    var = Path(tempfile.mkdtemp(prefix="stellwerk-prodcheck-"))
+    health_token = secrets.token_urlsafe(24)
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SITE_URL": f"http://127.0.0.1:{port}",
+        "BEHIND_TLS_PROXY": "true",
+        "REDIS_URL": os.environ.get("PROD_CHECK_REDIS_URL", "redis://127.0.0.1:6379/14"),
+        "CACHE_KEY_PREFIX": f"prodcheck-{secrets.token_hex(4)}",
+        "MEDIA_ROOT": str(var / "media"),
+        "STELLWERK_VAR_DIR": str(var),
+        "UNOSERVER_PORT": str(free_port()),
+        "UNOSERVER_UNO_PORT": str(free_port()),
+        "HEALTH_TOKEN": health_token,
+        "PORT": str(port),
+        "WEB_CONCURRENCY": "2",
+        "WORKER_CONCURRENCY": "1",
+        "LOG_FORMAT": "json",
+        # Mail goes to a local SMTP sink, as it would go to the city's mail server.
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(mail.port),
+        "DEFAULT_FROM_EMAIL": "stellwerk@musterstadt.example",
+        "ADMINS": "it-betrieb@musterstadt.example",
+    }
+    env["DATABASE_URL"] = fresh_database()
+    step(f"fresh database {env['DATABASE_URL'].rsplit('/', 1)[1]}, var {var}")
+    manage(env, "migrate", "--noinput")
+    manage(env, "collectstatic", "--noinput")
+    manage(env, "check", "--deploy", "--fail-level", "WARNING")
+    step("migrated, static files collected, check --deploy clean")
+    manage(env, "demo_data")
+    manage(env, "demo_workflows")
+    step("demo municipality loaded")
+    subprocess.run(
+        ["redis-cli", "-u", env["REDIS_URL"], "flushdb"], capture_output=True, check=False
+    )
+
+    stack = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "honcho"), "start", "-f", "Procfile"],
+        cwd=ROOT,
+        env=env,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        health = wait_for_health(base, health_token, stack)
+        names = ", ".join(check["name"] for check in health["checks"])
+        step(f"/health/ green after {time.monotonic() - started:.0f} s: {names}")
+        for username, expected in ROLES.items():
+            browser = sign_in(base, username, env)
+            page = browser.follow("/")
+            if page.status_code != 200 or expected not in page.text:
+                fail(f"start page of {username}: HTTP {page.status_code}, '{expected}' missing")
+            step(f"{username}: start page HTTP 200 with '{expected}'")
+        output = manage(env, "shell", "-c", DOCUMENT_SCRIPT)
+        if "DOCUMENTS-OK" not in output:
+            fail(f"document generation: {output}")
+        step(output.strip().replace("DOCUMENTS-OK", "documents by the stack's worker:"))
+    finally:
+        os.killpg(stack.pid, signal.SIGTERM)
+        try:
+            stack.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(stack.pid, signal.SIGKILL)
+    controller.stop()
+    print(f"prod-check passed in {time.monotonic() - started:.0f} s", flush=True)
+
+
+if __name__ == "__main__":
+    main()
