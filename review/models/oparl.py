@@ -7,7 +7,7 @@ tombstones and manual deletions only set `deleted`.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from django.db import connections, models
 from django.db.models import Q
@@ -15,6 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .expressions import joined_names
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from .people import User
 
 
 class Source(models.Model):
@@ -284,6 +289,16 @@ class PaperQuerySet(SoftDeleteQuerySet):
                 matches |= Q(reference__icontains=text)
             return self.annotate(search_vector=vector).filter(matches)
         return self.filter(Q(name__icontains=text) | Q(reference__icontains=text))
+
+    def visible_to(self, user: User | AnonymousUser) -> PaperQuerySet:
+        """The office sees every paper; committee clerks only the public papers consulted in
+        their own committees (ids are sequential, so a detail page must not trust the URL)."""
+        if user.has_perm("review.view_review"):
+            return self
+        if not user.is_authenticated:
+            return self.none()
+        consulted = Consultation.objects.filter(organizations__in=user.organizations.all())
+        return self.filter(is_public=True, pk__in=consulted.values("paper_id"))
 
 
 class PaperManager(LiveManager.from_queryset(PaperQuerySet)):  # type: ignore[misc]

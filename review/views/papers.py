@@ -67,7 +67,7 @@ def paper_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
     paper_type = request.GET.get("art", "")
     organization = request.GET.get("gremium", "")
-    papers: PaperQuerySet = Paper.objects.all()
+    papers: PaperQuerySet = Paper.objects.visible_to(request.user)
     if query:
         papers = papers.search(query)
     if paper_type:
@@ -108,7 +108,8 @@ def paper_list(request: HttpRequest) -> HttpResponse:
 @permission_required("review.view_paper", raise_exception=True)
 def paper_detail(request: HttpRequest, pk: int) -> HttpResponse:
     paper = get_object_or_404(
-        Paper.objects.select_related("review", "body")
+        Paper.objects.visible_to(request.user)
+        .select_related("review", "body")
         .prefetch_related(
             "files", Prefetch("consultations", queryset=Consultation.objects.for_display())
         )
