@@ -164,9 +164,14 @@ SESSION_ENGINE = (
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
-# django-axes: lock an account+address pair after repeated failures (password guessing).
+# django-axes: slow down password guessing per account+address pair. The pause is short (a
+# throttle, not a lock) and the address is the client's, not the proxy's (TRUSTED_PROXIES), so
+# nobody can lock another person out by guessing wrong on purpose.
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "5")))
+# Addresses or networks (comma-separated) of the reverse proxies whose X-Forwarded-For is trusted.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+AXES_CLIENT_IP_CALLABLE = "review.accounts.client_address.client_address"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"

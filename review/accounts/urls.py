@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, path, reverse_lazy
 
 from . import views
+from .forms import LoginForm
 
 app_name = "accounts"
 
@@ -22,7 +23,7 @@ urlpatterns: list[URLPattern] = [
 
 # Django's login and password reset views with our templates; the names stay Django's own.
 password_reset_urlpatterns: list[URLPattern] = [
-    path("anmelden/", auth_views.LoginView.as_view(), name="login"),
+    path("anmelden/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "konto/passwort/",
