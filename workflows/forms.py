@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from review import services
 from review.models import Contribution, Recommendation, Review, Role, User
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -190,9 +191,18 @@ class ContributionAnswerForm(forms.Form):
     )
 
 
+def _no_direction_controls(value: str) -> None:
+    if services.has_direction_controls(value):
+        raise forms.ValidationError(services.HIDDEN_DIRECTION_CHARACTERS)
+
+
 class ManualReviewForm(forms.Form):
-    name = forms.CharField(label=_("Title of the paper"), max_length=1000)
-    reference = forms.CharField(label=_("Paper number"), max_length=200)
+    name = forms.CharField(
+        label=_("Title of the paper"), max_length=1000, validators=[_no_direction_controls]
+    )
+    reference = forms.CharField(
+        label=_("Paper number"), max_length=200, validators=[_no_direction_controls]
+    )
     paper_type = forms.CharField(
         label=_("Type of paper"), max_length=200, initial="Beschlussvorlage"
     )
