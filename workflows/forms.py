@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from review import services
 from review.models import Contribution, Recommendation, Review, Role, User
+from review.statements.services import PART_MAX_CHARS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -83,15 +84,20 @@ class AssignForm(forms.Form):
 
 
 class StatementForm(forms.Form):
+    # The version the editor was loaded with (kept current by autosave): a save on an older one
+    # is refused, so two windows cannot silently replace each other's text.
+    based_on = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
     facts = forms.CharField(
         label=_("Facts"),
         required=False,
+        max_length=PART_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("What the paper wants."),
     )
     assessment = forms.CharField(
         label=_("Assessment"),
         required=False,
+        max_length=PART_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("From the point of view of integration: who is affected, what follows?"),
     )
@@ -103,6 +109,7 @@ class StatementForm(forms.Form):
     recommendation_text = forms.CharField(
         label=_("Reason for the recommendation"),
         required=False,
+        max_length=PART_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
@@ -110,10 +117,16 @@ class StatementForm(forms.Form):
 class ProposalForm(forms.Form):
     location = forms.CharField(label=_("Passage in the paper"), max_length=300, required=False)
     proposal = forms.CharField(
-        label=_("Proposal"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Proposal"),
+        required=False,
+        max_length=PART_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     reason = forms.CharField(
-        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason"),
+        required=False,
+        max_length=PART_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
