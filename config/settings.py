@@ -182,6 +182,9 @@ AXES_VERBOSE = False
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Stellwerk")
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
+# Require the second factor of the office's and the administrators' logins too (external people
+# always need one).
+STAFF_SECOND_FACTOR = env_bool("STAFF_SECOND_FACTOR", default=False)
 # An invitation link for an external person stays valid this many days.
 INVITATION_MAX_AGE_DAYS = int(os.environ.get("INVITATION_MAX_AGE_DAYS", "7"))
 PASSWORD_RESET_TIMEOUT = 2 * 3600
