@@ -3,6 +3,7 @@ from django.urls import URLPattern, path, reverse_lazy
 
 from . import views
 from .forms import LoginForm
+from .password_reset import PasswordResetView
 
 app_name = "accounts"
 
@@ -42,13 +43,7 @@ password_reset_urlpatterns: list[URLPattern] = [
     ),
     path(
         "konto/passwort-vergessen/",
-        auth_views.PasswordResetView.as_view(
-            template_name="accounts/password_reset_form.html",
-            email_template_name="accounts/password_reset_email.txt",
-            html_email_template_name="accounts/password_reset_email.html",
-            subject_template_name="accounts/password_reset_subject.txt",
-            success_url=reverse_lazy("password_reset_done"),
-        ),
+        PasswordResetView.as_view(success_url=reverse_lazy("password_reset_done")),
         name="password_reset",
     ),
     path(
