@@ -331,11 +331,23 @@ class Paper(OParlObject):
     class Meta(OParlObject.Meta):
         verbose_name = _("Vorlage")
         verbose_name_plural = _("Vorlagen")
-        ordering = ["-date", "-id"]
+        # Undated papers last (PostgreSQL sorts NULL first in descending order).
+        ordering = [models.F("date").desc(nulls_last=True), "-id"]
         constraints = _oparl_constraints("paper")
 
     def __str__(self) -> str:
         return f"{self.reference} {self.name}".strip()[:200]
+
+    def decision_files(self) -> models.QuerySet[File]:
+        """Files of the agenda items under which the paper was discussed: the decision document
+        (OParl resolutionFile) first, then the items' attachments."""
+        return (
+            File.objects.filter(
+                agenda_item__consultations__paper=self, agenda_item__consultations__deleted=False
+            )
+            .distinct()
+            .order_by("-is_resolution_file", "name", "id")
+        )
 
     @property
     def file_stem(self) -> str:
@@ -365,6 +377,13 @@ class ConsultationQuerySet(SoftDeleteQuerySet):
                 "agenda_item__result",
             )
             .annotate(committee_names=joined_names(Consultation.organizations, Consultation))
+            .prefetch_related(
+                models.Prefetch(
+                    "agenda_item__files",
+                    queryset=File.objects.filter(is_resolution_file=True),
+                    to_attr="resolution_files",
+                )
+            )
             .order_by("order", "id")
         )
 
@@ -442,7 +461,18 @@ class File(OParlObject):
         related_name="files",
         verbose_name=_("Sitzung"),
     )
+    # Files of an agenda item (OParl resolutionFile, auxiliaryFile) also carry the meeting:
+    # they are the meeting's embedded children for the sync.
+    agenda_item = models.ForeignKey(
+        "AgendaItem",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="files",
+        verbose_name=_("Tagesordnungspunkt"),
+    )
     is_main_file = models.BooleanField(_("Hauptdokument"), default=False)
+    is_resolution_file = models.BooleanField(_("Beschlussdokument"), default=False)
     name = models.CharField(_("Name"), max_length=500, blank=True)
     file_name = models.CharField(_("Dateiname"), max_length=500, blank=True)
     mime_type = models.CharField(_("MIME-Typ"), max_length=200, blank=True)
