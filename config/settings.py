@@ -345,6 +345,11 @@ UNOSERVER_RESTART_COMMAND = os.environ.get(
     "UNOSERVER_RESTART_COMMAND", str(BASE_DIR / "scripts" / "start_unoserver.sh")
 )
 DOCUMENT_PDF_RETRIES = int(os.environ.get("DOCUMENT_PDF_RETRIES", "2"))
+# Uploaded Word templates are rendered in a child process with this memory and CPU budget
+# (review/documents/limits.py); a template that needs more fails with a German message.
+DOCUMENT_RENDER_LIMITS = env_bool("DOCUMENT_RENDER_LIMITS", default=True)
+DOCUMENT_RENDER_MEMORY_MB = int(os.environ.get("DOCUMENT_RENDER_MEMORY_MB", "512"))
+DOCUMENT_RENDER_SECONDS = int(os.environ.get("DOCUMENT_RENDER_SECONDS", "30"))
 # A clerk's receipt counts as overdue this many days after the mail was sent, or earlier when
 # the committee meets on the paper within DISPATCH_MEETING_WARNING_DAYS.
 DISPATCH_CONFIRM_DAYS = int(os.environ.get("DISPATCH_CONFIRM_DAYS", "3"))
