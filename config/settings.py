@@ -166,9 +166,14 @@ SESSION_ENGINE = (
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
-# django-axes: lock an account+address pair after repeated failures (password guessing).
+# django-axes: slow down password guessing per account+address pair. The pause is short (a
+# throttle, not a lock) and the address is the client's, not the proxy's (TRUSTED_PROXIES), so
+# nobody can lock another person out by guessing wrong on purpose.
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "5")))
+# Addresses or networks (comma-separated) of the reverse proxies whose X-Forwarded-For is trusted.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+AXES_CLIENT_IP_CALLABLE = "review.accounts.client_address.client_address"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -179,6 +184,9 @@ AXES_VERBOSE = False
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Stellwerk")
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
+# Require the second factor of the office's and the administrators' logins too (external people
+# always need one).
+STAFF_SECOND_FACTOR = env_bool("STAFF_SECOND_FACTOR", default=False)
 # An invitation link for an external person stays valid this many days.
 INVITATION_MAX_AGE_DAYS = int(os.environ.get("INVITATION_MAX_AGE_DAYS", "7"))
 PASSWORD_RESET_TIMEOUT = 2 * 3600
@@ -341,6 +349,11 @@ UNOSERVER_RESTART_COMMAND = os.environ.get(
     "UNOSERVER_RESTART_COMMAND", str(BASE_DIR / "scripts" / "start_unoserver.sh")
 )
 DOCUMENT_PDF_RETRIES = int(os.environ.get("DOCUMENT_PDF_RETRIES", "2"))
+# Uploaded Word templates are rendered in a child process with this memory and CPU budget
+# (review/documents/limits.py); a template that needs more fails with a German message.
+DOCUMENT_RENDER_LIMITS = env_bool("DOCUMENT_RENDER_LIMITS", default=True)
+DOCUMENT_RENDER_MEMORY_MB = int(os.environ.get("DOCUMENT_RENDER_MEMORY_MB", "512"))
+DOCUMENT_RENDER_SECONDS = int(os.environ.get("DOCUMENT_RENDER_SECONDS", "30"))
 # A clerk's receipt counts as overdue this many days after the mail was sent, or earlier when
 # the committee meets on the paper within DISPATCH_MEETING_WARNING_DAYS.
 DISPATCH_CONFIRM_DAYS = int(os.environ.get("DISPATCH_CONFIRM_DAYS", "3"))

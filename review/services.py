@@ -22,6 +22,18 @@ REASON_REQUIRED = _("Please give a short reason.")
 ASSIGNEE_NOT_OFFICER = _("A case can only be assigned to people with the role Officer.")
 OUTCOME_REQUIRED = _("Please enter the committee's decision.")
 NOT_A_PDF = _("Please upload the draft as a PDF file.")
+NOT_REALLY_A_PDF = _("The file is named .pdf but is not a PDF. Please upload the draft as a PDF.")
+HIDDEN_DIRECTION_CHARACTERS = _(
+    "The name contains invisible text-direction characters that can disguise the file type. "
+    "Please rename the file."
+)
+# Bidirectional overrides, embeddings, isolates and marks: they make a name read differently
+# from what it is (a name ending in U+202E "fdp.exe" shows as "exe.pdf").
+DIRECTION_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+# The PDF header may come after some leading bytes; readers look within the first kilobyte.
+PDF_HEADER_WINDOW = 1024
 
 
 class ReviewActionError(Exception):
@@ -35,6 +47,18 @@ def _locked(review: Review) -> Review:
 def _require(review: Review, *statuses: str) -> None:
     if review.status not in statuses:
         raise ReviewActionError(WRONG_STATUS)
+
+
+def has_direction_controls(text: str) -> bool:
+    return not DIRECTION_CONTROLS.isdisjoint(text)
+
+
+def is_pdf(upload: UploadedFile) -> bool:
+    """By its content, not its name: a PDF starts with "%PDF-" within the first kilobyte."""
+    upload.seek(0)
+    head = upload.read(PDF_HEADER_WINDOW)
+    upload.seek(0)
+    return b"%PDF-" in head
 
 
 @transaction.atomic
@@ -51,6 +75,10 @@ def open_manual_review(
     """A non-public draft entered by hand: Paper (is_public False) + File with the PDF + Review."""
     if not (draft_pdf.name or "").lower().endswith(".pdf"):
         raise ReviewActionError(NOT_A_PDF)
+    if has_direction_controls(draft_pdf.name or ""):
+        raise ReviewActionError(HIDDEN_DIRECTION_CHARACTERS)
+    if not is_pdf(draft_pdf):
+        raise ReviewActionError(NOT_REALLY_A_PDF)
     paper = Paper.objects.create(
         name=name,
         reference=reference,

@@ -20,5 +20,6 @@ from review.notifications.tasks import (  # noqa: E402, F401
     send_digest,
     send_invitation_email,
     send_notification_email,
+    send_password_reset_email,
 )
 from review.oparl.tasks import sync_all_sources, sync_source  # noqa: E402, F401

@@ -7,6 +7,7 @@ only from its first step, so a second run leaves reviews that already moved alon
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.db import transaction
 from viewflow.workflow.models import Task
@@ -21,7 +22,7 @@ from .flows import ReviewFlow, start_missing, waiting_task
 
 OFFICER, OFFICER2, HEAD = "sachbearbeitung", "sachbearbeitung2", "beauftragte"
 
-DEMO_STATEMENT = {
+DEMO_STATEMENT: dict[str, Any] = {
     "facts": "Die Vorlage sieht vor, das Angebot der Stadt auszuweiten.",
     "assessment": (
         "Aus Sicht der Integration sind Zugewanderte besonders betroffen; die Angebote "

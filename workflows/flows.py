@@ -58,10 +58,22 @@ def _escalation_due(activation: Activation) -> datetime:
     return _due(activation, grace_days=deadlines.ESCALATION_GRACE_DAYS)
 
 
+def _granted(user: Any, task: Task) -> bool:
+    """The step's permission held through a role, not merely through the superuser flag."""
+    if not getattr(user, "is_superuser", False) or not task.owner_permission:
+        return True
+    return task.owner_permission in user.granted_permissions()
+
+
 class OfficeView(flow.View):
     """A human step; an absent owner's deputy may act in their place."""
 
+    def can_assign(self, user: Any, task: Task) -> bool:
+        return super().can_assign(user, task) and _granted(user, task)
+
     def can_execute(self, user: Any, task: Task) -> bool:
+        if not _granted(user, task):
+            return False
         if super().can_execute(user, task):
             return True
         owner = task.owner

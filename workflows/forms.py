@@ -10,7 +10,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from review import services
 from review.models import Contribution, Recommendation, Review, Role, User
+from review.statements.services import PART_MAX_CHARS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -82,15 +84,20 @@ class AssignForm(forms.Form):
 
 
 class StatementForm(forms.Form):
+    # The version the editor was loaded with (kept current by autosave): a save on an older one
+    # is refused, so two windows cannot silently replace each other's text.
+    based_on = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
     facts = forms.CharField(
         label=_("Facts"),
         required=False,
+        max_length=PART_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("What the paper wants."),
     )
     assessment = forms.CharField(
         label=_("Assessment"),
         required=False,
+        max_length=PART_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("From the point of view of integration: who is affected, what follows?"),
     )
@@ -102,6 +109,7 @@ class StatementForm(forms.Form):
     recommendation_text = forms.CharField(
         label=_("Reason for the recommendation"),
         required=False,
+        max_length=PART_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
@@ -109,10 +117,16 @@ class StatementForm(forms.Form):
 class ProposalForm(forms.Form):
     location = forms.CharField(label=_("Passage in the paper"), max_length=300, required=False)
     proposal = forms.CharField(
-        label=_("Proposal"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Proposal"),
+        required=False,
+        max_length=PART_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     reason = forms.CharField(
-        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason"),
+        required=False,
+        max_length=PART_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -190,9 +204,18 @@ class ContributionAnswerForm(forms.Form):
     )
 
 
+def _no_direction_controls(value: str) -> None:
+    if services.has_direction_controls(value):
+        raise forms.ValidationError(services.HIDDEN_DIRECTION_CHARACTERS)
+
+
 class ManualReviewForm(forms.Form):
-    name = forms.CharField(label=_("Title of the paper"), max_length=1000)
-    reference = forms.CharField(label=_("Paper number"), max_length=200)
+    name = forms.CharField(
+        label=_("Title of the paper"), max_length=1000, validators=[_no_direction_controls]
+    )
+    reference = forms.CharField(
+        label=_("Paper number"), max_length=200, validators=[_no_direction_controls]
+    )
     paper_type = forms.CharField(
         label=_("Type of paper"), max_length=200, initial="Beschlussvorlage"
     )

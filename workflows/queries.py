@@ -92,10 +92,9 @@ def inbox(user: User) -> list[TaskRow]:
 
 def team_queue(user: User) -> list[TaskRow]:
     """Unassigned tasks the user may take ("Übernehmen")."""
-    permissions = user.get_all_permissions()
-    tasks = human_tasks().filter(status=STATUS.NEW)
-    if not user.is_superuser:
-        tasks = tasks.filter(owner_permission__in=permissions)
+    # A superuser's "every permission" does not make the IT administrator the office.
+    permissions = user.granted_permissions() if user.is_superuser else user.get_all_permissions()
+    tasks = human_tasks().filter(status=STATUS.NEW, owner_permission__in=permissions)
     # Four-eyes: a statement's drafter is not offered its Schlusszeichnung (the task page and
     # the service refuse it as well).
     tasks = tasks.exclude(Q(flow_task=ReviewFlow.approve) & _drafted_by(user))

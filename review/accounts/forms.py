@@ -3,11 +3,29 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from review.models import Organization, Role
 
 from .services import INVITABLE_ROLES
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, refusing over-long names before they reach the lockout's table
+    (its username column takes 255 characters; a longer one was an HTTP 500)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        # Django sets max_length after the field is built, so no validator enforces it.
+        field.validators.append(
+            MaxLengthValidator(
+                getattr(field, "max_length", None) or 150,
+                _("The username is too long (at most %(limit_value)d characters)."),
+            )
+        )
 
 
 class TokenForm(forms.Form):

@@ -2,6 +2,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, path, reverse_lazy
 
 from . import views
+from .forms import LoginForm
+from .password_reset import PasswordResetView
 
 app_name = "accounts"
 
@@ -22,7 +24,7 @@ urlpatterns: list[URLPattern] = [
 
 # Django's login and password reset views with our templates; the names stay Django's own.
 password_reset_urlpatterns: list[URLPattern] = [
-    path("anmelden/", auth_views.LoginView.as_view(), name="login"),
+    path("anmelden/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "konto/passwort/",
@@ -41,13 +43,7 @@ password_reset_urlpatterns: list[URLPattern] = [
     ),
     path(
         "konto/passwort-vergessen/",
-        auth_views.PasswordResetView.as_view(
-            template_name="accounts/password_reset_form.html",
-            email_template_name="accounts/password_reset_email.txt",
-            html_email_template_name="accounts/password_reset_email.html",
-            subject_template_name="accounts/password_reset_subject.txt",
-            success_url=reverse_lazy("password_reset_done"),
-        ),
+        PasswordResetView.as_view(success_url=reverse_lazy("password_reset_done")),
         name="password_reset",
     ),
     path(

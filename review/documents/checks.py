@@ -16,6 +16,7 @@ from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError, meta
 from jinja2.exceptions import SecurityError
 
 from .context import CONTEXT_VARIABLES, Context, sample_context
+from .limits import ResourceLimitExceeded
 from .rendering import DocumentRenderError, OfficeDocxTemplate, make_environment, render
 
 NOT_A_DOCX = "Die Datei ist kein Word-Dokument im Format .docx."
@@ -29,6 +30,22 @@ UNSAFE = (
     "Solche Platzhalter sind aus Sicherheitsgründen nicht erlaubt."
 )
 RENDER_FAILED = "Probedruck mit Beispieldaten fehlgeschlagen: {detail}."
+UNEXPECTED = "ein Platzhalter oder Befehl lässt sich nicht ausführen ({name})"
+TOO_BIG_UNPACKED = (
+    "Die Vorlage ist entpackt zu groß ({size} MB; erlaubt sind {limit} MB). "
+    "Bitte verkleinern Sie eingebettete Bilder."
+)
+TOO_MANY_PARTS = "Die Vorlage besteht aus zu vielen Teilen ({count}; erlaubt sind {limit})."
+SUSPICIOUS_RATIO = (
+    "Der Teil „{name}“ der Vorlage ist ungewöhnlich stark gepackt (1:{ratio}); "
+    "solche Dateien („Zip-Bomben“) werden nicht angenommen."
+)
+# Checked from the archive's directory before anything is unpacked. Word's own files unpack to a
+# few MB and pack XML about 1:10; a zip bomb packs 1:1000 and more.
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+MAX_PARTS = 1000
+MAX_RATIO = 100
+RATIO_FROM_BYTES = 1024 * 1024  # small parts may pack well (runs of spaces)
 WORD_TEXT = "Word-Text an dieser Stelle: „{text}“"
 
 _PROBE = re.compile(r"\{[\{%][^}]*__\w+__")
@@ -139,10 +156,36 @@ def _explain(exc: TemplateError, sources: list[str]) -> str:
     return _with_context(RENDER_FAILED.format(detail=exc.message or exc), lines)
 
 
+def archive_problem(archive: zipfile.ZipFile) -> str | None:
+    """Sizes and packing ratios from the directory; Python unpacks no more than it declares."""
+    infos = archive.infolist()
+    if len(infos) > MAX_PARTS:
+        return TOO_MANY_PARTS.format(count=len(infos), limit=MAX_PARTS)
+    total = sum(info.file_size for info in infos)
+    if total > MAX_UNPACKED_BYTES:
+        return TOO_BIG_UNPACKED.format(
+            size=total // (1024 * 1024), limit=MAX_UNPACKED_BYTES // (1024 * 1024)
+        )
+    for info in infos:
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > RATIO_FROM_BYTES and ratio > MAX_RATIO:
+            return SUSPICIOUS_RATIO.format(name=info.filename, ratio=int(ratio))
+    return None
+
+
 def check_template(data: bytes, contexts: list[Context] | None = None) -> CheckResult:
     result = CheckResult()
     try:
-        zipfile.ZipFile(io.BytesIO(data)).testzip()
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except Exception:
+        result.errors.append(NOT_A_DOCX)
+        return result
+    problem = archive_problem(archive)
+    if problem:
+        result.errors.append(problem)
+        return result
+    try:
+        archive.testzip()
         tpl = OfficeDocxTemplate(io.BytesIO(data))
         tpl.init_docx()
         sources = _sources(tpl)
@@ -172,6 +215,11 @@ def check_template(data: bytes, contexts: list[Context] | None = None) -> CheckR
                 )
             )
             return result
+        except Exception as exc:  # e.g. RecursionError for absurdly nested tags
+            result.errors.append(
+                SYNTAX_ERROR.format(detail=UNEXPECTED.format(name=type(exc).__name__))
+            )
+            return result
     result.variables = sorted(used)
     unknown = sorted(used - CONTEXT_VARIABLES.keys())
     if unknown:
@@ -189,8 +237,13 @@ def check_template(data: bytes, contexts: list[Context] | None = None) -> CheckR
         except TemplateError as exc:
             result.errors.append(_explain(exc, sources))
             return result
-        except DocumentRenderError as exc:
+        except (DocumentRenderError, ResourceLimitExceeded) as exc:
             result.errors.append(str(exc))
+            return result
+        except Exception as exc:  # whatever a template can provoke: a message, never a 500
+            result.errors.append(
+                RENDER_FAILED.format(detail=UNEXPECTED.format(name=type(exc).__name__))
+            )
             return result
     return result
 

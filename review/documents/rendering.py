@@ -22,12 +22,14 @@ from docx.document import Document as WordDocument
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined
+from jinja2.exceptions import TemplateRuntimeError
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from review.models import DocumentKind
 
 from .context import Context
+from .limits import run_limited
 
 BUNDLED_DIR = Path(settings.BASE_DIR) / "docx_templates"
 BUNDLED_TEMPLATES = {
@@ -99,9 +101,60 @@ def person_name(value: Any) -> str:
     return str(value or "")
 
 
+# Bounds of the sandbox's arithmetic: no template needs more, and beyond them a few characters
+# ask for gigabytes ('x' * 10**9) or minutes (9 ** 9 ** 9).
+MAX_SEQUENCE_LENGTH = 100_000
+MAX_RANGE = 10_000
+MAX_EXPONENT = 256
+MAX_POWER_BITS = 4096  # about 1,200 digits
+TOO_LARGE = "Die Vorlage erzeugt einen zu großen Wert ({detail})."
+
+
+class TemplateLimitError(TemplateRuntimeError):
+    """A template asked for more than the sandbox's bounds allow."""
+
+
+def _length(value: Any) -> int | None:
+    return len(value) if isinstance(value, str | bytes | list | tuple) else None
+
+
+def _bounded_range(*args: int) -> range:
+    values = range(*args)
+    if len(values) > MAX_RANGE:
+        raise TemplateLimitError(TOO_LARGE.format(detail=f"range mit mehr als {MAX_RANGE} Zahlen"))
+    return values
+
+
+class OfficeSandbox(SandboxedEnvironment):
+    """Jinja's sandbox with bounded multiplication, powers, concatenation and ranges."""
+
+    intercepted_binops = frozenset({"*", "**", "+"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "*":
+            for sequence, times in ((left, right), (right, left)):
+                length = _length(sequence)
+                if (
+                    length is not None
+                    and isinstance(times, int)
+                    and length * times > MAX_SEQUENCE_LENGTH
+                ):
+                    raise TemplateLimitError(TOO_LARGE.format(detail="Text wird vervielfacht"))
+        elif operator == "**" and isinstance(right, int | float):
+            bits = left.bit_length() * abs(right) if isinstance(left, int) else 0
+            if abs(right) > MAX_EXPONENT or bits > MAX_POWER_BITS:
+                raise TemplateLimitError(TOO_LARGE.format(detail="Potenz"))
+        elif operator == "+":
+            lengths = (_length(left), _length(right))
+            if None not in lengths and sum(lengths) > MAX_SEQUENCE_LENGTH:  # type: ignore[arg-type]
+                raise TemplateLimitError(TOO_LARGE.format(detail="zu langer Text"))
+        return super().call_binop(context, operator, left, right)
+
+
 def make_environment() -> SandboxedEnvironment:
-    env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+    env = OfficeSandbox(autoescape=True, undefined=StrictUndefined)
     env.filters.update(datum=german_date, datum_lang=german_long_date, name=person_name)
+    env.globals["range"] = _bounded_range
     return env
 
 
@@ -211,7 +264,12 @@ def check_well_formed(data: bytes) -> None:
 
 
 def render(template: bytes, context: Context) -> bytes:
-    """Renders one template with one context; raises jinja2 errors for template mistakes."""
+    """Renders one template with one context; raises jinja2 errors for template mistakes and
+    ResourceLimitExceeded when it needs more memory or time than a document may."""
+    return run_limited(_render, template, context)
+
+
+def _render(template: bytes, context: Context) -> bytes:
     tpl = OfficeDocxTemplate(io.BytesIO(template))
     tpl.render(context, jinja_env=make_environment(), autoescape=True)
     document: WordDocument = tpl.docx

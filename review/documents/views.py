@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -126,7 +127,12 @@ def document_retry(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("The document is being generated again."))
     if request.headers.get("HX-Request"):
         return review_documents(request, document.review_id)
-    return redirect(request.POST.get("next") or "documents:review_documents", document.review_id)
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(back)
+    return redirect("documents:review_documents", document.review_id)
 
 
 @login_required

@@ -7,7 +7,7 @@ tombstones and manual deletions only set `deleted`.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from django.db import connections, models
 from django.db.models import Q
@@ -15,6 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .expressions import joined_names
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from .people import User
 
 
 class Source(models.Model):
@@ -285,6 +290,16 @@ class PaperQuerySet(SoftDeleteQuerySet):
             return self.annotate(search_vector=vector).filter(matches)
         return self.filter(Q(name__icontains=text) | Q(reference__icontains=text))
 
+    def visible_to(self, user: User | AnonymousUser) -> PaperQuerySet:
+        """The office sees every paper; committee clerks only the public papers consulted in
+        their own committees (ids are sequential, so a detail page must not trust the URL)."""
+        if user.has_perm("review.view_review"):
+            return self
+        if not user.is_authenticated:
+            return self.none()
+        consulted = Consultation.objects.filter(organizations__in=user.organizations.all())
+        return self.filter(is_public=True, pk__in=consulted.values("paper_id"))
+
 
 class PaperManager(LiveManager.from_queryset(PaperQuerySet)):  # type: ignore[misc]
     pass
@@ -316,11 +331,23 @@ class Paper(OParlObject):
     class Meta(OParlObject.Meta):
         verbose_name = _("Vorlage")
         verbose_name_plural = _("Vorlagen")
-        ordering = ["-date", "-id"]
+        # Undated papers last (PostgreSQL sorts NULL first in descending order).
+        ordering = [models.F("date").desc(nulls_last=True), "-id"]
         constraints = _oparl_constraints("paper")
 
     def __str__(self) -> str:
         return f"{self.reference} {self.name}".strip()[:200]
+
+    def decision_files(self) -> models.QuerySet[File]:
+        """Files of the agenda items under which the paper was discussed: the decision document
+        (OParl resolutionFile) first, then the items' attachments."""
+        return (
+            File.objects.filter(
+                agenda_item__consultations__paper=self, agenda_item__consultations__deleted=False
+            )
+            .distinct()
+            .order_by("-is_resolution_file", "name", "id")
+        )
 
     @property
     def file_stem(self) -> str:
@@ -350,6 +377,13 @@ class ConsultationQuerySet(SoftDeleteQuerySet):
                 "agenda_item__result",
             )
             .annotate(committee_names=joined_names(Consultation.organizations, Consultation))
+            .prefetch_related(
+                models.Prefetch(
+                    "agenda_item__files",
+                    queryset=File.objects.filter(is_resolution_file=True),
+                    to_attr="resolution_files",
+                )
+            )
             .order_by("order", "id")
         )
 
@@ -427,7 +461,18 @@ class File(OParlObject):
         related_name="files",
         verbose_name=_("Sitzung"),
     )
+    # Files of an agenda item (OParl resolutionFile, auxiliaryFile) also carry the meeting:
+    # they are the meeting's embedded children for the sync.
+    agenda_item = models.ForeignKey(
+        "AgendaItem",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="files",
+        verbose_name=_("Tagesordnungspunkt"),
+    )
     is_main_file = models.BooleanField(_("Hauptdokument"), default=False)
+    is_resolution_file = models.BooleanField(_("Beschlussdokument"), default=False)
     name = models.CharField(_("Name"), max_length=500, blank=True)
     file_name = models.CharField(_("Dateiname"), max_length=500, blank=True)
     mime_type = models.CharField(_("MIME-Typ"), max_length=200, blank=True)

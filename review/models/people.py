@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, Permission
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -92,6 +92,17 @@ class User(AbstractUser):
 
     def has_role(self, role: Role) -> bool:
         return self.groups.filter(name=role.value).exists()
+
+    def granted_permissions(self) -> set[str]:
+        """Permissions from roles and direct grants only. Django gives a superuser every
+        permission; the IT administrator's account must still not assign cases or approve
+        statements, which is the office's work."""
+        rows = (
+            Permission.objects.filter(Q(group__user=self) | Q(user=self))
+            .values_list("content_type__app_label", "codename")
+            .distinct()
+        )
+        return {f"{app_label}.{codename}" for app_label, codename in rows}
 
     @property
     def roles(self) -> set[str]:

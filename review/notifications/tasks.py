@@ -53,3 +53,13 @@ def send_invitation_email(self: Task, invitation_id: int) -> bool:
 @shared_task(name="notifications.housekeeping")
 def housekeeping() -> tuple[int, int]:
     return services.give_up_stuck(), services.purge_read()
+
+
+@shared_task(bind=True, name="accounts.send_password_reset", max_retries=6)
+def send_password_reset_email(self: Task, user_id: int, domain: str, use_https: bool) -> bool:
+    from review.accounts.password_reset import deliver_password_reset
+
+    try:
+        return deliver_password_reset(user_id=user_id, domain=domain, use_https=use_https)
+    except services.MAIL_ERRORS as exc:
+        raise self.retry(exc=exc, countdown=30 * 2**self.request.retries) from exc

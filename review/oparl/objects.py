@@ -33,7 +33,9 @@ CONSULTATION_FIELDS = ["paper_id", "meeting_id", "agenda_item_id", "role", "auth
 FILE_FIELDS = [
     "paper_id",
     "meeting_id",
+    "agenda_item_id",
     "is_main_file",
+    "is_resolution_file",
     "name",
     "file_name",
     "mime_type",
@@ -88,7 +90,7 @@ def organization(raw: Any, body_id: int | None) -> Item:
     return Item(oid, fields, p.content_hash(raw), p.flag(raw.get("deleted")), raw)
 
 
-def file(raw: Any, fallback_id: str, *, main: bool = False) -> Item:
+def file(raw: Any, fallback_id: str, *, main: bool = False, resolution: bool = False) -> Item:
     if isinstance(raw, str):
         # Only a URL where an object was expected: keep the reference as a bare entry.
         raw = {"id": raw}
@@ -96,6 +98,8 @@ def file(raw: Any, fallback_id: str, *, main: bool = False) -> Item:
     size = p.integer(raw.get("size"))
     fields = {
         "is_main_file": main,
+        "is_resolution_file": resolution,
+        "agenda_item_id": None,
         "name": p.text(raw.get("name"), 500),
         "file_name": p.text(raw.get("fileName"), 500),
         "mime_type": p.mime_type(raw.get("mimeType")),
@@ -124,13 +128,23 @@ class MeetingData:
     organizations: list[str]
     agenda_items: list[Item] = field(default_factory=list)
     files: list[Item] = field(default_factory=list)
+    # (agenda item's OParl id, file): the decision document and attachments of each item.
+    agenda_files: list[tuple[str, Item]] = field(default_factory=list)
 
 
 def _location(value: Any) -> str:
-    if isinstance(value, dict):
-        parts = [p.text(value.get(k)) for k in ("description", "room", "streetAddress")]
-        return ", ".join(part for part in parts if part)[:500]
-    return ""  # a bare URL names a Location object we do not import
+    if not isinstance(value, dict):
+        return ""  # a bare URL names a Location object we do not import
+    kept: list[str] = []
+    for part in (p.text(value.get(k)) for k in ("description", "room", "streetAddress")):
+        # Vendors repeat room and street in the description ("Rathaus, Raum 101, Markt 1").
+        if part and not any(_folded(part) in _folded(earlier) for earlier in kept):
+            kept.append(part)
+    return ", ".join(kept)[:500]
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.casefold().replace(",", " ").split())
 
 
 def meeting(raw: Any, body_id: int | None, adapter: VendorAdapter) -> MeetingData:
@@ -158,7 +172,10 @@ def meeting(raw: Any, body_id: int | None, adapter: VendorAdapter) -> MeetingDat
     for index, entry in enumerate(p.as_list(adapter.get(raw, "agendaItem"))):
         if isinstance(entry, str):
             continue  # a reference to an agenda item listed elsewhere (1.1 agendaItem list)
-        data.agenda_items.append(agenda_item(entry, f"{oid}#agendaItem-{index}", index))
+        item = agenda_item(entry, f"{oid}#agendaItem-{index}", index)
+        data.agenda_items.append(item)
+        if not item.deleted:
+            data.agenda_files += [(item.oparl_id, f) for f in agenda_item_files(entry, adapter)]
     data.files = _files(
         raw,
         adapter,
@@ -185,6 +202,18 @@ def agenda_item(raw: Any, fallback_id: str, index: int) -> Item:
         **_common(raw),
     }
     return Item(oid, fields, p.content_hash(raw), p.flag(raw.get("deleted")), raw)
+
+
+def agenda_item_files(raw: dict[str, Any], adapter: VendorAdapter) -> list[Item]:
+    """The decision document (resolutionFile: what the outcome step needs) and attachments."""
+    owner = _id(raw)
+    items: list[Item] = []
+    resolution = raw.get("resolutionFile")
+    if resolution:
+        items.append(file(resolution, f"{owner}#resolutionFile", resolution=True))
+    for index, entry in enumerate(p.as_list(adapter.get(raw, "auxiliaryFile"))):
+        items.append(file(entry, f"{owner}#auxiliaryFile-{index}"))
+    return items
 
 
 @dataclass

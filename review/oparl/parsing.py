@@ -15,7 +15,19 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
-_EMPTY_MARKERS = {"n/a", "na", "-", "--", "null", "none", "k.a."}
+# "(kein Text vorhanden)": vendors put this phrase where a text (e.g. an agenda item's result)
+# is missing; stored as data it read as a committee's decision.
+_EMPTY_MARKERS = {
+    "n/a",
+    "na",
+    "-",
+    "--",
+    "null",
+    "none",
+    "k.a.",
+    "(kein text vorhanden)",
+    "kein text vorhanden",
+}
 # "+01::00" (ALLRIS) and other doubled colons in an offset.
 _BROKEN_OFFSET = re.compile(r"([+-]\d{2}):+(\d{2})$")
 _DOUBLE_SLASH = re.compile(r"(?<!:)/{2,}")

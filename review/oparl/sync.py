@@ -342,6 +342,15 @@ class Sync:
         self.counts.add(
             self.tables["agenda_item"].replace_children("meeting", meeting_pks, agenda, self.now)
         )
+        # Agenda items' files count as the meeting's: written once their items have pks.
+        for item, pk in written:
+            for agenda_oid, child in by_id[item.oparl_id].agenda_files:
+                child.fields.update(
+                    meeting_id=pk,
+                    paper_id=None,
+                    agenda_item_id=self.tables["agenda_item"].pk(agenda_oid),
+                )
+                files.append(child)
         self.counts.add(
             self.tables["file"].replace_children("meeting", meeting_pks, files, self.now)
         )

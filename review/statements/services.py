@@ -43,6 +43,14 @@ NOTHING_TO_CONSULT = _(
 CONTRIBUTION_ANSWERED = _("This contribution has already been given.")
 CONTRIBUTION_NOT_YOURS = _("This consultation is addressed to someone else.")
 DUE_AFTER_DEADLINE = _("The consultation's deadline may not be after the case's deadline.")
+# Several printed pages per part; far longer text is a paste gone wrong, and every version of it
+# is stored, diffed and rendered again.
+PART_MAX_CHARS = 20_000
+EDITED_ELSEWHERE = _(
+    "Not saved: version %(number)s of this statement was saved in the meantime (in another "
+    "window or by %(author)s). Please reload the page and enter your changes again."
+)
+PART_TOO_LONG = _("A part of the statement is longer than 20,000 characters. Please shorten it.")
 
 
 class StatementError(Exception):
@@ -76,8 +84,16 @@ def save_statement_draft(
     recommendation_text: str,
     proposals: list[ProposalRow],
     note: str = "",
+    based_on: int | None = None,
 ) -> StatementVersion:
-    """Add a version; an unchanged save returns the current version instead of a copy."""
+    """Add a version; an unchanged save returns the current version instead of a copy.
+
+    `based_on` is the version number the editor was loaded with: when another window or person
+    saved a newer one since, the save is refused instead of silently replacing their text."""
+    parts = [facts, assessment, recommendation_text]
+    parts += [text for row in proposals for text in (row.location, row.proposal, row.reason)]
+    if any(len(text) > PART_MAX_CHARS for text in parts):
+        raise StatementError(PART_TOO_LONG)
     review = _locked(review)
     if review.status not in (Review.Status.ASSIGNED, Review.Status.DRAFTING):
         raise StatementError(NOT_EDITABLE)
@@ -90,6 +106,10 @@ def save_statement_draft(
         current, facts, assessment, recommendation, recommendation_text, rows
     ):
         return current
+    if based_on is not None and current is not None and current.number != based_on:
+        raise StatementError(
+            EDITED_ELSEWHERE % {"number": current.number, "author": current.author}
+        )
     number = (statement.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     version = StatementVersion.objects.create(
         statement=statement,

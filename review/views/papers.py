@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet
+from django.db.models.expressions import OrderBy
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -26,13 +27,17 @@ SORTS = {
 DEFAULT_SORT = "-date"
 
 
-def _ordering(sort: str) -> tuple[str, tuple[str, ...]]:
+def _ordering(sort: str) -> tuple[str, tuple[OrderBy, ...]]:
     key = sort.removeprefix("-")
     if key not in SORTS:
         sort, key = DEFAULT_SORT, DEFAULT_SORT.removeprefix("-")
-    fields = SORTS[key]
-    if sort.startswith("-"):
-        fields = tuple(f"-{field}" for field in fields)
+    descending = sort.startswith("-")
+    # Papers without a date (or type) go last both ways; PostgreSQL would put them first when
+    # sorting newest first.
+    fields = tuple(
+        F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True)
+        for field in SORTS[key]
+    )
     return sort, fields
 
 
@@ -67,7 +72,7 @@ def paper_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
     paper_type = request.GET.get("art", "")
     organization = request.GET.get("gremium", "")
-    papers: PaperQuerySet = Paper.objects.all()
+    papers: PaperQuerySet = Paper.objects.visible_to(request.user)
     if query:
         papers = papers.search(query)
     if paper_type:
@@ -108,7 +113,8 @@ def paper_list(request: HttpRequest) -> HttpResponse:
 @permission_required("review.view_paper", raise_exception=True)
 def paper_detail(request: HttpRequest, pk: int) -> HttpResponse:
     paper = get_object_or_404(
-        Paper.objects.select_related("review", "body")
+        Paper.objects.visible_to(request.user)
+        .select_related("review", "body")
         .prefetch_related(
             "files", Prefetch("consultations", queryset=Consultation.objects.for_display())
         )

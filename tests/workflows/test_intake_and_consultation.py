@@ -148,3 +148,48 @@ def test_a_contribution_cannot_be_answered_twice_or_by_someone_else(consulting, 
     )
     again = colleague.get(f"/beteiligungen/{asked.pk}/").content.decode()
     assert "Ihre Antwort: abgelehnt." in again
+
+
+def _open_by_hand(office, upload, **fields):
+    return client_for(office.officer).post(
+        "/vorgaenge/neu/",
+        {"name": "X", "reference": "E-9/26", "paper_type": "Beschlussvorlage", "draft_pdf": upload}
+        | fields,
+    )
+
+
+def test_a_file_named_pdf_that_is_not_a_pdf_is_refused(office):
+    upload = SimpleUploadedFile("entwurf.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")
+    response = _open_by_hand(office, upload)
+    assert response.status_code == 200
+    assert "ist aber keine PDF-Datei" in response.content.decode()
+    assert not Review.objects.filter(paper__reference="E-9/26").exists()
+
+
+@pytest.mark.parametrize("field", ["name", "reference"])
+def test_names_with_hidden_text_direction_characters_are_refused(office, field):
+    upload = SimpleUploadedFile("entwurf.pdf", PDF, "application/pdf")
+    response = _open_by_hand(office, upload, **{field: "rechnung\u202efdp.exe"})
+    assert response.status_code == 200
+    assert "unsichtbare Schreibrichtungszeichen" in response.content.decode()
+    assert not Review.objects.filter(paper__reference__in=["E-9/26", "rechnung\u202efdp.exe"])
+
+
+def test_the_intake_service_refuses_file_names_with_hidden_direction_characters(office):
+    # Django's upload parser already drops such characters; the service refuses them for
+    # every other caller as well.
+    from review import services
+
+    upload = SimpleUploadedFile("rechnung\u202efdp.exe.pdf", PDF, "application/pdf")
+    with pytest.raises(services.ReviewActionError) as refused:
+        services.open_manual_review(
+            name="X",
+            reference="E-10/26",
+            paper_type="Beschlussvorlage",
+            paper_date=None,
+            draft_pdf=upload,
+            deadline=None,
+            by=office.officer,
+        )
+    assert str(refused.value) == str(services.HIDDEN_DIRECTION_CHARACTERS)
+    assert not File.objects.exists()

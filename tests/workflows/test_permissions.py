@@ -14,7 +14,7 @@ from .conftest import DRAFT, client_for, open_task, task_url
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["officer", "head", "clerk", "beirat", "outsider", "anonymous"]
+ROLES = ["officer", "head", "clerk", "beirat", "outsider", "superuser", "anonymous"]
 
 
 def _verified(user) -> Client:
@@ -36,6 +36,8 @@ def clients(office):
         "clerk": client_for(f.clerk()),
         "beirat": _verified(f.beirat_member()),
         "outsider": client_for(f.outsider()),
+        # The IT administrator: may look at the office's pages, never act in its steps.
+        "superuser": client_for(f.administrator(is_staff=True, is_superuser=True)),
         "anonymous": Client(),
     }
 
@@ -85,25 +87,25 @@ def urls(office):
 
 OFFICE_ONLY = {"clerk": 403, "beirat": 403, "outsider": 403, "anonymous": 302}
 EXPECTED = {
-    "inbox": {"officer": 200, "head": 200, **OFFICE_ONLY},
-    "team": {"officer": 200, "head": 200, **OFFICE_ONLY},
-    "chart": {"officer": 200, "head": 200, **OFFICE_ONLY},
-    "chart_svg": {"officer": 200, "head": 200, **OFFICE_ONLY},
-    "open_review": {"officer": 200, "head": 200, **OFFICE_ONLY},
-    "triage": {"officer": 200, "head": 200, **OFFICE_ONLY},
-    "assign": {"officer": 403, "head": 200, **OFFICE_ONLY},
-    "draft": {"officer": 200, "head": 403, **OFFICE_ONLY},
+    "inbox": {"officer": 200, "head": 200, "superuser": 200, **OFFICE_ONLY},
+    "team": {"officer": 200, "head": 200, "superuser": 200, **OFFICE_ONLY},
+    "chart": {"officer": 200, "head": 200, "superuser": 200, **OFFICE_ONLY},
+    "chart_svg": {"officer": 200, "head": 200, "superuser": 200, **OFFICE_ONLY},
+    "open_review": {"officer": 200, "head": 200, "superuser": 403, **OFFICE_ONLY},
+    "triage": {"officer": 200, "head": 200, "superuser": 403, **OFFICE_ONLY},
+    "assign": {"officer": 403, "head": 200, "superuser": 403, **OFFICE_ONLY},
+    "draft": {"officer": 200, "head": 403, "superuser": 403, **OFFICE_ONLY},
     # The officer drafted it: four-eyes, and no approval permission anyway.
-    "approve": {"officer": 403, "head": 200, **OFFICE_ONLY},
-    "reassign": {"officer": 403, "head": 200, **OFFICE_ONLY},
+    "approve": {"officer": 403, "head": 200, "superuser": 403, **OFFICE_ONLY},
+    "reassign": {"officer": 403, "head": 200, "superuser": 403, **OFFICE_ONLY},
     # One POST view per action of the drafting page.
-    "submit_draft": {"officer": 405, "head": 405, **OFFICE_ONLY},
-    "start_consultation": {"officer": 405, "head": 405, **OFFICE_ONLY},
-    "versions": {"officer": 200, "head": 200, **OFFICE_ONLY},
-    "beirat_vote": {"officer": 200, "head": 200, **OFFICE_ONLY},
-    "documents": {"officer": 200, "head": 200, **OFFICE_ONLY},
-    "contribution": {"officer": 200, "head": 403, **OFFICE_ONLY},
-    "missing_task": {"officer": 404, "head": 404, **OFFICE_ONLY},
+    "submit_draft": {"officer": 405, "head": 405, "superuser": 405, **OFFICE_ONLY},
+    "start_consultation": {"officer": 405, "head": 405, "superuser": 405, **OFFICE_ONLY},
+    "versions": {"officer": 200, "head": 200, "superuser": 200, **OFFICE_ONLY},
+    "beirat_vote": {"officer": 200, "head": 200, "superuser": 403, **OFFICE_ONLY},
+    "documents": {"officer": 200, "head": 200, "superuser": 200, **OFFICE_ONLY},
+    "contribution": {"officer": 200, "head": 403, "superuser": 403, **OFFICE_ONLY},
+    "missing_task": {"officer": 404, "head": 404, "superuser": 404, **OFFICE_ONLY},
 }
 
 
@@ -133,3 +135,13 @@ def test_the_drafting_actions_answer_posts_by_role(clients, urls):
         actual = {role: clients[role].post(urls[name], {}).status_code for role in expected}
         assert actual == expected, name
         assert clients["anonymous"].post(urls[name], {}).status_code == 302
+
+
+def test_the_it_superuser_can_neither_take_nor_do_assignment_and_approval(clients, urls):
+    superuser = clients["superuser"]
+    for name in ["assign", "approve"]:
+        response = superuser.post(urls[name], {"assignee": "1", "decision": "approve"})
+        assert response.status_code == 403, name
+        assert superuser.post(f"{urls[name]}uebernehmen/").status_code in (403, 404), name
+    team = superuser.get(urls["team"]).content.decode()
+    assert urls["assign"] not in team and urls["approve"] not in team

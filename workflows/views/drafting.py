@@ -52,8 +52,9 @@ def last_change(versions: list[StatementVersion]) -> dict[str, Any]:
 
 def _initial(version: StatementVersion | None) -> tuple[dict[str, str], list[dict[str, str]]]:
     if version is None:
-        return {}, []
+        return {"based_on": "0"}, []
     fields = {
+        "based_on": str(version.number),
         "facts": version.facts,
         "assessment": version.assessment,
         "recommendation": version.recommendation,
@@ -83,6 +84,7 @@ def _save(review: Review, user: User, form: StatementForm, formset: Any) -> Stat
         recommendation=data["recommendation"],
         recommendation_text=data["recommendation_text"],
         proposals=rows,
+        based_on=data.get("based_on"),
     )
 
 
@@ -260,7 +262,7 @@ def autosave(request: HttpRequest, pk: int) -> HttpResponse:
         return forbidden(request, reason)
     form = StatementForm(request.POST)
     formset = ProposalFormSet(request.POST, prefix="proposals")
-    status = 200
+    status, version = 200, None
     if form.is_valid() and formset.is_valid():
         try:
             version = _save(queries.review_of(task), request.user, form, formset)  # type: ignore[arg-type]
@@ -273,7 +275,12 @@ def autosave(request: HttpRequest, pk: int) -> HttpResponse:
             text, status = str(error), 409
     else:
         text, status = _("Not saved: please check your entries."), 422
-    return render(request, "workflows/autosave_status.html", {"text": text}, status=status)
+    return render(
+        request,
+        "workflows/autosave_status.html",
+        {"text": text, "version": version, "conflict": status == 409},
+        status=status,
+    )
 
 
 @office_required

@@ -187,6 +187,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "timeline": deferred(lambda: review_timeline(review())),
             "documents": deferred(lambda: documents_for_review(review())),
             "dispatches": deferred(lambda: list(dispatches_for_review(review()))),
+            "decision_files": deferred(lambda: list(review().paper.decision_files())),
         },
     )
 

@@ -154,7 +154,12 @@ def outcome(request: HttpRequest, task: Task) -> HttpResponse:
     return render(
         request,
         "workflows/task_outcome.html",
-        {**task_context(task), "form": form, "imported": bool(review.decision_result)},
+        {
+            **task_context(task),
+            "form": form,
+            "imported": bool(review.decision_result),
+            "decision_files": list(review.paper.decision_files()),
+        },
     )
 
 

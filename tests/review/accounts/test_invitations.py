@@ -199,9 +199,12 @@ def test_a_deactivated_account_cannot_log_in_and_its_session_ends(client: Client
     assert AuditEvent.objects.filter(verb="account.deactivated").exists()
 
 
-def test_password_reset_mails_a_link_in_german(client: Client) -> None:
+def test_password_reset_mails_a_link_in_german(
+    client: Client, django_capture_on_commit_callbacks, eager_tasks
+) -> None:
     member = f.beirat_member()
-    response = client.post(reverse("password_reset"), {"email": member.email})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("password_reset"), {"email": member.email})
     assert response["Location"] == reverse("password_reset_done")
     assert len(mail.outbox) == 1
     assert "neues Passwort" in mail.outbox[0].subject

@@ -168,3 +168,20 @@ def test_retrying_a_finished_document_is_refused_in_the_viewers_language(
     document.save()
     response = client.post(reverse("documents:retry", args=[document.pk]), follow=True)
     assert said in response.content.decode()
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil.example"])
+def test_the_retry_never_sends_the_browser_to_another_site(
+    client: Client, document: Document, target: str
+) -> None:
+    _logged_in(client, factories.officer(username="o6"))
+    response = client.post(reverse("documents:retry", args=[document.pk]), {"next": target})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("documents:review_documents", args=[document.review_id])
+
+
+def test_the_retry_returns_to_a_page_of_this_site(client: Client, document: Document) -> None:
+    _logged_in(client, factories.officer(username="o7"))
+    back = reverse("workflows:review_detail", args=[document.review_id])
+    response = client.post(reverse("documents:retry", args=[document.pk]), {"next": back})
+    assert response["Location"] == back

@@ -148,28 +148,32 @@ def test_the_detail_page_shows_facts_files_beratungsfolge_and_the_review(papers)
     assert reverse("workflows:review_detail", args=[review.pk]) in html
 
 
-def test_a_clerk_sees_papers_but_no_review_link(papers) -> None:
-    client = f.logged_in_client(f.clerk())
+def test_a_clerk_sees_papers_of_the_committee_but_no_review_link(papers) -> None:
+    clerk = f.clerk()
+    clerk.organizations.add(papers["social"])
+    client = f.logged_in_client(clerk)
     html = client.get(reverse("papers:detail", args=[papers["first"].pk])).content.decode()
     assert "V100/26" in html
     assert 'data-testid="review-link"' not in html
 
 
 @pytest.mark.parametrize(
-    ("persona", "status"),
+    ("persona", "status", "detail_status"),
     [
-        (f.officer, 200),
-        (f.head, 200),
-        (f.clerk, 200),
-        (f.administrator, 200),
-        (f.beirat_member, 403),
-        (f.outsider, 403),
+        (f.officer, 200, 200),
+        (f.head, 200, 200),
+        # A clerk of no committee has the list (empty) but no paper of other committees.
+        (f.clerk, 200, 404),
+        (f.administrator, 200, 200),
+        (f.beirat_member, 403, 403),
+        (f.outsider, 403, 403),
     ],
 )
-def test_permission_matrix_for_the_paper_pages(papers, persona, status) -> None:
+def test_permission_matrix_for_the_paper_pages(papers, persona, status, detail_status) -> None:
     client = f.logged_in_client(persona())
     assert client.get(reverse("papers:list")).status_code == status
-    assert client.get(reverse("papers:detail", args=[papers["first"].pk])).status_code == status
+    detail = client.get(reverse("papers:detail", args=[papers["first"].pk]))
+    assert detail.status_code == detail_status
 
 
 def test_anonymous_visitors_are_sent_to_the_login(client, papers) -> None:
@@ -190,3 +194,59 @@ def test_gremium_abbreviations_are_explained_in_the_list_and_the_facets() -> Non
     html = f.logged_in_client(f.officer()).get(reverse("papers:list")).content.decode()
     assert '<abbr title="Integrationsausschuss">IA</abbr>' in html
     assert "Integrationsausschuss</a> (1)" in html
+
+
+# Paper list and detail per persona: (officer, head, clerk of the committee, clerk of another
+# committee, beirat member, administrator, outsider). The Beirat has no paper pages at all.
+PAPER_MATRIX = {
+    "public_own": (200, 200, 200, 404, 403, 200, 403),
+    "not_public_own": (200, 200, 404, 404, 403, 200, 403),
+    "public_elsewhere": (200, 200, 404, 404, 403, 200, 403),
+}
+
+
+@pytest.fixture
+def committee_papers():
+    social, building = f.make_organization("Ausschuss für Soziales"), f.make_organization("Bau")
+    clerk = f.clerk(username="social-clerk")
+    clerk.organizations.add(social)
+    other = f.clerk(username="building-clerk")
+    other.organizations.add(building)
+    papers = {
+        "public_own": f.make_paper("Öffentlich im Sozialausschuss", reference="V1/26"),
+        "not_public_own": f.make_paper("Nichtöffentlich", reference="V2/26", is_public=False),
+        "public_elsewhere": f.make_paper("Ohne Beratung im Ausschuss", reference="V3/26"),
+    }
+    f.make_consultation(papers["public_own"], organization=social)
+    f.make_consultation(papers["not_public_own"], organization=social)
+    personas = [
+        f.officer(),
+        f.head(),
+        clerk,
+        other,
+        f.beirat_member(),
+        f.administrator(),
+        f.outsider(),
+    ]
+    return papers, personas
+
+
+@pytest.mark.parametrize("key", list(PAPER_MATRIX))
+def test_paper_details_answer_each_persona_as_expected(committee_papers, key: str) -> None:
+    papers, personas = committee_papers
+    url = reverse("papers:detail", args=[papers[key].pk])
+    for persona, expected in zip(personas, PAPER_MATRIX[key], strict=True):
+        response = f.logged_in_client(persona).get(url)
+        assert response.status_code == expected, (key, persona.username)
+
+
+def test_clerks_list_only_the_public_papers_of_their_own_committees(committee_papers) -> None:
+    _, personas = committee_papers
+    clerk, other = personas[2], personas[3]
+    html = f.logged_in_client(clerk).get(reverse("papers:list")).content.decode()
+    assert _references(html) == ["V1/26"]
+    assert "Nichtöffentlich" not in html and "Ohne Beratung" not in html
+    html = f.logged_in_client(other).get(reverse("papers:list")).content.decode()
+    assert "V1/26" not in html and "0 Vorlagen" in html
+    officer = f.logged_in_client(personas[0]).get(reverse("papers:list")).content.decode()
+    assert sorted(_references(officer)) == ["V1/26", "V2/26", "V3/26"]
