@@ -28,14 +28,9 @@ def statements(user: User) -> ReviewQuerySet:
 
 
 def papers(user: User) -> QuerySet[Paper]:
-    if access.is_office(user):
-        return Paper.objects.all()
     if not user.has_perm("review.view_paper"):
         return Paper.objects.none()
-    # Externals: public papers deliberated in their own committees.
-    return Paper.objects.filter(
-        is_public=True, consultations__organizations__in=user.organizations.all()
-    ).distinct()
+    return Paper.objects.visible_to(user)
 
 
 def released_documents(user: User) -> QuerySet[Document]:
