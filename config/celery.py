@@ -20,8 +20,8 @@ class QueueingTask(Task):
     Tasks are queued from `transaction.on_commit` after the request's rows are committed; an
     exception there would turn a saved change into an HTTP 500 and skip the remaining on-commit
     callbacks. The work is recorded in the database before it is queued (a document "pending",
-    a notification or dispatch unsent), so it is not lost: the periodic sweeps queue what has
-    been pending too long once Redis is back. Here the failure is only logged.
+    a notification or dispatch unsent), so it is not lost: a periodic sweep queues what has
+    stayed pending once Redis is back (issue #16.2). Here the failure is only logged.
     """
 
     def apply_async(self, *args: Any, **kwargs: Any) -> Any:
