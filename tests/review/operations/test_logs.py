@@ -3,6 +3,7 @@ person's name or address in the log of a whole workflow."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import logging
 import os
@@ -77,10 +78,14 @@ class _SentryInbox(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length", "0"))
         body = self.rfile.read(length)
-        if self.headers.get("Content-Encoding") == "gzip":
-            import gzip
-
+        # The SDK compresses with brotli when that package is installed, else with gzip.
+        encoding = self.headers.get("Content-Encoding")
+        if encoding == "gzip":
             body = gzip.decompress(body)
+        elif encoding == "br":
+            import brotli
+
+            body = brotli.decompress(body)
         self.received.append(body)
         self.send_response(200)
         self.end_headers()
