@@ -251,7 +251,13 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A job whose worker died unacknowledged comes back after the visibility timeout: just above the
+# longest a task may run, so that a killed worker's jobs wait minutes, not an hour. (Retries with
+# a countdown stay below it, see review/dispatch/tasks.py.)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 60}
+# Documents and dispatches still waiting this long lost their job (e.g. Redis restarted without
+# persistence, docs/workflow.md): the beat re-queues them; "Erneut versuchen" takes them too.
+REQUEUE_AFTER_MINUTES = int(os.environ.get("REQUEUE_AFTER_MINUTES", "10"))
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ROUTES = {
     "notifications.*": {"queue": "notifications"},
@@ -284,6 +290,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "notifications.housekeeping",
         "schedule": crontab(minute=17),
     },
+    # Documents and mails whose job was lost (REQUEUE_AFTER_MINUTES).
+    "documents-requeue-stale": {"task": "documents.requeue_stale", "schedule": 120.0},
+    "dispatch-requeue-stale": {"task": "dispatch.requeue_stale", "schedule": 120.0},
     # Files a killed worker wrote but never recorded (review/documents/housekeeping.py).
     "documents-remove-orphan-files": {
         "task": "documents.remove_orphan_files",

@@ -9,10 +9,12 @@ from typing import Any
 from django.db import transaction
 from viewflow.fsm import TransitionNotAllowed
 from viewflow.workflow.exceptions import FlowLockFailed
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
 
 from review.dispatch import services as dispatch_services
 from review.documents import services as document_services
-from review.models import AuditEvent, Review, User
+from review.models import AuditEvent, Document, Review, User
 
 logger = logging.getLogger(__name__)
 
@@ -54,8 +56,30 @@ def queue(*, review: Review) -> None:
 
 
 def request_again(*, review: Review, by: User) -> None:
-    """The "Dokumente anfordern" button while the flow waits and no document exists."""
+    """The "Dokumente anfordern" button while the flow waits: requests what is missing, re-queues
+    documents whose job was lost, and moves the case on when its documents are already there."""
     document_services.request_documents(review=review, by=by)
+    if Document.objects.generation_is_finished(review.pk):
+        finished(review.pk)
+
+
+def complete_finished(limit: int = 500) -> int:
+    """The sweep (beat, with the timers): every case still waiting for documents that are all
+    finished moves on, whatever became of the news that they were (a killed worker, a lost
+    signal). Returns how many moved."""
+    from .flows import ReviewFlow
+
+    waiting = (
+        Task.objects.filter(flow_task=ReviewFlow.await_documents, status=STATUS.NEW)
+        .values_list("process__reviewprocess__review_id", flat=True)
+        .order_by("id")[:limit]
+    )
+    moved = 0
+    for review_id in waiting:
+        if Document.objects.generation_is_finished(review_id) and finished(review_id):
+            logger.warning("Review %s waited for documents that were finished", review_id)
+            moved += 1
+    return moved
 
 
 def finished(review_id: int) -> bool:

@@ -8,12 +8,19 @@ from viewflow.workflow.timers import fire_due_timers
 
 @shared_task(name="workflows.fire_timers")
 def fire_timers() -> dict[str, int]:
-    """Due reminders/escalations (`.OnTimeout`) and consultations whose due date passed.
+    """Due reminders/escalations (`.OnTimeout`), consultations whose due date passed, and cases
+    waiting for documents that are finished.
 
     Safe to run concurrently and repeatedly: timers are claimed under the flow lock and
     consultation branches only complete while they still wait.
     """
     from .consultation import settle_due
+    from .documents import complete_finished
     from .flows import start_missing
 
-    return {"timers": fire_due_timers(), "consultations": settle_due(), "started": start_missing()}
+    return {
+        "timers": fire_due_timers(),
+        "consultations": settle_due(),
+        "started": start_missing(),
+        "documents": complete_finished(),
+    }

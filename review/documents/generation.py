@@ -131,13 +131,15 @@ def _convert_pdf(document: Document) -> None:
 
 
 def _announce_if_generation_finished(document: Document) -> None:
-    siblings = Document.objects.filter(review_id=document.review_id)
-    if document.statement_version_id is not None:
-        siblings = siblings.filter(statement_version_id=document.statement_version_id)
+    """Announces from the state, not from the event: every run that finds the generation
+    finished announces it, so a worker killed between the commit of "finished" and the signal
+    is made good by the redelivered job (receivers are idempotent)."""
+    review_id = document.review_id
+    if document.statement_version_id is None:
+        finished = document.is_finished
     else:
-        siblings = siblings.filter(pk=document.pk)
-    if all(d.is_finished for d in siblings):
-        review_id = document.review_id
+        finished = Document.objects.generation_is_finished(review_id)
+    if finished:
         transaction.on_commit(
             lambda: signals.documents_ready.send(sender=Document, review_id=review_id)
         )
@@ -157,7 +159,8 @@ def produce_document(*, document_id: int) -> str:
         _convert_pdf(document)
         document.refresh_from_db()
     with transaction.atomic():
-        # Only the run that finishes the document records and announces it (redeliveries don't).
+        # Only the run that finishes the document records it; every run that finds it finished
+        # announces it (see _announce_if_generation_finished).
         claimed = Document.objects.filter(pk=document.pk, finished_at__isnull=True).update(
             finished_at=timezone.now()
         )
@@ -174,5 +177,6 @@ def produce_document(*, document_id: int) -> str:
                     "docx_sha256": document.docx_sha256,
                 },
             )
+        if document.is_finished:
             _announce_if_generation_finished(document)
     return f"{document.status}/{document.pdf_status}"
