@@ -10,23 +10,48 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import zipfile
 
+import jinja2
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone, translation
+from docx.opc.exceptions import PackageNotFoundError
+from jinja2.sandbox import SecurityError
 
 from review import signals
 from review.models import AuditEvent, Document, DocumentKind
 
 from . import pdf
 from .context import build_context
-from .rendering import RENDERERS
+from .rendering import RENDERERS, DocumentRenderError
 
 logger = logging.getLogger(__name__)
 
 RENDER_FAILED = "Die Word-Datei konnte nicht erstellt werden: {reason}"
+# What the office sees instead of a library's English exception text (the log has the details).
+TEMPLATE_VARIABLE_UNKNOWN = "Die Vorlage verwendet eine unbekannte Variable."
+TEMPLATE_SYNTAX = "Die Vorlage enthält einen Fehler in Zeile {line}."
+TEMPLATE_NOT_ALLOWED = "Die Vorlage verwendet eine nicht erlaubte Anweisung."
+TEMPLATE_UNREADABLE = "Die Vorlagendatei ist keine lesbare Word-Datei."
+UNEXPECTED = "Unerwarteter Fehler ({kind}); bitte die IT-Administration informieren."
+
+
+def failure_reason(exc: Exception) -> str:
+    """A German sentence for the officer; never the raw (English) text of a library."""
+    if isinstance(exc, DocumentRenderError):
+        return str(exc)
+    if isinstance(exc, jinja2.UndefinedError):
+        return TEMPLATE_VARIABLE_UNKNOWN
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return TEMPLATE_SYNTAX.format(line=exc.lineno)
+    if isinstance(exc, SecurityError):
+        return TEMPLATE_NOT_ALLOWED
+    if isinstance(exc, (zipfile.BadZipFile, KeyError, PackageNotFoundError)):
+        return TEMPLATE_UNREADABLE
+    return UNEXPECTED.format(kind=type(exc).__name__)
 
 
 def _storage_name(document: Document, extension: str) -> str:
@@ -87,10 +112,10 @@ def _render_german_docx(document: Document) -> bool:
             context, template=document.template.file.read()
         )
     except Exception as exc:
-        logger.warning("document %s: rendering failed: %s", document.pk, type(exc).__name__)
+        logger.warning("document %s: rendering failed: %r", document.pk, exc)
         _fail(
             document,
-            RENDER_FAILED.format(reason=getattr(exc, "message", None) or exc),
+            RENDER_FAILED.format(reason=failure_reason(exc)),
             status=Document.Status.FAILED,
         )
         return False

@@ -21,7 +21,7 @@ from django.utils import timezone
 from docx.document import Document as WordDocument
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
-from jinja2 import StrictUndefined
+from jinja2 import Environment, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
@@ -35,6 +35,9 @@ BUNDLED_TEMPLATES = {
     DocumentKind.BEIRAT: "beirat_statement.docx",
     DocumentKind.NOT_AFFECTED: "not_affected_note.docx",
 }
+
+# Word's limit for a core property (title, subject, …), in characters.
+CORE_PROPERTY_LIMIT = 255
 
 MALFORMED_PART = "Das erzeugte Dokument ist fehlerhaft (Teil {part}: {error})."
 
@@ -70,11 +73,34 @@ def normalise_quotes_in_tags(xml: str) -> str:
     return _TAG_CONTENT.sub(lambda m: m.group(0).translate(_QUOTES), xml)
 
 
+def core_property(value: str) -> str:
+    """Plain text that fits Word's core properties (at most 255 characters, else python-docx
+    refuses the whole document): long paper titles are cut at a word and end with "…"."""
+    text = " ".join(html.unescape(value).split())
+    if len(text) <= CORE_PROPERTY_LIMIT:
+        return text
+    cut = text[: CORE_PROPERTY_LIMIT - 1]
+    if " " in cut[CORE_PROPERTY_LIMIT // 2 :]:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:–-") + "…"
+
+
 class OfficeDocxTemplate(DocxTemplate):
     """docxtpl with German quote normalisation applied wherever it prepares tags for Jinja."""
 
     def patch_xml(self, src_xml: str) -> str:
         return normalise_quotes_in_tags(super().patch_xml(src_xml))
+
+    def render_properties(
+        self, context: dict[str, Any], jinja_env: Environment | None = None
+    ) -> None:
+        # As docxtpl does, but the properties are plain text: unescaped (autoescape made every
+        # quote five characters long) and cut to Word's limit instead of failing the document.
+        env = jinja_env or make_environment()
+        props = self.docx.core_properties
+        for name in ("author", "comments", "identifier", "language", "subject", "title"):
+            rendered = env.from_string(getattr(props, name) or "").render(context)
+            setattr(props, name, core_property(rendered))
 
 
 def _as_date(value: date | datetime | None) -> date | None:
@@ -160,9 +186,8 @@ def _set_alt_texts(document: WordDocument, fallback: str) -> None:
 def _clean_properties(document: WordDocument, context: Context) -> None:
     props = document.core_properties
     office = context.get("office", {})
-    # docxtpl renders the core properties with autoescape on; they are plain text, not XML.
-    props.title = html.unescape(props.title or "") or context.get("document", {}).get("title", "")
-    props.subject = html.unescape(props.subject or "")
+    # Rendered and cut to size in OfficeDocxTemplate.render_properties.
+    props.title = props.title or core_property(context.get("document", {}).get("title", ""))
     # Personal metadata must not leave the office (BSI APP.1.1.A9): no person, only the office.
     props.author = f"Stadt {office.get('city', '')} – {office.get('name', '')}".strip(" –")
     props.last_modified_by = ""
