@@ -8,6 +8,9 @@ UV := $(VENV)/bin/uv
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Every target here is development or CI: DEBUG on unless the caller says otherwise (the settings
+# fail closed: without DEBUG set, production defaults and the refusal of the dev SECRET_KEY).
+export DEBUG ?= true
 
 .PHONY: install run test lint format typecheck checks pytest messages lock clean \
         bench-import bench-documents bench-web
@@ -36,7 +39,7 @@ run: install
 	$(MANAGE) demo_workflows
 	@scripts/start_unoserver.sh || true
 	@$(MANAGE) demo_logins --url http://$(HOST):$(PORT)/
-	$(MANAGE) runserver $(HOST):$(PORT)
+	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(MANAGE) runserver $(HOST):$(PORT)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

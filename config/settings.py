@@ -6,6 +6,7 @@ see the README for the full list.
 """
 
 import os
+import zlib
 from datetime import timedelta
 from pathlib import Path
 
@@ -27,9 +28,11 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", default="SECRET_KEY" not in os.environ)
-# The fallback key is only ever used without SECRET_KEY, i.e. on a developer's machine;
-# the system check review.E001 refuses it when DEBUG is off.
+# Fails closed: DEBUG only when set (`make run`, `make test` and pytest set it), never because
+# something else is missing.
+DEBUG = env_bool("DEBUG", default=False)
+# Without SECRET_KEY the dev key is used; the system check review.E001 refuses it whenever DEBUG
+# is off, so `migrate`, `check` and `runserver` stop a production install that forgot the key.
 INSECURE_DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 SECRET_KEY = os.environ.get("SECRET_KEY", INSECURE_DEV_SECRET_KEY)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
@@ -303,8 +306,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": 60.0 * int(os.environ.get("OPARL_SYNC_MINUTES", "15")),
     },
 }
-# "Due date approaching" is sent this many days before a review's deadline.
+# "Due soon" (bald fällig): this many days before a deadline, for everyone who has not chosen
+# their own number of days (User.due_soon_days): the one definition for badges, start page and
+# the "due date approaching" notice.
 NOTIFY_DUE_SOON_DAYS = int(os.environ.get("NOTIFY_DUE_SOON_DAYS", "3"))
+# Without a reaction this many days after a step's due date, the deputy is alerted.
+WORKFLOW_ESCALATION_GRACE_DAYS = int(os.environ.get("WORKFLOW_ESCALATION_GRACE_DAYS", "2"))
 
 # --- OParl sync and relevance (docs/oparl-sync.md) -----------------------------------------
 OPARL_TIMEOUT_SECONDS = float(os.environ.get("OPARL_TIMEOUT_SECONDS", "60"))
@@ -337,7 +344,11 @@ DOCUMENT_OFFICE = {
 }
 # unoserver (LibreOffice as a long-running converter); without it documents stay .docx only.
 UNOSERVER_HOST = os.environ.get("UNOSERVER_HOST", "127.0.0.1")
-UNOSERVER_PORT = int(os.environ.get("UNOSERVER_PORT", "2003"))
+# Each checkout its own port (derived from its path, as scripts/start_unoserver.sh does), so that
+# two clones on one machine never share, or restart, each other's LibreOffice.
+UNOSERVER_PORT = int(
+    os.environ.get("UNOSERVER_PORT", 20000 + zlib.crc32(str(BASE_DIR).encode()) % 5000 * 2)
+)
 # Seconds one conversion may take before LibreOffice counts as hung.
 UNOSERVER_TIMEOUT = float(os.environ.get("UNOSERVER_TIMEOUT", "60"))
 # Path of scripts/start_unoserver.sh (or another command) that the documents worker runs to

@@ -36,7 +36,9 @@ class ReviewQuerySet(models.QuerySet):
     def overdue(self, today: date | None = None) -> ReviewQuerySet:
         return self.open().filter(deadline__lt=today or timezone.localdate())
 
-    def due_soon(self, days: int = 7, today: date | None = None) -> ReviewQuerySet:
+    def due_soon(self, days: int | None = None, today: date | None = None) -> ReviewQuerySet:
+        """Due within `days` (a person's `notice_days`; default: NOTIFY_DUE_SOON_DAYS)."""
+        days = settings.NOTIFY_DUE_SOON_DAYS if days is None else days
         today = today or timezone.localdate()
         return self.open().filter(deadline__gte=today, deadline__lte=today + timedelta(days=days))
 
@@ -161,7 +163,8 @@ class Review(models.Model):
             and self.deadline < (today or timezone.localdate())
         )
 
-    def is_due_soon(self, days: int = 7, today: date | None = None) -> bool:
+    def is_due_soon(self, days: int | None = None, today: date | None = None) -> bool:
+        days = settings.NOTIFY_DUE_SOON_DAYS if days is None else days
         today = today or timezone.localdate()
         return (
             not self.is_closed
