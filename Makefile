@@ -13,7 +13,7 @@ PORT ?= 8000
 export DEBUG ?= true
 
 .PHONY: install run test lint format typecheck checks pytest messages lock clean \
-        bench-import bench-documents bench-web
+        bench-import bench-documents bench-web bench-chaos
 
 $(VENV)/.installed: requirements.lock
 	@test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
@@ -69,6 +69,10 @@ bench-documents: install
 
 bench-web: install
 	$(PY) scripts/bench_web.py
+
+# Killed workers and a Redis restart (its own redis-server): nothing stuck, lost or doubled.
+bench-chaos: install
+	$(PY) scripts/bench_chaos.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles var .mypy_cache .ruff_cache .pytest_cache

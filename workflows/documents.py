@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from viewflow.fsm import TransitionNotAllowed
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.models import Task
@@ -91,9 +91,15 @@ def finished(review_id: int) -> bool:
     if task is None:
         return False
     try:
-        with transaction.atomic():
-            ReviewFlow.await_documents.run(task)
+        # No atomic block around it: viewflow's lock opens its own transaction and retries a
+        # busy lock in it, which works only as the outermost transaction (nested, the failed
+        # NOWAIT aborts the outer one). Two finishing documents, a redelivery and the sweep
+        # may all arrive here at once; whoever loses leaves it to the one holding the lock.
+        ReviewFlow.await_documents.run(task)
     except (TransitionNotAllowed, FlowLockFailed):
+        return False
+    except DatabaseError:
+        logger.warning("Completing the documents step of review %s is left to the sweep", review_id)
         return False
     return True
 
