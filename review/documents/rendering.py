@@ -61,6 +61,7 @@ _MONTHS = (
     "Dezember",
 )
 _COMMENT_TAGS = ("w:commentRangeStart", "w:commentRangeEnd")
+_R_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _COMMENT_RELTYPE_SUFFIXES = ("/comments", "/commentsExtended", "/commentsIds", "/people")
 
 
@@ -204,10 +205,52 @@ def _clean_properties(document: WordDocument, context: Context) -> None:
 
 
 def _scrub_app_properties(document: WordDocument) -> None:
-    """Removes Company/Manager from docProps/app.xml (python-docx keeps it as a raw part)."""
+    """Removes Company/Manager from docProps/app.xml (python-docx keeps it as a raw part) and
+    names Stellwerk as the application (not the program the template was once saved with)."""
     for part in document.part.package.iter_parts():
         if part.partname == "/docProps/app.xml":
-            part._blob = re.sub(rb"<(Company|Manager)>[^<]*</\1>", b"", part.blob)
+            blob = re.sub(rb"<(Company|Manager)>[^<]*</\1>", b"", part.blob)
+            part._blob = re.sub(
+                rb"<Application>[^<]*</Application>", b"<Application>Stellwerk</Application>", blob
+            )
+
+
+def _strip_external_relationships(document: WordDocument) -> None:
+    """A template may point outside the file: linked images, hyperlinks, an attached template
+    on a file server. An outgoing statement must neither fetch nor reveal them, so every
+    external relationship goes, and what referred to it: a link keeps its text, a linked image
+    loses the link, other references (the attached template) are removed."""
+    for part in document.part.package.iter_parts():
+        rels = getattr(part, "rels", None)
+        if not rels:
+            continue
+        external = {r_id for r_id, rel in rels.items() if rel.is_external}
+        if not external:
+            continue
+        element = _part_element(part)
+        if element is not None:
+            _drop_references(element, external)
+        for r_id in external:
+            rels.pop(r_id)
+
+
+def _drop_references(element: Any, r_ids: set[str]) -> None:
+    for el in list(element.iter()):
+        attributes = [k for k, v in el.attrib.items() if k.startswith(_R_NS) and v in r_ids]
+        if not attributes:
+            continue
+        parent = el.getparent()
+        if el.tag == qn("w:hyperlink"):
+            index = parent.index(el)
+            for child in list(el):
+                parent.insert(index, child)
+                index += 1
+            parent.remove(el)
+        elif el.tag == qn("a:blip"):
+            for key in attributes:
+                del el.attrib[key]
+        elif parent is not None:
+            parent.remove(el)
 
 
 # Parts already parsed successfully, by (name, CRC-32, size): a part copied unchanged from the
@@ -244,6 +287,7 @@ def render(template: bytes, context: Context) -> bytes:
     _set_alt_texts(document, f"Logo der Stadt {context['office']['city']}")
     _clean_properties(document, context)
     _scrub_app_properties(document)
+    _strip_external_relationships(document)
     buffer = io.BytesIO()
     tpl.save(buffer)
     data = buffer.getvalue()
