@@ -172,7 +172,7 @@ def request_documents(*, review: Review, by: User) -> list[Document]:
             existing = Document.objects.filter(statement_version=version, kind=kind).first()
             if existing is not None:
                 # Asking again must not silently do nothing when the job was lost.
-                if Document.objects.stale().filter(pk=existing.pk).exists():
+                if existing.is_stale:
                     _queue(existing)
                 documents.append(existing)
                 continue
@@ -215,8 +215,9 @@ def retry_document(*, document: Document, by: User) -> None:
     finished parts are kept."""
     with transaction.atomic():
         locked = Document.objects.select_for_update().get(pk=document.pk)
-        stale = Document.objects.stale().filter(pk=locked.pk).exists()
-        if not (locked.has_failed or locked.pdf_status == Document.PdfStatus.SKIPPED or stale):
+        if not (
+            locked.has_failed or locked.pdf_status == Document.PdfStatus.SKIPPED or locked.is_stale
+        ):
             raise DocumentError(NOT_FAILED)
         updates: dict[str, object] = {"error": "", "finished_at": None}
         if locked.status == Document.Status.FAILED:

@@ -214,6 +214,12 @@ class Document(models.Model):
         )
 
     @property
+    def is_stale(self) -> bool:
+        """Still being made although its job should long be done: the job was lost."""
+        cutoff = timezone.now() - timedelta(minutes=settings.REQUEUE_AFTER_MINUTES)
+        return self.is_in_progress and self.queued_at < cutoff
+
+    @property
     def has_failed(self) -> bool:
         return self.status == Document.Status.FAILED or self.pdf_status == Document.PdfStatus.FAILED
 

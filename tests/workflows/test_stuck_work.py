@@ -198,3 +198,15 @@ def test_a_killed_workers_jobs_come_back_within_minutes_not_an_hour() -> None:
     from review.dispatch.tasks import MAX_RETRY_DELAY
 
     assert timeout > MAX_RETRY_DELAY
+
+
+def test_the_case_offers_to_try_again_once_a_documents_job_is_lost(
+    office: Office, review: Review
+) -> None:
+    document = _approved(office, review)[0]
+    url = f"/vorgaenge/{review.pk}/dokumente/"
+    page = client_for(office.head).get(url).content.decode()
+    assert f"/dokumente/{document.pk}/wiederholen/" not in page
+    _age([document], django_settings.REQUEUE_AFTER_MINUTES + 1)
+    page = client_for(office.head).get(url).content.decode()
+    assert f"/dokumente/{document.pk}/wiederholen/" in page
