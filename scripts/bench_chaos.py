@@ -15,6 +15,7 @@ run short; the PDF step is the same code path once the .docx exists.
 
 from __future__ import annotations
 
+import logging
 import os
 import random
 import signal
@@ -236,6 +237,8 @@ def _counts(sink: SmtpSink) -> dict[str, int]:
 def main() -> int:
     VAR.mkdir(parents=True, exist_ok=True)
     from aiosmtpd.controller import Controller
+
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd: a line per SMTP command
 
     sink = SmtpSink()
     controller = Controller(sink, hostname="127.0.0.1", port=sink.port)
