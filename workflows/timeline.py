@@ -43,6 +43,7 @@ VERB_SENTENCES = {
     "documents.generated": gettext_lazy("Documents generated"),
     "documents.failed": gettext_lazy("Generating the documents failed"),
     "documents.retried": gettext_lazy("Generating the documents restarted"),
+    "documents.requeued": gettext_lazy("Document queued again after its job was lost"),
     "document.generated": gettext_lazy("Document generated"),
     "document.failed": gettext_lazy("Generating a document failed"),
     "dispatch.sent": gettext_lazy("Statement sent"),

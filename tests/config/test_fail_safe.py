@@ -29,7 +29,9 @@ PRODUCTION = {
 def _manage(
     *args: str, env: dict[str, str], drop: tuple[str, ...] = ()
 ) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", *drop}}
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for this process; no installation has it.
+    unset = {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE", *drop}
+    base = {k: v for k, v in os.environ.items() if k not in unset}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
