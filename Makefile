@@ -8,9 +8,12 @@ UV := $(VENV)/bin/uv
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Every target here is development or CI: DEBUG on unless the caller says otherwise (the settings
+# fail closed: without DEBUG set, production defaults and the refusal of the dev SECRET_KEY).
+export DEBUG ?= true
 
 .PHONY: install run test lint format typecheck checks pytest messages lock clean \
-        bench-import bench-documents bench-web prod-check
+        bench-import bench-documents bench-web bench-chaos prod-check
 
 $(VENV)/.installed: requirements.lock
 	@test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
@@ -36,7 +39,7 @@ run: install
 	$(MANAGE) demo_workflows
 	@scripts/start_unoserver.sh || true
 	@$(MANAGE) demo_logins --url http://$(HOST):$(PORT)/
-	$(MANAGE) runserver $(HOST):$(PORT)
+	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(MANAGE) runserver $(HOST):$(PORT)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
@@ -70,6 +73,10 @@ bench-web: install
 # The production stack (Procfile) with production settings, smoke-tested; CI runs it after `test`.
 prod-check: install
 	$(PY) scripts/prod_check.py
+
+# Killed workers and a Redis restart (its own redis-server): nothing stuck, lost or doubled.
+bench-chaos: install
+	$(PY) scripts/bench_chaos.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles var .mypy_cache .ruff_cache .pytest_cache

@@ -6,6 +6,7 @@ see the README for the full list.
 """
 
 import os
+import zlib
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -28,9 +29,11 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", default="SECRET_KEY" not in os.environ)
-# The fallback key is only ever used without SECRET_KEY, i.e. on a developer's machine;
-# the system check review.E001 refuses it when DEBUG is off.
+# Fails closed: DEBUG only when set (`make run`, `make test` and pytest set it), never because
+# something else is missing.
+DEBUG = env_bool("DEBUG", default=False)
+# Without SECRET_KEY the dev key is used; the system check review.E001 refuses it whenever DEBUG
+# is off, so `migrate`, `check` and `runserver` stop a production install that forgot the key.
 INSECURE_DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 SECRET_KEY = os.environ.get("SECRET_KEY", INSECURE_DEV_SECRET_KEY)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
@@ -267,7 +270,13 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A job whose worker died unacknowledged comes back after the visibility timeout: just above the
+# longest a task may run, so that a killed worker's jobs wait minutes, not an hour. (Retries with
+# a countdown stay below it, see review/dispatch/tasks.py.)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 60}
+# Documents and dispatches still waiting this long lost their job (e.g. Redis restarted without
+# persistence, docs/workflow.md): the beat re-queues them; "Erneut versuchen" takes them too.
+REQUEUE_AFTER_MINUTES = int(os.environ.get("REQUEUE_AFTER_MINUTES", "10"))
 # Queueing happens inside web requests: while Redis is down, give up after ~0.3 s instead of
 # Celery's default ~1.6 s per task (config.celery.QueueingTask logs it, the request succeeds).
 CELERY_BROKER_CONNECTION_TIMEOUT = 1.0
@@ -311,6 +320,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "notifications.housekeeping",
         "schedule": crontab(minute=17),
     },
+    # Documents and mails whose job was lost (REQUEUE_AFTER_MINUTES).
+    "documents-requeue-stale": {"task": "documents.requeue_stale", "schedule": 120.0},
+    "dispatch-requeue-stale": {"task": "dispatch.requeue_stale", "schedule": 120.0},
     # Files a killed worker wrote but never recorded (review/documents/housekeeping.py).
     "documents-remove-orphan-files": {
         "task": "documents.remove_orphan_files",
@@ -321,8 +333,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": 60.0 * int(os.environ.get("OPARL_SYNC_MINUTES", "15")),
     },
 }
-# "Due date approaching" is sent this many days before a review's deadline.
+# "Due soon" (bald fällig): this many days before a deadline, for everyone who has not chosen
+# their own number of days (User.due_soon_days): the one definition for badges, start page and
+# the "due date approaching" notice.
 NOTIFY_DUE_SOON_DAYS = int(os.environ.get("NOTIFY_DUE_SOON_DAYS", "3"))
+# Without a reaction this many days after a step's due date, the deputy is alerted.
+WORKFLOW_ESCALATION_GRACE_DAYS = int(os.environ.get("WORKFLOW_ESCALATION_GRACE_DAYS", "2"))
 
 # --- OParl sync and relevance (docs/oparl-sync.md) -----------------------------------------
 OPARL_TIMEOUT_SECONDS = float(os.environ.get("OPARL_TIMEOUT_SECONDS", "60"))
@@ -355,7 +371,11 @@ DOCUMENT_OFFICE = {
 }
 # unoserver (LibreOffice as a long-running converter); without it documents stay .docx only.
 UNOSERVER_HOST = os.environ.get("UNOSERVER_HOST", "127.0.0.1")
-UNOSERVER_PORT = int(os.environ.get("UNOSERVER_PORT", "2003"))
+# Each checkout its own port (derived from its path, as scripts/start_unoserver.sh does), so that
+# two clones on one machine never share, or restart, each other's LibreOffice.
+UNOSERVER_PORT = int(
+    os.environ.get("UNOSERVER_PORT", 20000 + zlib.crc32(str(BASE_DIR).encode()) % 5000 * 2)
+)
 # Seconds one conversion may take before LibreOffice counts as hung.
 UNOSERVER_TIMEOUT = float(os.environ.get("UNOSERVER_TIMEOUT", "60"))
 # Path of scripts/start_unoserver.sh (or another command) that the documents worker runs to

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
 
-@register(Tags.security, deploy=True)
+# Not only with --deploy: `migrate` and `runserver` run it too, so a forgotten key stops them.
+@register(Tags.security)
 def check_secret_key(app_configs: Any, **kwargs: Any) -> list[Error]:
     if not settings.DEBUG and settings.SECRET_KEY == settings.INSECURE_DEV_SECRET_KEY:
         return [

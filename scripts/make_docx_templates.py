@@ -7,19 +7,33 @@ with the sample context there). Usage: `.venv/bin/python scripts/make_docx_templ
 
 from __future__ import annotations
 
+import argparse
 import io
+import re
 from collections.abc import Callable
 from pathlib import Path
 
+from din5008 import (  # scripts/ is on sys.path when this script runs
+    ADDRESS_LEFT,
+    ADDRESS_WIDTH,
+    ADDRESS_ZONE,
+    FORMS,
+    INFO_LEFT,
+    INFO_WIDTH,
+    RETURN_LINE_HEIGHT,
+    TOP_MARGIN,
+    Form,
+    frame,
+    marks,
+)
 from docx import Document
 from docx.document import Document as DocType
 from docx.enum.section import WD_SECTION
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
-from docx_building_blocks import (  # scripts/ is on sys.path when this script runs
+from docx_building_blocks import (
     fixed_widths,
     layout_table,
     logo_png,
@@ -32,13 +46,13 @@ OUT = Path(__file__).resolve().parent.parent / "docx_templates"
 LOGO_ALT = "Logo der Stadt {{ office.city }}"
 
 
-def letterhead(doc: DocType, subtitle: str) -> None:
+def letterhead(doc: DocType, subtitle: str, form: Form) -> None:
     section = doc.sections[0]
     section.page_height, section.page_width = Mm(297), Mm(210)
-    # DIN 5008 form B: left 25 mm, right 20 mm; header reaches to the address field.
+    # DIN 5008: left 25 mm, right 20 mm; the letterhead within the form's head.
     section.left_margin, section.right_margin = Mm(25), Mm(20)
-    section.top_margin, section.bottom_margin = Mm(30), Mm(25)
-    section.header_distance, section.footer_distance = Mm(10), Mm(10)
+    section.top_margin, section.bottom_margin = Mm(TOP_MARGIN), Mm(25)
+    section.header_distance, section.footer_distance = Mm(8), Mm(10)
     section.different_first_page_header_footer = False
 
     header = section.header
@@ -55,7 +69,9 @@ def letterhead(doc: DocType, subtitle: str) -> None:
     p2.style = doc.styles["Infoblock"]
     logo = right.paragraphs[0]
     logo.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    logo.add_run().add_picture(io.BytesIO(logo_png()), width=Mm(14))
+    # 12 mm: the header then ends above the 27 mm head of Form A and the 30 mm top margin (a
+    # taller header would push the whole body, and with it the subject, down).
+    logo.add_run().add_picture(io.BytesIO(logo_png()), width=Mm(12))
     header.paragraphs[0].text = ""
 
     footer = section.footer
@@ -73,21 +89,22 @@ def letterhead(doc: DocType, subtitle: str) -> None:
     page_field(pages, "NUMPAGES")
 
 
-def address_and_info(doc: DocType, addressee: list[str]) -> None:
-    table = doc.add_table(rows=1, cols=2)
-    no_borders(table)
-    layout_table(table)
-    table.alignment = WD_TABLE_ALIGNMENT.LEFT
-    left, right = table.rows[0].cells
-    fixed_widths(table, (Mm(95), Mm(70)))
-    sender = left.paragraphs[0]
-    sender.style = doc.styles["Kleingedruckt"]
+def address_and_info(doc: DocType, addressee: list[str], form: Form) -> None:
+    """Return-address line, address field and information block at their DIN 5008 places,
+    then a spacer that makes the subject start two lines below the address field."""
+    sender = doc.add_paragraph(style=doc.styles["Kleingedruckt"])
+    # One short line (it must fit the window): the city's postal address, without the office.
     sender.add_run(
-        "Stadt {{ office.city }} · {{ office.name }} · {{ office.postcode_city }}"
+        "Stadt {{ office.city }} · {{ office.street }} · {{ office.postcode_city }}"
     ).underline = True
-    left.add_paragraph("")
+    frame(
+        sender, left=ADDRESS_LEFT, top=form.return_line, width=ADDRESS_WIDTH,
+        height=RETURN_LINE_HEIGHT,
+    )  # fmt: skip
     for line in addressee:
-        left.add_paragraph(line)
+        p = doc.add_paragraph(line)
+        p.paragraph_format.space_after = Pt(0)
+        frame(p, left=ADDRESS_LEFT, top=form.address_top, width=ADDRESS_WIDTH, height=ADDRESS_ZONE)
     info = [
         ("Ihr Zeichen", "{{ paper.reference }}"),
         ("Unser Zeichen", "{{ document.file_reference }}"),
@@ -96,14 +113,17 @@ def address_and_info(doc: DocType, addressee: list[str]) -> None:
         ("Telefon", "{{ officer.phone }}"),
         ("E-Mail", "{{ officer.email }}"),
     ]
-    first = True
     for label, value in info:
-        p = right.paragraphs[0] if first else right.add_paragraph()
-        first = False
-        p.style = doc.styles["Infoblock"]
+        p = doc.add_paragraph(style=doc.styles["Infoblock"])
         p.add_run(f"{label}: ").bold = True
         p.add_run(value)
-    doc.add_paragraph("")
+        frame(p, left=INFO_LEFT, top=form.info_top, width=INFO_WIDTH)
+    marks(doc, form)
+    spacer = doc.add_paragraph(style=doc.styles["Kleingedruckt"])
+    spacer.paragraph_format.space_before = Pt(0)
+    spacer.paragraph_format.space_after = Pt(0)
+    spacer.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    spacer.paragraph_format.line_spacing = Mm(form.subject_top - TOP_MARGIN)
 
 
 def subject(doc: DocType, text: str) -> None:
@@ -169,6 +189,9 @@ def change_table(doc: DocType) -> None:
         cell.paragraphs[0].text = value
     table.rows[3].cells[0].paragraphs[0].text = "{%tr endfor %}"
     fixed_widths(table, widths)
+    # A proposal is read as one: its row moves to the next page whole instead of splitting.
+    for row in table.rows:
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     doc.add_paragraph("{%p else %}")
     doc.add_paragraph("Änderungen an der Vorlage schlagen wir nicht vor.")
     doc.add_paragraph("{%p endif %}")
@@ -221,10 +244,10 @@ def statement_body(doc: DocType) -> None:
     recommendation(doc)
 
 
-def new_document(title: str, subtitle: str) -> DocType:
+def new_document(title: str, subtitle: str, form: Form) -> DocType:
     doc = Document()
     setup_styles(doc)
-    letterhead(doc, subtitle)
+    letterhead(doc, subtitle, form)
     props = doc.core_properties
     props.title = title
     props.subject = "{{ paper.name }}"
@@ -237,13 +260,16 @@ def new_document(title: str, subtitle: str) -> DocType:
     return doc
 
 
-def committee_statement() -> DocType:
+def committee_statement(form: Form) -> DocType:
     doc = new_document(
         "Stellungnahme zur Vorlage {{ paper.reference }} – {{ paper.name }}",
         "Stellungnahme {{ paper.reference }}",
+        form,
     )
     address_and_info(
-        doc, ["{{ addressee.name }}", "{% if addressee.via %}{{ addressee.via }}{% endif %}"]
+        doc,
+        ["{{ addressee.name }}", "{% if addressee.via %}{{ addressee.via }}{% endif %}"],
+        form,
     )
     subject(doc, "Stellungnahme zur Vorlage Nr. {{ paper.reference }} – {{ paper.name }}")
     bezug(doc)
@@ -257,13 +283,14 @@ def committee_statement() -> DocType:
     return doc
 
 
-def beirat_statement() -> DocType:
+def beirat_statement(form: Form) -> DocType:
     doc = new_document(
         "Information an den Ausländerbeirat zur Vorlage {{ paper.reference }} – {{ paper.name }}",
         "Information Ausländerbeirat {{ paper.reference }}",
+        form,
     )
     address_and_info(
-        doc, ["Ausländerbeirat der Stadt {{ office.city }}", "– Vorsitz und Mitglieder –"]
+        doc, ["Ausländerbeirat der Stadt {{ office.city }}", "– Vorsitz und Mitglieder –"], form
     )
     subject(doc, "Stellungnahme zur Vorlage Nr. {{ paper.reference }} – {{ paper.name }}")
     bezug(doc)
@@ -279,13 +306,16 @@ def beirat_statement() -> DocType:
     return doc
 
 
-def not_affected_note() -> DocType:
+def not_affected_note(form: Form) -> DocType:
     doc = new_document(
         "Vermerk keine Betroffenheit – Vorlage {{ paper.reference }}",
         "Vermerk {{ paper.reference }}",
+        form,
     )
     address_and_info(
-        doc, ["{{ addressee.name }}", "{% if addressee.via %}{{ addressee.via }}{% endif %}"]
+        doc,
+        ["{{ addressee.name }}", "{% if addressee.via %}{{ addressee.via }}{% endif %}"],
+        form,
     )
     subject(doc, "Vorlage Nr. {{ paper.reference }} – {{ paper.name }}: keine Betroffenheit")
     bezug(doc)
@@ -312,21 +342,40 @@ def set_logo_alt_text(doc: DocType) -> None:
             doc_pr.set("name", "Logo")
 
 
-TEMPLATES: dict[str, Callable[[], DocType]] = {
+TEMPLATES: dict[str, Callable[[Form], DocType]] = {
     "committee_statement.docx": committee_statement,
     "beirat_statement.docx": beirat_statement,
     "not_affected_note.docx": not_affected_note,
 }
 
 
+def set_application(doc: DocType) -> None:
+    """python-docx's starting file says "Microsoft Macintosh Word"; ours says what made it."""
+    for part in doc.part.package.iter_parts():
+        if part.partname == "/docProps/app.xml":
+            part._blob = re.sub(
+                rb"<Application>[^<]*</Application>", b"<Application>Stellwerk</Application>",
+                part.blob,
+            )  # fmt: skip
+
+
 def main() -> None:
-    OUT.mkdir(exist_ok=True)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--form", choices=sorted(FORMS), default="B",
+        help="DIN 5008 Form B (45 mm letterhead, default) or Form A (27 mm)",
+    )  # fmt: skip
+    parser.add_argument("--out", type=Path, default=OUT, help="folder (default docx_templates/)")
+    args = parser.parse_args()
+    form = FORMS[args.form]
+    args.out.mkdir(exist_ok=True)
     for name, build in TEMPLATES.items():
-        doc = build()
+        doc = build(form)
         set_logo_alt_text(doc)
+        set_application(doc)
         doc.sections[0].start_type = WD_SECTION.NEW_PAGE
-        doc.save(str(OUT / name))
-        print(f"wrote {OUT / name}")
+        doc.save(str(args.out / name))
+        print(f"wrote {args.out / name} (DIN 5008 Form {form.name})")
 
 
 if __name__ == "__main__":

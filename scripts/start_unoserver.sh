@@ -8,16 +8,24 @@
 # The server needs Debian's python3-uno, which belongs to /usr/bin/python3, not to the app's
 # Python 3.12; it runs from var/unoserver-venv (made with --system-site-packages).
 #
-# Environment: UNOSERVER_PORT (2003), UNOSERVER_UNO_PORT (port - 1), UNOSERVER_CONVERSION_TIMEOUT
+# Environment: UNOSERVER_PORT (derived from the checkout's path, see below), UNOSERVER_UNO_PORT (port - 1), UNOSERVER_CONVERSION_TIMEOUT
 # (60 s), UNOSERVER_STOP_AFTER (500 conversions, then LibreOffice is restarted fresh),
 # STELLWERK_VAR_DIR (var/). Exit codes: 0 running, 3 LibreOffice missing, 1 failed to start.
-# Options: --restart (stop whatever runs on the port, start fresh), --stop, --foreground (run
-# unoserver in the foreground under a supervisor: systemd or the Procfile, which restart it).
+# Options: --restart (stop whatever runs on the port, start fresh), --stop, --port (print it),
+# --foreground (run unoserver in the foreground under a supervisor: systemd or the Procfile,
+# which restart it).
 set -u
 
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
+ROOT=$(cd "$(dirname "$0")/.." && pwd -P)
 VAR=${STELLWERK_VAR_DIR:-$ROOT/var}
-PORT=${UNOSERVER_PORT:-2003}
+# Default: a port of this checkout's own, derived from its path exactly as config/settings.py
+# does, so that clones on one machine do not share (and restart) one LibreOffice.
+checkout_port() {
+    /usr/bin/python3 -c 'import sys, zlib; print(20000 + zlib.crc32(sys.argv[1].encode()) % 5000 * 2)' \
+        "$ROOT" 2>/dev/null || echo 2003
+}
+PORT=${UNOSERVER_PORT:-$(checkout_port)}
+if [ "${1:-}" = "--port" ]; then echo "$PORT"; exit 0; fi
 UNO_PORT=${UNOSERVER_UNO_PORT:-$((PORT - 1))}
 TIMEOUT=${UNOSERVER_CONVERSION_TIMEOUT:-60}
 STOP_AFTER=${UNOSERVER_STOP_AFTER:-500}

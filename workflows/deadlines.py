@@ -23,9 +23,11 @@ STEP_BEFORE_DEADLINE = {
     "outcome": -30,  # the committee decides after the deadline; a month to record it
 }
 STEP_FALLBACK_DAYS = {"triage": 3, "assign": 2, "draft": 10, "approve": 3, "outcome": 60}
-# Without a reaction this many days after the due date, the deputy is alerted.
-ESCALATION_GRACE_DAYS = getattr(settings, "WORKFLOW_ESCALATION_GRACE_DAYS", 2)
-DUE_SOON_DAYS = 3
+
+
+def escalation_grace_days() -> int:
+    """Days after a step's due date until the deputy is alerted (read when a timer is set)."""
+    return int(settings.WORKFLOW_ESCALATION_GRACE_DAYS)
 
 
 def step_due_date(step: str, review: Review, created: datetime) -> date | None:
@@ -47,13 +49,14 @@ def end_of_day(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(23, 59)))
 
 
-def urgency(due: date | None, today: date | None = None) -> str:
-    """Badge for lists: "overdue", "due_soon" or "" (nothing to mark)."""
+def urgency(due: date | None, today: date | None = None, *, days: int | None = None) -> str:
+    """Badge for lists: "overdue", "due_soon" or "" (nothing to mark). `days`: the viewer's
+    `User.notice_days`; without one, the installation's NOTIFY_DUE_SOON_DAYS."""
     if due is None:
         return ""
     today = today or timezone.localdate()
     if due < today:
         return "overdue"
-    if due <= today + timedelta(days=DUE_SOON_DAYS):
+    if due <= today + timedelta(days=settings.NOTIFY_DUE_SOON_DAYS if days is None else days):
         return "due_soon"
     return ""

@@ -6,13 +6,15 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from viewflow.fsm import TransitionNotAllowed
 from viewflow.workflow.exceptions import FlowLockFailed
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
 
 from review.dispatch import services as dispatch_services
 from review.documents import services as document_services
-from review.models import AuditEvent, AuditVerb, Review, User
+from review.models import AuditEvent, AuditVerb, Document, Review, User
 
 logger = logging.getLogger(__name__)
 
@@ -49,8 +51,30 @@ def queue(*, review: Review) -> None:
 
 
 def request_again(*, review: Review, by: User) -> None:
-    """The "Dokumente anfordern" button while the flow waits and no document exists."""
+    """The "Dokumente anfordern" button while the flow waits: requests what is missing, re-queues
+    documents whose job was lost, and moves the case on when its documents are already there."""
     document_services.request_documents(review=review, by=by)
+    if Document.objects.generation_is_finished(review.pk):
+        finished(review.pk)
+
+
+def complete_finished(limit: int = 500) -> int:
+    """The sweep (beat, with the timers): every case still waiting for documents that are all
+    finished moves on, whatever became of the news that they were (a killed worker, a lost
+    signal). Returns how many moved."""
+    from .flows import ReviewFlow
+
+    waiting = (
+        Task.objects.filter(flow_task=ReviewFlow.await_documents, status=STATUS.NEW)
+        .values_list("process__reviewprocess__review_id", flat=True)
+        .order_by("id")[:limit]
+    )
+    moved = 0
+    for review_id in waiting:
+        if Document.objects.generation_is_finished(review_id) and finished(review_id):
+            logger.warning("Review %s waited for documents that were finished", review_id)
+            moved += 1
+    return moved
 
 
 def finished(review_id: int) -> bool:
@@ -62,9 +86,15 @@ def finished(review_id: int) -> bool:
     if task is None:
         return False
     try:
-        with transaction.atomic():
-            ReviewFlow.await_documents.run(task)
+        # No atomic block around it: viewflow's lock opens its own transaction and retries a
+        # busy lock in it, which works only as the outermost transaction (nested, the failed
+        # NOWAIT aborts the outer one). Two finishing documents, a redelivery and the sweep
+        # may all arrive here at once; whoever loses leaves it to the one holding the lock.
+        ReviewFlow.await_documents.run(task)
     except (TransitionNotAllowed, FlowLockFailed):
+        return False
+    except DatabaseError:
+        logger.warning("Completing the documents step of review %s is left to the sweep", review_id)
         return False
     return True
 

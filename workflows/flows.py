@@ -55,7 +55,7 @@ def _reminder_due(activation: Activation) -> datetime:
 
 
 def _escalation_due(activation: Activation) -> datetime:
-    return _due(activation, grace_days=deadlines.ESCALATION_GRACE_DAYS)
+    return _due(activation, grace_days=deadlines.escalation_grace_days())
 
 
 def _granted(user: Any, task: Task) -> bool:

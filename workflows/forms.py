@@ -210,14 +210,16 @@ def _no_direction_controls(value: str) -> None:
 
 
 class ManualReviewForm(forms.Form):
+    # Room for the long titles councils give their papers, but not for pasted-in text; documents
+    # cut titles to Word's property limit themselves (review/documents/rendering.py).
     name = forms.CharField(
-        label=_("Title of the paper"), max_length=1000, validators=[_no_direction_controls]
+        label=_("Title of the paper"), max_length=500, validators=[_no_direction_controls]
     )
     reference = forms.CharField(
-        label=_("Paper number"), max_length=200, validators=[_no_direction_controls]
+        label=_("Paper number"), max_length=50, validators=[_no_direction_controls]
     )
     paper_type = forms.CharField(
-        label=_("Type of paper"), max_length=200, initial="Beschlussvorlage"
+        label=_("Type of paper"), max_length=100, initial="Beschlussvorlage"
     )
     paper_date = forms.DateField(label=_("Date of the paper"), required=False, widget=DATE)
     deadline = forms.DateField(label=_("Deadline of the statement"), required=False, widget=DATE)

@@ -57,6 +57,7 @@ class TaskRow:
 
 def rows(tasks: QuerySet[Task] | list[Task], user: User | None = None) -> list[TaskRow]:
     today = timezone.localdate()
+    days = user.notice_days if user is not None else None
     result = []
     for task in tasks:
         due = due_date(task)
@@ -64,7 +65,9 @@ def rows(tasks: QuerySet[Task] | list[Task], user: User | None = None) -> list[T
             task.owner if user is not None and task.owner_id not in (None, user.pk) else None
         )
         result.append(
-            TaskRow(task, review_of(task), due, deadlines.urgency(due, today), acting_for)
+            TaskRow(
+                task, review_of(task), due, deadlines.urgency(due, today, days=days), acting_for
+            )
         )
     result.sort(key=lambda row: (row.due or date.max, row.task.pk))
     return result

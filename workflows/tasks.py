@@ -6,14 +6,21 @@ from celery import shared_task
 from viewflow.workflow.timers import fire_due_timers
 
 from .consultation import settle_due
+from .documents import complete_finished
 from .flows import start_missing
 
 
 @shared_task(name="workflows.fire_timers")
 def fire_timers() -> dict[str, int]:
-    """Due reminders/escalations (`.OnTimeout`) and consultations whose due date passed.
+    """Due reminders/escalations (`.OnTimeout`), consultations whose due date passed, and cases
+    waiting for documents that are finished.
 
     Safe to run concurrently and repeatedly: timers are claimed under the flow lock and
     consultation branches only complete while they still wait.
     """
-    return {"timers": fire_due_timers(), "consultations": settle_due(), "started": start_missing()}
+    return {
+        "timers": fire_due_timers(),
+        "consultations": settle_due(),
+        "started": start_missing(),
+        "documents": complete_finished(),
+    }

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from functools import partial
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -47,6 +47,10 @@ NOT_SENT = _("The receipt can only be confirmed once the statement has been sent
 NOT_ADDRESSEE = _("The receipt is confirmed by the committee service the statement was sent to.")
 NOT_FAILED = _("Only failed dispatches are sent again.")
 UNCONFIRMED_TASK = "Eingangsbestätigung der Gremienbetreuung fehlt"
+
+# As many tries as the task's retries allow (1 + max_retries).
+MAX_ATTEMPTS = 7
+GAVE_UP = "Versand nach mehreren Versuchen aufgegeben"
 
 # Transient delivery problems (SMTP, network, a file not yet visible): the task retries them.
 MAIL_ERRORS = (smtplib.SMTPException, OSError)
@@ -297,6 +301,33 @@ def resend_dispatch(*, dispatch: Dispatch, by: User) -> Dispatch:
 
     transaction.on_commit(partial(send_dispatch.delay, dispatch.pk))
     return dispatch
+
+
+def requeue_stale(*, now: datetime | None = None) -> int:
+    """Mails still pending REQUEUE_AFTER_MINUTES after their last queueing lost their job (a
+    Redis restart without persistence, a killed worker): queue them again. The claim in
+    `deliver_dispatch` keeps a job that turns up after all from sending a second e-mail."""
+    from django.conf import settings
+
+    from .tasks import send_dispatch
+
+    cutoff = (now or timezone.now()) - timedelta(minutes=settings.REQUEUE_AFTER_MINUTES)
+    with transaction.atomic():
+        pending = (
+            Dispatch.objects.select_for_update(skip_locked=True)
+            .filter(status=Dispatch.Status.PENDING)
+            .filter(Q(claimed_at__lt=cutoff) | Q(claimed_at__isnull=True, created_at__lt=cutoff))
+        )
+        # A mail the server kept refusing is not retried forever: the office resends it.
+        pending.filter(attempts__gte=MAX_ATTEMPTS).update(
+            status=Dispatch.Status.FAILED, error=GAVE_UP
+        )
+        stale = list(pending.filter(attempts__lt=MAX_ATTEMPTS).values_list("pk", flat=True))
+        # claimed_at doubles as "last queued" for the next round.
+        Dispatch.objects.filter(pk__in=stale).update(claimed_at=timezone.now())
+        for pk in stale:
+            transaction.on_commit(partial(send_dispatch.delay, pk))
+    return len(stale)
 
 
 def give_up_stuck(*, older_than: timedelta = timedelta(hours=1)) -> int:

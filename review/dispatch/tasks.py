@@ -7,6 +7,8 @@ from celery.app.task import Task
 
 from . import services
 
+MAX_RETRY_DELAY = 300
+
 
 @shared_task(bind=True, name="dispatch.send", max_retries=6, default_retry_delay=30)
 def send_dispatch(self: Task, dispatch_id: int) -> bool:
@@ -16,7 +18,10 @@ def send_dispatch(self: Task, dispatch_id: int) -> bool:
         if self.request.retries >= (self.max_retries or 0):
             services.mark_failed(dispatch_id=dispatch_id, error=str(exc))
             return False
-        raise self.retry(exc=exc, countdown=30 * 2**self.request.retries) from exc
+        # Capped below the broker's visibility timeout, which would otherwise hand the waiting
+        # job to a second worker (harmless thanks to the claim, but noisy).
+        countdown = min(30 * 2**self.request.retries, MAX_RETRY_DELAY)
+        raise self.retry(exc=exc, countdown=countdown) from exc
 
 
 @shared_task(name="dispatch.flag_unconfirmed")
@@ -27,3 +32,8 @@ def flag_unconfirmed() -> int:
 @shared_task(name="dispatch.housekeeping")
 def housekeeping() -> int:
     return services.give_up_stuck()
+
+
+@shared_task(name="dispatch.requeue_stale")
+def requeue_stale() -> int:
+    return services.requeue_stale()

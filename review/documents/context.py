@@ -231,7 +231,9 @@ def build_context(
         }
         if vote is not None
         else None,
-        "officer": person(review.assignee or (version.author if version else None)),
+        # A case closed as "not affected" has no assignee or statement: whoever signs the note
+        # handled it, so the "Bearbeitung:" line is never empty under a signature.
+        "officer": person(review.assignee or (version.author if version else None) or signatory),
         "signatory": {
             "name": (signatory.get_full_name() or signatory.username) if signatory else "",
             "job_title": signatory.job_title if signatory else "",

@@ -10,23 +10,48 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import zipfile
 
+import jinja2
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone, translation
+from docx.opc.exceptions import PackageNotFoundError
+from jinja2.sandbox import SecurityError
 
 from review import signals
 from review.models import AuditEvent, AuditVerb, Document, DocumentKind
 
 from . import pdf
 from .context import build_context
-from .rendering import RENDERERS
+from .rendering import RENDERERS, DocumentRenderError
 
 logger = logging.getLogger(__name__)
 
 RENDER_FAILED = "Die Word-Datei konnte nicht erstellt werden: {reason}"
+# What the office sees instead of a library's English exception text (the log has the details).
+TEMPLATE_VARIABLE_UNKNOWN = "Die Vorlage verwendet eine unbekannte Variable."
+TEMPLATE_SYNTAX = "Die Vorlage enthält einen Fehler in Zeile {line}."
+TEMPLATE_NOT_ALLOWED = "Die Vorlage verwendet eine nicht erlaubte Anweisung."
+TEMPLATE_UNREADABLE = "Die Vorlagendatei ist keine lesbare Word-Datei."
+UNEXPECTED = "Unerwarteter Fehler ({kind}); bitte die IT-Administration informieren."
+
+
+def failure_reason(exc: Exception) -> str:
+    """A German sentence for the officer; never the raw (English) text of a library."""
+    if isinstance(exc, DocumentRenderError):
+        return str(exc)
+    if isinstance(exc, jinja2.UndefinedError):
+        return TEMPLATE_VARIABLE_UNKNOWN
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return TEMPLATE_SYNTAX.format(line=exc.lineno)
+    if isinstance(exc, SecurityError):
+        return TEMPLATE_NOT_ALLOWED
+    if isinstance(exc, (zipfile.BadZipFile, KeyError, PackageNotFoundError)):
+        return TEMPLATE_UNREADABLE
+    return UNEXPECTED.format(kind=type(exc).__name__)
 
 
 def _storage_name(document: Document, extension: str) -> str:
@@ -87,10 +112,10 @@ def _render_german_docx(document: Document) -> bool:
             context, template=document.template.file.read()
         )
     except Exception as exc:
-        logger.warning("document %s: rendering failed: %s", document.pk, type(exc).__name__)
+        logger.warning("document %s: rendering failed: %r", document.pk, exc)
         _fail(
             document,
-            RENDER_FAILED.format(reason=getattr(exc, "message", None) or exc),
+            RENDER_FAILED.format(reason=failure_reason(exc)),
             status=Document.Status.FAILED,
         )
         return False
@@ -131,13 +156,15 @@ def _convert_pdf(document: Document) -> None:
 
 
 def _announce_if_generation_finished(document: Document) -> None:
-    siblings = Document.objects.filter(review_id=document.review_id)
-    if document.statement_version_id is not None:
-        siblings = siblings.filter(statement_version_id=document.statement_version_id)
+    """Announces from the state, not from the event: every run that finds the generation
+    finished announces it, so a worker killed between the commit of "finished" and the signal
+    is made good by the redelivered job (receivers are idempotent)."""
+    review_id = document.review_id
+    if document.statement_version_id is None:
+        finished = document.is_finished
     else:
-        siblings = siblings.filter(pk=document.pk)
-    if all(d.is_finished for d in siblings):
-        review_id = document.review_id
+        finished = Document.objects.generation_is_finished(review_id)
+    if finished:
         transaction.on_commit(
             lambda: signals.documents_ready.send(sender=Document, review_id=review_id)
         )
@@ -157,7 +184,8 @@ def produce_document(*, document_id: int) -> str:
         _convert_pdf(document)
         document.refresh_from_db()
     with transaction.atomic():
-        # Only the run that finishes the document records and announces it (redeliveries don't).
+        # Only the run that finishes the document records it; every run that finds it finished
+        # announces it (see _announce_if_generation_finished).
         claimed = Document.objects.filter(pk=document.pk, finished_at__isnull=True).update(
             finished_at=timezone.now()
         )
@@ -174,5 +202,6 @@ def produce_document(*, document_id: int) -> str:
                     "docx_sha256": document.docx_sha256,
                 },
             )
+        if document.is_finished:
             _announce_if_generation_finished(document)
     return f"{document.status}/{document.pdf_status}"

@@ -21,7 +21,7 @@ from django.utils import timezone
 from docx.document import Document as WordDocument
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
-from jinja2 import StrictUndefined
+from jinja2 import Environment, StrictUndefined
 from jinja2.exceptions import TemplateRuntimeError
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
@@ -37,6 +37,9 @@ BUNDLED_TEMPLATES = {
     DocumentKind.BEIRAT: "beirat_statement.docx",
     DocumentKind.NOT_AFFECTED: "not_affected_note.docx",
 }
+
+# Word's limit for a core property (title, subject, …), in characters.
+CORE_PROPERTY_LIMIT = 255
 
 MALFORMED_PART = "Das erzeugte Dokument ist fehlerhaft (Teil {part}: {error})."
 
@@ -60,6 +63,7 @@ _MONTHS = (
     "Dezember",
 )
 _COMMENT_TAGS = ("w:commentRangeStart", "w:commentRangeEnd")
+_R_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _COMMENT_RELTYPE_SUFFIXES = ("/comments", "/commentsExtended", "/commentsIds", "/people")
 
 
@@ -72,11 +76,34 @@ def normalise_quotes_in_tags(xml: str) -> str:
     return _TAG_CONTENT.sub(lambda m: m.group(0).translate(_QUOTES), xml)
 
 
+def core_property(value: str) -> str:
+    """Plain text that fits Word's core properties (at most 255 characters, else python-docx
+    refuses the whole document): long paper titles are cut at a word and end with "…"."""
+    text = " ".join(html.unescape(value).split())
+    if len(text) <= CORE_PROPERTY_LIMIT:
+        return text
+    cut = text[: CORE_PROPERTY_LIMIT - 1]
+    if " " in cut[CORE_PROPERTY_LIMIT // 2 :]:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:–-") + "…"
+
+
 class OfficeDocxTemplate(DocxTemplate):
     """docxtpl with German quote normalisation applied wherever it prepares tags for Jinja."""
 
     def patch_xml(self, src_xml: str) -> str:
         return normalise_quotes_in_tags(super().patch_xml(src_xml))
+
+    def render_properties(
+        self, context: dict[str, Any], jinja_env: Environment | None = None
+    ) -> None:
+        # As docxtpl does, but the properties are plain text: unescaped (autoescape made every
+        # quote five characters long) and cut to Word's limit instead of failing the document.
+        env = jinja_env or make_environment()
+        props = self.docx.core_properties
+        for name in ("author", "comments", "identifier", "language", "subject", "title"):
+            rendered = env.from_string(getattr(props, name) or "").render(context)
+            setattr(props, name, core_property(rendered))
 
 
 def _as_date(value: date | datetime | None) -> date | None:
@@ -213,9 +240,8 @@ def _set_alt_texts(document: WordDocument, fallback: str) -> None:
 def _clean_properties(document: WordDocument, context: Context) -> None:
     props = document.core_properties
     office = context.get("office", {})
-    # docxtpl renders the core properties with autoescape on; they are plain text, not XML.
-    props.title = html.unescape(props.title or "") or context.get("document", {}).get("title", "")
-    props.subject = html.unescape(props.subject or "")
+    # Rendered and cut to size in OfficeDocxTemplate.render_properties.
+    props.title = props.title or core_property(context.get("document", {}).get("title", ""))
     # Personal metadata must not leave the office (BSI APP.1.1.A9): no person, only the office.
     props.author = f"Stadt {office.get('city', '')} – {office.get('name', '')}".strip(" –")
     props.last_modified_by = ""
@@ -232,10 +258,52 @@ def _clean_properties(document: WordDocument, context: Context) -> None:
 
 
 def _scrub_app_properties(document: WordDocument) -> None:
-    """Removes Company/Manager from docProps/app.xml (python-docx keeps it as a raw part)."""
+    """Removes Company/Manager from docProps/app.xml (python-docx keeps it as a raw part) and
+    names Stellwerk as the application (not the program the template was once saved with)."""
     for part in document.part.package.iter_parts():
         if part.partname == "/docProps/app.xml":
-            part._blob = re.sub(rb"<(Company|Manager)>[^<]*</\1>", b"", part.blob)
+            blob = re.sub(rb"<(Company|Manager)>[^<]*</\1>", b"", part.blob)
+            part._blob = re.sub(
+                rb"<Application>[^<]*</Application>", b"<Application>Stellwerk</Application>", blob
+            )
+
+
+def _strip_external_relationships(document: WordDocument) -> None:
+    """A template may point outside the file: linked images, hyperlinks, an attached template
+    on a file server. An outgoing statement must neither fetch nor reveal them, so every
+    external relationship goes, and what referred to it: a link keeps its text, a linked image
+    loses the link, other references (the attached template) are removed."""
+    for part in document.part.package.iter_parts():
+        rels = getattr(part, "rels", None)
+        if not rels:
+            continue
+        external = {r_id for r_id, rel in rels.items() if rel.is_external}
+        if not external:
+            continue
+        element = _part_element(part)
+        if element is not None:
+            _drop_references(element, external)
+        for r_id in external:
+            rels.pop(r_id)
+
+
+def _drop_references(element: Any, r_ids: set[str]) -> None:
+    for el in list(element.iter()):
+        attributes = [k for k, v in el.attrib.items() if k.startswith(_R_NS) and v in r_ids]
+        if not attributes:
+            continue
+        parent = el.getparent()
+        if el.tag == qn("w:hyperlink"):
+            index = parent.index(el)
+            for child in list(el):
+                parent.insert(index, child)
+                index += 1
+            parent.remove(el)
+        elif el.tag == qn("a:blip"):
+            for key in attributes:
+                del el.attrib[key]
+        elif parent is not None:
+            parent.remove(el)
 
 
 # Parts already parsed successfully, by (name, CRC-32, size): a part copied unchanged from the
@@ -277,6 +345,7 @@ def _render(template: bytes, context: Context) -> bytes:
     _set_alt_texts(document, f"Logo der Stadt {context['office']['city']}")
     _clean_properties(document, context)
     _scrub_app_properties(document)
+    _strip_external_relationships(document)
     buffer = io.BytesIO()
     tpl.save(buffer)
     data = buffer.getvalue()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -24,6 +25,8 @@ from review.models import (
 from .checks import CheckResult, check_template
 from .context import file_stem
 from .rendering import BUNDLED_TEMPLATES, bundled_template
+
+logger = logging.getLogger(__name__)
 
 NO_STATEMENT = _("There is no version of the statement for this case yet.")
 NOT_FAILED = _("This document has not failed; there is nothing to try again.")
@@ -111,7 +114,28 @@ def activate_template(*, template: DocumentTemplate, by: User) -> None:
 def _queue(document: Document) -> None:
     from .tasks import generate_document
 
-    transaction.on_commit(lambda: generate_document.delay(document.pk))
+    Document.objects.filter(pk=document.pk).update(queued_at=timezone.now())
+    document_id = document.pk
+    transaction.on_commit(lambda: generate_document.delay(document_id))
+
+
+def requeue_stale() -> int:
+    """Puts documents whose job was lost back in the queue (beat, every two minutes). Running a
+    job twice is harmless: generation keeps finished parts and claims its slots."""
+    with transaction.atomic():
+        stale = list(Document.objects.stale().select_for_update(skip_locked=True))
+        for document in stale:
+            _queue(document)
+            AuditEvent.record(
+                AuditVerb.DOCUMENTS_REQUEUED,
+                actor_label="system",
+                obj=document,
+                review=document.review,
+                details={"kind": document.kind, "number": document.number},
+            )
+    if stale:
+        logger.warning("documents: re-queued %d document(s) whose job was lost", len(stale))
+    return len(stale)
 
 
 def _new_document(
@@ -151,6 +175,9 @@ def request_documents(*, review: Review, by: User) -> list[Document]:
         for kind in _kinds_for(review):
             existing = Document.objects.filter(statement_version=version, kind=kind).first()
             if existing is not None:
+                # Asking again must not silently do nothing when the job was lost.
+                if existing.is_stale:
+                    _queue(existing)
                 documents.append(existing)
                 continue
             document = _new_document(review=review, kind=kind, version=version, by=by)
@@ -188,10 +215,13 @@ def request_not_affected_note(*, review: Review, by: User) -> Document:
 
 
 def retry_document(*, document: Document, by: User) -> None:
-    """Puts the failed part (Word or PDF) back in the queue; finished parts are kept."""
+    """Puts the failed part (Word or PDF), or a document whose job was lost, back in the queue;
+    finished parts are kept."""
     with transaction.atomic():
         locked = Document.objects.select_for_update().get(pk=document.pk)
-        if not locked.has_failed and locked.pdf_status != Document.PdfStatus.SKIPPED:
+        if not (
+            locked.has_failed or locked.pdf_status == Document.PdfStatus.SKIPPED or locked.is_stale
+        ):
             raise DocumentError(NOT_FAILED)
         updates: dict[str, object] = {"error": "", "finished_at": None}
         if locked.status == Document.Status.FAILED:

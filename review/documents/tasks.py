@@ -3,7 +3,7 @@ unoserver."""
 
 from celery import shared_task
 
-from . import generation, housekeeping
+from . import generation, housekeeping, services
 
 
 @shared_task(name="documents.generate", acks_late=True, reject_on_worker_lost=True)
@@ -15,3 +15,8 @@ def generate_document(document_id: int) -> str:
 @shared_task(name="documents.remove_orphan_files")
 def remove_orphan_files() -> int:
     return housekeeping.remove_orphan_files()
+
+
+@shared_task(name="documents.requeue_stale")
+def requeue_stale() -> int:
+    return services.requeue_stale()

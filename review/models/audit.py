@@ -51,6 +51,7 @@ class AuditVerb(models.TextChoices):
     DOCUMENTS_REQUEST_FAILED = "documents.request_failed", _("The documents could not be requested")
     DOCUMENTS_REQUESTED = "documents.requested", _("Documents requested")
     DOCUMENTS_RETRIED = "documents.retried", _("Generating the documents restarted")
+    DOCUMENTS_REQUEUED = "documents.requeued", _("Document queued again after its job was lost")
     RECEIPT_CONFIRMED = "receipt.confirmed", _("Receipt confirmed")
     REVIEW_ASSIGNED = "review.assigned", _("Case assigned")
     REVIEW_DECISION_IMPORTED = (

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -79,6 +81,28 @@ class DocumentQuerySet(models.QuerySet["Document"]):
             pdf_status__in=[Document.PdfStatus.PENDING, Document.PdfStatus.FAILED]
         )
 
+    def in_progress(self) -> DocumentQuerySet:
+        return self.filter(
+            Q(status=Document.Status.PENDING)
+            | Q(status=Document.Status.READY, pdf_status=Document.PdfStatus.PENDING)
+        )
+
+    def stale(self, *, now: datetime | None = None) -> DocumentQuerySet:
+        """Still being made although queued longer ago than any task may run: its job was lost
+        (a Redis restart without persistence, a worker killed with the message)."""
+        cutoff = (now or timezone.now()) - timedelta(minutes=settings.REQUEUE_AFTER_MINUTES)
+        return self.in_progress().filter(queued_at__lt=cutoff)
+
+    def generation_is_finished(self, review_id: int) -> bool:
+        """Every document of the review's latest statement generation is finished (none failed,
+        none still being made). The state the flow waits for, however the news got lost."""
+        generation = self.filter(review_id=review_id, statement_version__isnull=False)
+        latest = generation.aggregate(Max("statement_version_id"))["statement_version_id__max"]
+        if latest is None:
+            return False
+        documents = generation.filter(statement_version_id=latest)
+        return not documents.exclude(pk__in=documents.finished().values("pk")).exists()
+
     def latest_per_kind(self) -> list[Document]:
         seen: dict[str, Document] = {}
         for document in self.order_by("kind", "-number"):
@@ -143,6 +167,8 @@ class Document(models.Model):
     )
     created_at = models.DateTimeField(_("angefordert am"), default=timezone.now)
     finished_at = models.DateTimeField(_("fertig am"), null=True, blank=True)
+    # When the render job was last put in the queue (request, retry, re-queue of a lost job).
+    queued_at = models.DateTimeField(_("in Auftrag gegeben am"), default=timezone.now)
 
     objects = DocumentQuerySet.as_manager()
 
@@ -186,6 +212,12 @@ class Document(models.Model):
         return self.status == Document.Status.PENDING or (
             self.status == Document.Status.READY and self.pdf_status == Document.PdfStatus.PENDING
         )
+
+    @property
+    def is_stale(self) -> bool:
+        """Still being made although its job should long be done: the job was lost."""
+        cutoff = timezone.now() - timedelta(minutes=settings.REQUEUE_AFTER_MINUTES)
+        return self.is_in_progress and self.queued_at < cutoff
 
     @property
     def has_failed(self) -> bool:

@@ -44,7 +44,9 @@ class ReviewQuerySet(models.QuerySet):
     def overdue(self, today: date | None = None) -> ReviewQuerySet:
         return self.open().filter(deadline__lt=today or timezone.localdate())
 
-    def due_soon(self, days: int = 7, today: date | None = None) -> ReviewQuerySet:
+    def due_soon(self, days: int | None = None, today: date | None = None) -> ReviewQuerySet:
+        """Due within `days` (a person's `notice_days`; default: NOTIFY_DUE_SOON_DAYS)."""
+        days = settings.NOTIFY_DUE_SOON_DAYS if days is None else days
         today = today or timezone.localdate()
         return self.open().filter(deadline__gte=today, deadline__lte=today + timedelta(days=days))
 
@@ -244,7 +246,8 @@ class Review(models.Model):
         """A colleague's contribution or co-signature is still requested."""
         return self.contributions.filter(status=Contribution.Status.REQUESTED).exists()
 
-    def is_due_soon(self, days: int = 7, today: date | None = None) -> bool:
+    def is_due_soon(self, days: int | None = None, today: date | None = None) -> bool:
+        days = settings.NOTIFY_DUE_SOON_DAYS if days is None else days
         today = today or timezone.localdate()
         return (
             not self.is_closed

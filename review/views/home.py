@@ -15,14 +15,13 @@ from viewflow.workflow.status import STATUS
 from review.models import Review, User
 from review.models.people import Role
 
-DUE_SOON_DAYS = 7
 # How many of a person's own cases the start page lists before linking to the full list.
 HOME_LIST_LENGTH = 10
 
 
 def _office_summary(user: User) -> dict[str, object]:
     today = timezone.localdate()
-    soon = today + timedelta(days=DUE_SOON_DAYS)
+    soon = today + timedelta(days=user.notice_days)
     mine = Q(assignee=user)
     # One pass over the open cases for every figure on the page.
     counts = Review.objects.open().aggregate(
@@ -49,6 +48,8 @@ def _office_summary(user: User) -> dict[str, object]:
         ),
         **counts,
         "today": today,
+        "due_soon_days": user.notice_days,
+        "due_soon_until": soon,
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -78,6 +79,11 @@ def review_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, _list_context(request))
 
 
+def due_soon_until(request: HttpRequest, today: date) -> date:
+    """The last day a deadline counts as "due soon" for the viewer (User.notice_days)."""
+    return today + timedelta(days=request.user.notice_days)  # type: ignore[union-attr]
+
+
 def _list_context(request: HttpRequest) -> dict[str, Any]:
     today = timezone.localdate()
     form = ReviewFilterForm(request.GET or None)
@@ -89,6 +95,7 @@ def _list_context(request: HttpRequest) -> dict[str, Any]:
         "form": form,
         "page": page,
         "today": today,
+        "due_soon_until": due_soon_until(request, today),
         "sort": sort,
         "query": request.GET.urlencode(),
         "filter_params": page_query(request.GET),
@@ -165,6 +172,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "review": review,
             "paper": review.paper,
             "today": timezone.localdate(),
+            "due_soon_until": due_soon_until(request, timezone.localdate()),
             "reasons": _reasons(review.relevance_reasons),
             "current_version": current_version,
             "proposals": _proposals(current_version),

@@ -41,7 +41,8 @@ def test_an_officer_sees_their_cases_the_team_queue_and_what_is_overdue() -> Non
     assert "in 2 Vorgängen in meiner Bearbeitung" in html
     assert 'data-testid="team-queue-count">1<' in html
     assert 'data-testid="my-overdue">1<' in html
-    assert "1 in den nächsten 7 Tagen fällig" in html
+    # "Due soon": the installation's NOTIFY_DUE_SOON_DAYS (3) for someone who chose nothing.
+    assert "1 in den nächsten 3 Tagen fällig" in html
     assert html.index("V1/26") < html.index("V2/26")
     assert 'data-testid="overdue"' in html and 'data-testid="due-soon"' in html
 

@@ -40,7 +40,7 @@ def cases():
         f.make_paper("Kitaplätze", reference="V2/26"),
         status=Review.Status.APPROVAL,
         assignee=colleague,
-        deadline=today + timedelta(days=5),
+        deadline=today + timedelta(days=3),  # "bald fällig": within NOTIFY_DUE_SOON_DAYS
         relevance_score=50,
     )
     f.make_consultation(soon.paper, f.make_meeting(social), organization=social)
