@@ -75,7 +75,15 @@ class SyncError(models.Model):
 
 
 class KeywordTerm(models.Model):
-    """One entry of the office's keyword profile: a term, its German word forms and a weight."""
+    """One entry of the office's keyword profile: a term, its German word forms and a weight.
+
+    How forms match (review/oparl/matching.py): inside compounds and with any ending, so
+    "Flüchtling" finds "Flüchtlingsunterkunft"; a form starting with "=" matches the whole
+    word only. A negative context cancels a match next to it ("Integration" near "Tarif")."""
+
+    class Strength(models.TextChoices):
+        STRONG = "strong", _("strong: counts on its own")
+        WEAK = "weak", _("weak: counts only next to a strong term")
 
     term = models.CharField(_("Begriff"), max_length=100, unique=True)
     word_forms = models.TextField(
@@ -98,6 +106,17 @@ class KeywordTerm(models.Model):
         verbose_name=_("Handlungsfeld"),
     )
     is_active = models.BooleanField(_("aktiv"), default=True)
+    strength = models.CharField(
+        _("Strength"), max_length=10, choices=Strength.choices, default=Strength.STRONG
+    )
+    negative_contexts = models.TextField(
+        _("Negative contexts"),
+        blank=True,
+        help_text=_(
+            "Words that cancel a match in the same word or close to it, one per line or "
+            "separated by commas (e.g. “Tarif, Software, Server” for “Integration”)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("Stichwort")
@@ -114,5 +133,16 @@ class KeywordTerm(models.Model):
 
     def forms(self) -> list[str]:
         """The term and its word forms, stripped, without empties."""
-        raw = [self.term, *self.word_forms.replace(",", "\n").splitlines()]
-        return [form.strip() for form in raw if form.strip()]
+        return _split([self.term, *_split([self.word_forms])])
+
+    def negatives(self) -> list[str]:
+        return _split([self.negative_contexts])
+
+    @property
+    def is_weak(self) -> bool:
+        return self.strength == self.Strength.WEAK
+
+
+def _split(values: list[str]) -> list[str]:
+    raw = [line for value in values for line in value.replace(",", "\n").splitlines()]
+    return [form.strip() for form in raw if form.strip()]
