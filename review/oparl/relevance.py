@@ -248,6 +248,18 @@ class RelevanceProfile:
         self.assess_papers(papers, create=False)
 
 
+def reassess(paper_ids: list[int], *, now: datetime, create: bool = True) -> int:
+    """Score these papers again (their text or the profile changed); returns cases opened."""
+    rows = Paper.objects.filter(pk__in=paper_ids).values_list(
+        "pk", "name", "paper_type", "date", "reference"
+    )
+    papers = {
+        pk: {"name": name, "paper_type": kind, "date": day, "reference": reference}
+        for pk, name, kind, day, reference in rows
+    }
+    return RelevanceProfile(now).assess_papers(papers, create=create)
+
+
 def paper_context(
     paper_ids: list[int],
 ) -> tuple[dict[int, set[int]], dict[int, list[Attachment]]]:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from review.models import Source
+from review.models import File, Source
 
+from . import attachments
 from .sync import SyncLocked, run_sync
+
+# Catch-up batch of the hourly job; a sync queues its own files right away.
+PENDING_BATCH = 500
 
 
 @shared_task(name="oparl.sync_all_sources")
@@ -25,3 +29,20 @@ def sync_source(source_id: int, full: bool = False) -> str:
     except SyncLocked:
         return "locked"  # the running sync covers this slot
     return run.status
+
+
+@shared_task(name="attachments.read_text", acks_late=True, soft_time_limit=600, time_limit=660)
+def read_attachment_text(file_id: int) -> str:
+    """Idempotent: a file already read (or found unreadable) is left as it is."""
+    return attachments.read_text(file_id=file_id)
+
+
+@shared_task(name="attachments.read_pending")
+def read_pending_attachments() -> int:
+    paper_ids = list(
+        File.objects.text_pending()
+        .filter(paper__isnull=False)
+        .values_list("paper_id", flat=True)
+        .distinct()[:PENDING_BATCH]
+    )
+    return attachments.queue_reading(paper_ids)
