@@ -133,10 +133,8 @@ class RelevanceProfile:
         # without a date cannot show that it is new, so only an upcoming meeting opens it.
         return paper_date is not None and paper_date >= self.recent
 
-    def assess_papers(self, papers: dict[int, dict[str, Any]], *, create: bool = True) -> int:
-        """Create or update the Reviews of these papers; returns how many were opened."""
-        if not papers or not (self.keywords or self.watched):
-            return 0
+    def assess_many(self, papers: dict[int, dict[str, Any]]) -> dict[int, Assessment]:
+        """Assess these papers (fields: name, paper_type, date) without writing anything."""
         rows = Consultation.objects.filter(paper_id__in=list(papers), deleted=False).values_list(
             "pk", "paper_id", "meeting__start", "meeting__cancelled"
         )
@@ -151,17 +149,27 @@ class RelevanceProfile:
         for pk, paper_id, start, cancelled in cons_rows:
             consultations[paper_id].append((start, bool(cancelled), orgs[pk]))
         lead, attachments = paper_context(list(papers))
-        existing = {r.paper_id: r for r in Review.objects.filter(paper_id__in=list(papers))}
-        existing |= relink_moved_cases([pk for pk in papers if pk not in existing])
-        new: list[tuple[Review, Assessment, str]] = []
-        changed: list[Review] = []
-        for paper_id, fields in papers.items():
-            assessment = self.assess(
+        return {
+            paper_id: self.assess(
                 fields,
                 consultations[paper_id],
                 lead=lead[paper_id],
                 attachments=attachments[paper_id],
             )
+            for paper_id, fields in papers.items()
+        }
+
+    def assess_papers(self, papers: dict[int, dict[str, Any]], *, create: bool = True) -> int:
+        """Create or update the Reviews of these papers; returns how many were opened."""
+        if not papers or not (self.keywords or self.watched):
+            return 0
+        assessments = self.assess_many(papers)
+        existing = {r.paper_id: r for r in Review.objects.filter(paper_id__in=list(papers))}
+        existing |= relink_moved_cases([pk for pk in papers if pk not in existing])
+        new: list[tuple[Review, Assessment, str]] = []
+        changed: list[Review] = []
+        for paper_id, fields in papers.items():
+            assessment = assessments[paper_id]
             review = existing.get(paper_id)
             if review is None:
                 if create and self.opens_case(fields, assessment):

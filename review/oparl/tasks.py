@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.utils import timezone
 
 from review.models import File, Source
 
-from . import attachments
+from . import attachments, rescoring
 from .sync import SyncLocked, run_sync
 
 # Catch-up batch of the hourly job; a sync queues its own files right away.
@@ -46,3 +47,8 @@ def read_pending_attachments() -> int:
         .distinct()[:PENDING_BATCH]
     )
     return attachments.queue_reading(paper_ids)
+
+
+@shared_task(name="relevance.rescore", soft_time_limit=1800, time_limit=1900)
+def rescore_relevance() -> int:
+    return rescoring.rescore(now=timezone.now())
