@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -25,6 +25,9 @@ CHUNK = 1000
 # "14 Vorlagen würden neu vorgeschlagen, 3 nicht mehr" — the administrator's preview.
 PREVIEW = "{new} Vorlagen würden neu vorgeschlagen, {dropped} nicht mehr"
 SAMPLE = 20
+# "Knapp unter der Schwelle": papers of the last four weeks, at most this many.
+NEAR_DAYS = 28
+NEAR_LIMIT = 100
 
 
 @dataclass
@@ -102,3 +105,33 @@ def rescore(*, now: datetime, progress: Callable[[int], None] | None = None) -> 
         with transaction.atomic():
             opened += profile.assess_papers(papers)
     return opened
+
+
+@dataclass
+class NearMiss:
+    paper_id: int
+    label: str
+    score: int
+    reasons: list[str]
+
+
+def near_threshold(*, now: datetime, days: int = NEAR_DAYS) -> list[NearMiss]:
+    """Papers of the last weeks without a case that scored something, but not enough: the
+    list an officer skims so that nothing slips through unseen. Highest scores first."""
+    profile = RelevanceProfile(now)
+    since = profile.today - timedelta(days=days)
+    rows = Paper.objects.filter(date__gte=since, review__isnull=True).values_list(
+        "pk", "name", "paper_type", "date", "reference"
+    )
+    papers = {
+        pk: {"name": name, "paper_type": kind, "date": day, "reference": reference}
+        for pk, name, kind, day, reference in rows
+    }
+    misses = []
+    for paper_id, assessment in profile.assess_many(papers).items():
+        if assessment.score > 0 and not profile.opens_case(papers[paper_id], assessment):
+            fields = papers[paper_id]
+            label = f"{fields['reference']} {fields['name']}".strip()[:200]
+            misses.append(NearMiss(paper_id, label, assessment.score, assessment.reasons))
+    misses.sort(key=lambda miss: (-miss.score, miss.label))
+    return misses[:NEAR_LIMIT]
