@@ -297,6 +297,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "attachments.read_pending",
         "schedule": crontab(minute=41),
     },
+    # The relevance model learns from the day's triage decisions (review/oparl/learning.py).
+    "relevance-retrain": {
+        "task": "relevance.retrain",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "oparl-sync": {
         "task": "oparl.sync_all_sources",
         "schedule": 60.0 * int(os.environ.get("OPARL_SYNC_MINUTES", "15")),

@@ -20,7 +20,8 @@ PROFILE = [
     (
         "Sprachförderung",
         "Sprachförder, Sprachkurs, Deutschkurs, Sprach-Kita, Sprachkita, "
-        "Deutsch als Zweitsprache, =DaZ, Herkunftssprach, Sprachcafé",
+        "Deutsch als Zweitsprache, =DaZ, Herkunftssprach, Sprachcafé, Sprachtreff, Sprachbildung, "
+        "Deutschlern, Deutsch lernen, Deutsch sprechen, Deutschkenntnis, Sprachkenntnis",
         "strong",
         70,
         "sprache",
@@ -109,11 +110,11 @@ PROFILE = [
     ),
     (
         "Asyl",
-        "Asyl, Bezahlkarte für Geflüchtete, Asylbewerberleistung",
+        "Asyl, Bezahlkarte, Asylbewerberleistung",
         "strong",
         70,
         "soziales",
-        "",
+        "Mensa, Parkhaus, Parken, Bibliothek, Schwimmbad, Bäder",
     ),
     # Aufenthalt und Einbürgerung
     (
@@ -137,13 +138,13 @@ PROFILE = [
     (
         "Migration",
         "Migration, Migrant, migrantisch, Zuwander, Zugewandert, Einwander, "
-        "Eingewandert, Aussiedler, Spätaussiedler, Unionsbürger, EU-Bürger, Herkunftsland, "
-        "Zuzug aus dem Ausland",
+        "Eingewandert, Aussiedler, Spätaussiedler, Russlanddeutsch, Deutschen aus Russland, "
+        "Unionsbürger, EU-Bürger, Herkunftsland, Zuzug aus dem Ausland",
         "strong",
         50,
         "politik",
         "Datenmigration, Systemmigration, Server, Software, =IT, Cloud, Datenbank, Fisch, "
-        "Amphibien, Kröten, Vogel",
+        "Amphibien, Kröten, Vogel, Wanderweg, Weinwander, Wanderung",
     ),
     (
         "Ausländer",
@@ -194,7 +195,7 @@ PROFILE = [
     ),
     (
         "Vielfalt",
-        "Vielfalt, Diversität, Toleranz, Demokratieförderung",
+        "Vielfalt, Diversität, Toleranz, Demokratieförderung, Menschenrecht",
         "weak",
         10,
         "antidiskriminierung",
@@ -215,8 +216,8 @@ PROFILE = [
     (
         "interkulturell",
         "interkulturell, Interkultur, interreligiös, Willkommenskultur, "
-        "Willkommenszentrum, Welcome Center, Welcome Centre, Integrationsmanagement, "
-        "Integrationsbeauftragt",
+        "Willkommenszentrum, Willkommensstruktur, Welcome Center, Welcome Centre, "
+        "Integrationsmanagement, Integrationsbeauftragt",
         "strong",
         70,
         "zusammenhalt",

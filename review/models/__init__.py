@@ -32,7 +32,7 @@ from .reviews import (
     StatementVersion,
     Topic,
 )
-from .sync import KeywordTerm, SyncError, SyncRun
+from .sync import KeywordTerm, RelevanceModel, SyncError, SyncRun
 
 __all__ = [
     "DEFAULT_DELIVERY",
@@ -62,6 +62,7 @@ __all__ = [
     "Organization",
     "Paper",
     "Recommendation",
+    "RelevanceModel",
     "Review",
     "Role",
     "Source",

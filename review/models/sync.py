@@ -146,3 +146,32 @@ class KeywordTerm(models.Model):
 def _split(values: list[str]) -> list[str]:
     raw = [line for value in values for line in value.replace(",", "\n").splitlines()]
     return [form.strip() for form in raw if form.strip()]
+
+
+class RelevanceModelQuerySet(models.QuerySet["RelevanceModel"]):
+    def latest_trained(self) -> RelevanceModel | None:
+        return self.order_by("-trained_at", "-id").first()
+
+
+class RelevanceModel(models.Model):
+    """A classifier trained on the office's triage decisions (review/oparl/learning.py).
+
+    Stored in the database so that the web processes and every worker read the same model;
+    the beat job writes a new row and removes older ones."""
+
+    trained_at = models.DateTimeField(_("Trained at"), db_index=True)
+    positives = models.PositiveIntegerField(_("Relevant decisions"))
+    negatives = models.PositiveIntegerField(_("Not-affected decisions"))
+    size_bytes = models.PositiveIntegerField(_("Size (bytes)"))
+    # A pickled scikit-learn pipeline written by our own beat job, never uploaded.
+    data = models.BinaryField(_("Model"))
+
+    objects = RelevanceModelQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Relevance model")
+        verbose_name_plural = _("Relevance models")
+        ordering = ["-trained_at"]
+
+    def __str__(self) -> str:
+        return f"{self.trained_at:%d.%m.%Y %H:%M} ({self.positives}/{self.negatives})"

@@ -100,9 +100,22 @@ class Term:
         return self.near.search(text, max(0, start - WINDOW), end + WINDOW) is not None
 
 
-def load_terms() -> list[Term]:
+class Terms(list[Term]):
+    """The active terms, with one pattern of all their forms: most titles and attachment names
+    match none, and one search instead of one per term keeps scoring 14,000 papers fast."""
+
+    def __init__(self, terms: Iterable[Term]) -> None:
+        super().__init__(terms)
+        joined = "|".join(term.pattern.pattern for term in self)
+        self.screen = re.compile(joined, re.IGNORECASE) if joined else None
+
+    def in_text(self, text: str) -> bool:
+        return bool(text) and self.screen is not None and self.screen.search(text) is not None
+
+
+def load_terms() -> Terms:
     terms = (Term.of(keyword) for keyword in KeywordTerm.objects.filter(is_active=True))
-    return [term for term in terms if term is not None]
+    return Terms(term for term in terms if term is not None)
 
 
 # How much of a term's weight a match earns, by where it stands: the title speaks for the
@@ -157,9 +170,11 @@ def _best(term: Term, title: str, attachments: list[Attachment]) -> tuple[float,
 
 
 def score_keywords(
-    terms: list[Term], title: str, attachments: list[Attachment] | None = None
+    terms: Terms, title: str, attachments: list[Attachment] | None = None
 ) -> KeywordResult:
-    attachments = attachments or []
+    attachments = [a for a in attachments or [] if terms.in_text(a.name) or terms.in_text(a.text)]
+    if not attachments and not terms.in_text(title):
+        return KeywordResult()
     strong: list[tuple[int, str, Term]] = []
     weak: list[tuple[int, str, Term]] = []
     for term in terms:

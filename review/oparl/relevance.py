@@ -30,6 +30,7 @@ from review.models import (
 )
 from review.signals import decision_imported, review_opened
 
+from . import learning
 from .matching import Attachment, load_terms, score_keywords
 
 ACTOR = "oparl-sync"
@@ -66,6 +67,7 @@ class RelevanceProfile:
         """(Re)read the profile; the sync calls it again once Gremien and meetings are in."""
         now = self.now
         self.keywords = load_terms()
+        self.model = learning.current()
         self.watched = {
             pk: name
             for pk, name, short in Organization.objects.filter(is_watched=True).values_list(
@@ -113,8 +115,15 @@ class RelevanceProfile:
             result.score = WATCHED_SCORE + WATCHED_EXTRA * (watched_hits - 1)
         title = " ".join(str(fields.get(k) or "") for k in ("name", "paper_type"))
         keywords = score_keywords(self.keywords, title, attachments)
-        result.score = min(100, result.score + keywords.score)
+        result.score += keywords.score
         result.reasons.extend(keywords.reasons)
+        opinion = (
+            self.model.opinion(learning.document(fields, attachments or [])) if self.model else None
+        )
+        if opinion is not None:
+            result.score += opinion[0]
+            result.reasons.append(opinion[1])
+        result.score = min(100, result.score)
         result.topic_ids = keywords.topic_ids
         if upcoming_days:
             result.upcoming = True

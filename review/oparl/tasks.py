@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from review.models import File, Source
 
-from . import attachments, rescoring
+from . import attachments, learning, rescoring
 from .sync import SyncLocked, run_sync
 
 # Catch-up batch of the hourly job; a sync queues its own files right away.
@@ -52,3 +52,9 @@ def read_pending_attachments() -> int:
 @shared_task(name="relevance.rescore", soft_time_limit=1800, time_limit=1900)
 def rescore_relevance() -> int:
     return rescoring.rescore(now=timezone.now())
+
+
+@shared_task(name="relevance.retrain", soft_time_limit=1800, time_limit=1900)
+def retrain_relevance_model() -> str:
+    model = learning.train(now=timezone.now())
+    return str(model) if model else "cold start: too few decisions"

@@ -34,7 +34,7 @@ def score(title: str, attachments: list[Attachment] | None = None) -> tuple[int,
         ("Gebühren der Einbürgerungsbehörde", "Einbürgerung — im Titel: … Einbürgerungsbehörde …"),
         (
             "Einführung der Bezahlkarte für Geflüchtete",
-            "Asyl — im Titel: … Bezahlkarte für Geflüchtete …",
+            "Asyl — im Titel: … Bezahlkarte …",
         ),
         (
             "Anschlussunterbringung 2025",
