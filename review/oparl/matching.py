@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from review.models import KeywordTerm
 
@@ -102,20 +103,53 @@ class Term:
 
 class Terms(list[Term]):
     """The active terms, with one pattern of all their forms: most titles and attachment names
-    match none, and one search instead of one per term keeps scoring 14,000 papers fast."""
+    match none, and one search instead of one per term keeps scoring 14,000 papers fast. The
+    forms are merged into a prefix tree, so the pattern branches on each character instead of
+    trying two hundred alternatives at every position of the text."""
 
-    def __init__(self, terms: Iterable[Term]) -> None:
+    def __init__(self, terms: Iterable[Term], forms: Iterable[str] = ()) -> None:
         super().__init__(terms)
-        joined = "|".join(term.pattern.pattern for term in self)
+        parts = [form for form in forms if form.lstrip("=").rstrip("*").strip()]
+        plain = [f.rstrip("*").strip().lower() for f in parts if not f.startswith("=")]
+        whole = _alternation(f for f in parts if f.startswith("="))
+        joined = "|".join(p for p in (_tree(plain), whole) if p)
         self.screen = re.compile(joined, re.IGNORECASE) if joined else None
 
     def in_text(self, text: str) -> bool:
         return bool(text) and self.screen is not None and self.screen.search(text) is not None
 
 
+def _tree(words: list[str]) -> str:
+    """One regular expression for many literal words, as a prefix tree ("" marks an end)."""
+    root: dict[str, Any] = {}
+    for word in words:
+        node = root
+        for char in " ".join(word.split()):
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        branches = [
+            (r"\s+" if char == " " else re.escape(char)) + build(child)
+            for char, child in sorted(node.items())
+            if char
+        ]
+        if not branches:
+            return ""
+        if "" in node:  # a shorter word ends here: the longer ones are optional
+            return "(?:" + "|".join(branches) + ")?"
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return build(root)
+
+
 def load_terms() -> Terms:
-    terms = (Term.of(keyword) for keyword in KeywordTerm.objects.filter(is_active=True))
-    return Terms(term for term in terms if term is not None)
+    keywords = list(KeywordTerm.objects.filter(is_active=True))
+    terms = (Term.of(keyword) for keyword in keywords)
+    return Terms(
+        (term for term in terms if term is not None),
+        (form for keyword in keywords for form in keyword.forms()),
+    )
 
 
 # How much of a term's weight a match earns, by where it stands: the title speaks for the
