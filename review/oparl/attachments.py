@@ -53,7 +53,7 @@ def files_to_read(paper_ids: list[int]) -> list[int]:
     Files on a foreign server are marked as such right here, in one UPDATE, instead of one
     task each: an archive of thousands of papers would otherwise queue thousands of no-ops."""
     per_paper: dict[int, list[int]] = {}
-    foreign: list[int] = []
+    foreign: dict[str, list[int]] = {}
     rows = (
         File.objects.text_pending()
         .filter(paper_id__in=paper_ids)
@@ -66,13 +66,13 @@ def files_to_read(paper_ids: list[int]) -> list[int]:
             continue
         host = urlsplit(download_url or access_url).netloc.lower()
         if host and host not in _allowed_hosts(system_url):
-            foreign.append(pk)
+            foreign.setdefault(host, []).append(pk)
         else:
             chosen.append(pk)
-    if foreign:
-        File.objects.filter(pk__in=foreign).update(
+    for host, pks in foreign.items():
+        File.objects.filter(pk__in=pks).update(
             text_status=File.TextStatus.FOREIGN_HOST,
-            text_error=FOREIGN_HOST.format(host="nicht die Quelle"),
+            text_error=FOREIGN_HOST.format(host=host)[:500],
             text_extracted_at=timezone.now(),
         )
     return [pk for pks in per_paper.values() for pk in pks]

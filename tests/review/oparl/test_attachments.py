@@ -102,6 +102,9 @@ def test_attachment_texts_are_read_once_and_every_unreadable_file_is_recorded(
     assert files["Anlage 4"].text_status == File.TextStatus.FAILED
     assert files["Anlage 4"].text_error.startswith("Die PDF-Datei ist beschädigt: ")
     assert files["Stellungnahme"].text_status == File.TextStatus.FOREIGN_HOST
+    assert files["Stellungnahme"].text_error == attachments.FOREIGN_HOST.format(
+        host="fremd.example.net"
+    )
     assert (files["Bericht"].text_status, files["Bericht"].text) == (
         File.TextStatus.FROM_SOURCE,
         "Die Kosten der Sprachkurse steigen.",
