@@ -73,6 +73,10 @@ VERB_SENTENCES = {
     "review.relinked": gettext_lazy(
         "Paper linked anew: the council information system changed its id"
     ),
+    # Office-wide settings: audited, but they belong to no case's timeline.
+    "relevance.profile_changed": gettext_lazy("Relevance profile changed"),
+    "relevance.watched_changed": gettext_lazy("Watched Gremien and lead offices changed"),
+    "relevance.rescore_requested": gettext_lazy("Papers scored again"),
 }
 # Details worth a line under the sentence, in this order.
 DETAIL_LABELS = {
