@@ -13,7 +13,7 @@ PORT ?= 8000
 export DEBUG ?= true
 
 .PHONY: install run test lint format typecheck checks pytest messages lock clean \
-        bench-import bench-documents bench-web bench-chaos prod-check
+        bench-import bench-documents bench-web bench-chaos bench-relevance prod-check
 
 $(VENV)/.installed: requirements.lock
 	@test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
@@ -77,6 +77,9 @@ prod-check: install
 # Killed workers and a Redis restart (its own redis-server): nothing stuck, lost or doubled.
 bench-chaos: install
 	$(PY) scripts/bench_chaos.py
+
+bench-relevance: install
+	$(PY) scripts/bench_relevance.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles var .mypy_cache .ruff_cache .pytest_cache

@@ -293,6 +293,9 @@ CELERY_TASK_ROUTES = {
     "notifications.*": {"queue": "notifications"},
     "documents.*": {"queue": "documents"},
     "dispatch.*": {"queue": "notifications"},
+    # Downloads of attachments wait on foreign servers: kept off the other queues.
+    "attachments.*": {"queue": "attachments"},
+    "relevance.*": {"queue": "attachments"},
 }
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "notifications-due-soon": {
@@ -328,6 +331,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "documents.remove_orphan_files",
         "schedule": crontab(hour=3, minute=40),
     },
+    # Attachments whose reading was never queued or was lost (a worker died mid-download).
+    "attachments-read-pending": {
+        "task": "attachments.read_pending",
+        "schedule": crontab(minute=41),
+    },
+    # The relevance model learns from the day's triage decisions (review/oparl/learning.py).
+    "relevance-retrain": {
+        "task": "relevance.retrain",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "oparl-sync": {
         "task": "oparl.sync_all_sources",
         "schedule": 60.0 * int(os.environ.get("OPARL_SYNC_MINUTES", "15")),
@@ -355,6 +368,14 @@ RELEVANCE_LEAD_DAYS = int(os.environ.get("RELEVANCE_LEAD_DAYS", "7"))
 RELEVANCE_THRESHOLD = int(os.environ.get("RELEVANCE_THRESHOLD", "30"))
 # Papers older than this without an upcoming meeting open no new case.
 RELEVANCE_RECENT_DAYS = int(os.environ.get("RELEVANCE_RECENT_DAYS", "90"))
+# Attachment text (review/oparl/attachments.py): the main file and up to this many files in all
+# per paper are downloaded from the source's own server (plus ATTACHMENT_ALLOWED_HOSTS).
+ATTACHMENT_TEXT_ENABLED = env_bool("ATTACHMENT_TEXT_ENABLED", default=True)
+ATTACHMENT_FILES_PER_PAPER = int(os.environ.get("ATTACHMENT_FILES_PER_PAPER", "3"))
+ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_MB", "20")) * 2**20
+ATTACHMENT_TIMEOUT_SECONDS = int(os.environ.get("ATTACHMENT_TIMEOUT_SECONDS", "60"))
+ATTACHMENT_MAX_TEXT_CHARS = int(os.environ.get("ATTACHMENT_MAX_TEXT_CHARS", "2000000"))
+ATTACHMENT_ALLOWED_HOSTS = env_list("ATTACHMENT_ALLOWED_HOSTS")
 
 # --- Statement documents (docs/documents.md) --------------------------------------------
 # The letterhead of the generated statements; the office edits everything else in the templates.

@@ -43,6 +43,9 @@ def _items(request: HttpRequest) -> list[NavItem]:
         entries.append(
             (_("Committee service"), reverse("external:clerk"), path.startswith("/gremien/"))
         )
+    if user.has_perm("review.change_keywordterm"):
+        profile = reverse("relevance_profile")
+        entries.append((_("Relevance"), profile, path.startswith(profile)))
     if user.has_perm("review.view_syncrun"):
         status = reverse("system_status")
         entries.append((_("System status"), status, path == status))

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from review import signals
 from review.models import AuditEvent, AuditVerb, File, Paper, Recommendation, Review, Role, User
 from review.notifications import events
+from review.oparl.relevance import RelevanceProfile
 
 WRONG_STATUS = _("The case is not (or no longer) at the step this action is meant for.")
 REASON_REQUIRED = _("Please give a short reason.")
@@ -34,6 +35,8 @@ DIRECTION_CONTROLS = frozenset(
 )
 # The PDF header may come after some leading bytes; readers look within the first kilobyte.
 PDF_HEADER_WINDOW = 1024
+ALREADY_A_CASE = _("This paper already has a case.")
+PULLED_IN = "von Hand aufgenommen (knapp unter der Schwelle)"
 
 
 class ReviewActionError(Exception):
@@ -99,6 +102,35 @@ def open_manual_review(
     review = Review.objects.create(paper=paper, deadline=deadline)
     AuditEvent.record(
         AuditVerb.REVIEW_OPENED, actor=by, obj=review, review=review, details={"manual": True}
+    )
+    transaction.on_commit(
+        lambda: signals.review_opened.send(sender=Review, review_id=review.pk, opened_by_id=by.pk)
+    )
+    return review
+
+
+@transaction.atomic
+def pull_in_paper(*, paper: Paper, by: User) -> Review:
+    """Open a case for a paper the proposal left just below its threshold. The officer's click
+    is a decision like a triage, so it is recorded as a label for the learning model too."""
+    if Review.objects.filter(paper=paper).exists():
+        raise ReviewActionError(ALREADY_A_CASE)
+    fields = {"name": paper.name, "paper_type": paper.paper_type, "date": paper.date}
+    assessment = RelevanceProfile(timezone.now()).assess_many({paper.pk: fields})[paper.pk]
+    review = Review.objects.create(
+        paper=paper,
+        relevance_score=assessment.score,
+        relevance_reasons=[*assessment.reasons, PULLED_IN],
+        deadline=assessment.deadline,
+        beirat_deadline=assessment.beirat_deadline,
+    )
+    review.topics.set(sorted(assessment.topic_ids))
+    AuditEvent.record(
+        AuditVerb.REVIEW_OPENED,
+        actor=by,
+        obj=review,
+        review=review,
+        details={"pulled_in": True, "score": assessment.score},
     )
     transaction.on_commit(
         lambda: signals.review_opened.send(sender=Review, review_id=review.pk, opened_by_id=by.pk)

@@ -15,6 +15,8 @@ urlpatterns: list[URLPattern] = [
     path("aufgaben/<int:pk>/beteiligung-starten/", drafting.consult, name="start_consultation"),
     path("beteiligungen/<int:pk>/", consultation.contribution, name="contribution"),
     path("vorgaenge/neu/", intake.open_review, name="open_review"),
+    path("vorlagen/knapp-unter-der-schwelle/", intake.near_threshold, name="near_threshold"),
+    path("vorlagen/<int:paper_pk>/aufnehmen/", intake.pull_in, name="pull_in"),
     path("vorgaenge/<int:review_pk>/fassungen/", drafting.version_diff, name="version_diff"),
     path("vorgaenge/<int:review_pk>/beirat-votum/", consultation.beirat_vote, name="beirat_vote"),
     path(

@@ -82,6 +82,22 @@ RESULTS = [
     "mit Stellungnahme einverstanden",
 ]
 PAPER_COUNT = 200
+# Papers whose relevance shows only in the attachment (sent as OParl File.text, pages split by
+# form feeds): the title says nothing, the main file's second page does.
+ATTACHMENT_TEXTS = {
+    "Sanierung der Sporthalle {place}": (
+        "Begründung\nDie Sporthalle {place} wurde 1978 errichtet. Dach, Lüftung und "
+        "Sanitärbereiche sind sanierungsbedürftig.\f"
+        "Nutzung während der Bauzeit\nDie Halle diente zuletzt als Notunterkunft für "
+        "Geflüchtete. Für die dort untergebrachten Flüchtlinge wird vor Baubeginn eine "
+        "Ersatzunterkunft bereitgestellt; die Beratung vor Ort wird fortgeführt."
+    ),
+    "Offene Ganztagsschule: Platzbedarf {year}": (
+        "Begründung\nDer Platzbedarf im Ganztag steigt um rund 120 Plätze.\f"
+        "Räume\nZusätzlich werden zwei Vorbereitungsklassen für neu zugewanderte Kinder "
+        "eingerichtet; sie brauchen eigene Räume am Vormittag."
+    ),
+}
 # Lead days (RELEVANCE_LEAD_DAYS, 7) plus the rest of the week the demo is generated in.
 UPCOMING_GAP_DAYS = 14
 
@@ -132,9 +148,8 @@ def build(today: date) -> dict[str, list[dict[str, Any]]]:
         pattern, committees, relevant = TOPICS[(number * 7) % len(TOPICS)]
         kinds = [k for k in PAPER_TYPES for _ in range(k[2])]
         paper_type, prefix, _weight = rng.choice(kinds)
-        title = pattern.format(
-            place=rng.choice(PLACES), year=2026 + rng.randint(0, 1), number=100 + number
-        )
+        place, year = rng.choice(PLACES), 2026 + rng.randint(0, 1)
+        title = pattern.format(place=place, year=year, number=100 + number)
         # Papers are dated in the weeks before this one: never after the day of the demo.
         offset_weeks = rng.randint(-10, -1)
         paper_day = monday + timedelta(weeks=offset_weeks, days=rng.randint(0, 4))
@@ -207,6 +222,11 @@ def build(today: date) -> dict[str, list[dict[str, Any]]]:
                     "mimeType": "application/pdf",
                     "size": 20_000 + rng.randint(0, 400_000),
                     "accessUrl": f"https://ris.musterstadt.example/dokumente/{number}.pdf",
+                    **(
+                        {"text": ATTACHMENT_TEXTS[pattern].format(place=place, year=year)}
+                        if pattern in ATTACHMENT_TEXTS
+                        else {}
+                    ),
                     "created": stamp,
                     "modified": stamp,
                 },

@@ -35,7 +35,7 @@ from .reviews import (
     Topic,
 )
 from .send_backs import SendBack
-from .sync import KeywordTerm, SyncError, SyncRun
+from .sync import KeywordTerm, RelevanceModel, SyncError, SyncRun
 
 __all__ = [
     "DEFAULT_DELIVERY",
@@ -68,6 +68,7 @@ __all__ = [
     "Organization",
     "Paper",
     "Recommendation",
+    "RelevanceModel",
     "Review",
     "Role",
     "SendBack",

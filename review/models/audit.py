@@ -75,6 +75,13 @@ class AuditVerb(models.TextChoices):
     TASK_ESCALATED = "task.escalated", _("Overdue task escalated to the deputy")
     TASK_OVERDUE = "task.overdue", _("Task overdue: reminder sent")
     TEMPLATE_ACTIVATED = "template.activated", _("Word template activated")
+    # Office-wide settings: audited, but they belong to no case's timeline.
+    RELEVANCE_PROFILE_CHANGED = "relevance.profile_changed", _("Relevance profile changed")
+    RELEVANCE_WATCHED_CHANGED = (
+        "relevance.watched_changed",
+        _("Watched Gremien and lead offices changed"),
+    )
+    RELEVANCE_RESCORE_REQUESTED = "relevance.rescore_requested", _("Papers scored again")
     TEMPLATE_UPLOADED = "template.uploaded", _("Word template uploaded")
 
 

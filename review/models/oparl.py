@@ -442,8 +442,31 @@ class Consultation(OParlObject):
         return f"{self.paper.reference}: {self.role}"
 
 
+class FileQuerySet(SoftDeleteQuerySet):
+    def text_pending(self) -> FileQuerySet:
+        return self.filter(deleted=False, text_status=File.TextStatus.PENDING)
+
+
+class FileManager(LiveManager.from_queryset(FileQuerySet)):  # type: ignore[misc]
+    pass
+
+
 class File(OParlObject):
-    """Attachment metadata (Anlage). Manual entries keep the uploaded PDF in `content`."""
+    """Attachment metadata (Anlage). Manual entries keep the uploaded PDF in `content`.
+
+    `text` is the attachment's text, read once for relevance and search: OParl's File.text when
+    the source sends it, else extracted from the downloaded PDF (review/oparl/attachments.py);
+    pages are separated by form feeds ("\\f") as pdftotext writes them."""
+
+    class TextStatus(models.TextChoices):
+        PENDING = "pending", _("not read yet")
+        FROM_SOURCE = "from_source", _("text sent by the source")
+        EXTRACTED = "extracted", _("text extracted")
+        SCANNED = "scanned", _("scanned, no text layer")
+        TOO_LARGE = "too_large", _("too large to read")
+        FOREIGN_HOST = "foreign_host", _("on another server, not downloaded")
+        UNSUPPORTED = "unsupported", _("not a PDF")
+        FAILED = "failed", _("could not be read")
 
     paper = models.ForeignKey(
         Paper,
@@ -481,6 +504,21 @@ class File(OParlObject):
     access_url = models.URLField(_("Zugriffs-URL"), max_length=2000, blank=True)
     download_url = models.URLField(_("Download-URL"), max_length=2000, blank=True)
     content = models.FileField(_("Datei"), upload_to="papers/%Y/%m/", blank=True)
+    # The search engineer indexes `text`; do not rename (contract in issue #13).
+    text = models.TextField(_("Text"), blank=True, default="", db_default="")
+    text_status = models.CharField(
+        _("Text status"),
+        max_length=20,
+        choices=TextStatus.choices,
+        default=TextStatus.PENDING,
+        db_default=TextStatus.PENDING,
+        db_index=True,
+    )
+    text_error = models.CharField(_("Text error"), max_length=500, blank=True, default="")
+    text_extracted_at = models.DateTimeField(_("Text read at"), null=True, blank=True)
+
+    objects: ClassVar[FileManager] = FileManager()
+    all_objects: ClassVar[models.Manager] = models.Manager.from_queryset(FileQuerySet)()
 
     class Meta(OParlObject.Meta):
         verbose_name = _("Anlage")
@@ -495,6 +533,14 @@ class File(OParlObject):
 
     def __str__(self) -> str:
         return self.name or self.file_name or str(self.pk)
+
+    @property
+    def has_text(self) -> bool:
+        return self.text_status in (self.TextStatus.FROM_SOURCE, self.TextStatus.EXTRACTED)
+
+    def page_of(self, position: int) -> int:
+        """The page (from 1) a position in `text` lies on."""
+        return self.text.count("\f", 0, position) + 1
 
     @property
     def url(self) -> str:

@@ -75,7 +75,15 @@ class SyncError(models.Model):
 
 
 class KeywordTerm(models.Model):
-    """One entry of the office's keyword profile: a term, its German word forms and a weight."""
+    """One entry of the office's keyword profile: a term, its German word forms and a weight.
+
+    How forms match (review/oparl/matching.py): inside compounds and with any ending, so
+    "Flüchtling" finds "Flüchtlingsunterkunft"; a form starting with "=" matches the whole
+    word only. A negative context cancels a match next to it ("Integration" near "Tarif")."""
+
+    class Strength(models.TextChoices):
+        STRONG = "strong", _("strong: counts on its own")
+        WEAK = "weak", _("weak: counts only next to a strong term")
 
     term = models.CharField(_("Begriff"), max_length=100, unique=True)
     word_forms = models.TextField(
@@ -98,6 +106,17 @@ class KeywordTerm(models.Model):
         verbose_name=_("Handlungsfeld"),
     )
     is_active = models.BooleanField(_("aktiv"), default=True)
+    strength = models.CharField(
+        _("Strength"), max_length=10, choices=Strength.choices, default=Strength.STRONG
+    )
+    negative_contexts = models.TextField(
+        _("Negative contexts"),
+        blank=True,
+        help_text=_(
+            "Words that cancel a match in the same word or close to it, one per line or "
+            "separated by commas (e.g. “Tarif, Software, Server” for “Integration”)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("Stichwort")
@@ -114,5 +133,45 @@ class KeywordTerm(models.Model):
 
     def forms(self) -> list[str]:
         """The term and its word forms, stripped, without empties."""
-        raw = [self.term, *self.word_forms.replace(",", "\n").splitlines()]
-        return [form.strip() for form in raw if form.strip()]
+        return _split([self.term, *_split([self.word_forms])])
+
+    def negatives(self) -> list[str]:
+        return _split([self.negative_contexts])
+
+    @property
+    def is_weak(self) -> bool:
+        return self.strength == self.Strength.WEAK
+
+
+def _split(values: list[str]) -> list[str]:
+    raw = [line for value in values for line in value.replace(",", "\n").splitlines()]
+    return [form.strip() for form in raw if form.strip()]
+
+
+class RelevanceModelQuerySet(models.QuerySet["RelevanceModel"]):
+    def latest_trained(self) -> RelevanceModel | None:
+        return self.order_by("-trained_at", "-id").first()
+
+
+class RelevanceModel(models.Model):
+    """A classifier trained on the office's triage decisions (review/oparl/learning.py).
+
+    Stored in the database so that the web processes and every worker read the same model;
+    the beat job writes a new row and removes older ones."""
+
+    trained_at = models.DateTimeField(_("Trained at"), db_index=True)
+    positives = models.PositiveIntegerField(_("Relevant decisions"))
+    negatives = models.PositiveIntegerField(_("Not-affected decisions"))
+    size_bytes = models.PositiveIntegerField(_("Size (bytes)"))
+    # A pickled scikit-learn pipeline written by our own beat job, never uploaded.
+    data = models.BinaryField(_("Model"))
+
+    objects = RelevanceModelQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Relevance model")
+        verbose_name_plural = _("Relevance models")
+        ordering = ["-trained_at"]
+
+    def __str__(self) -> str:
+        return f"{self.trained_at:%d.%m.%Y %H:%M} ({self.positives}/{self.negatives})"

@@ -65,10 +65,10 @@ class SyncRunAdmin(admin.ModelAdmin):
 
 @admin.register(KeywordTerm)
 class KeywordTermAdmin(admin.ModelAdmin):
-    list_display = ["term", "weight", "topic", "is_active"]
+    list_display = ["term", "strength", "weight", "topic", "is_active"]
     list_editable = ["weight", "is_active"]
-    list_filter = ["is_active", "topic"]
-    search_fields = ["term", "word_forms"]
+    list_filter = ["is_active", "strength", "topic"]
+    search_fields = ["term", "word_forms", "negative_contexts"]
 
 
 @admin.register(Organization)

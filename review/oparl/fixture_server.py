@@ -4,7 +4,8 @@ It serves a directory with one JSON file per object (`papers/*.json`, `meetings/
 in the Karlsruhe archive) or one list file per kind (`organizations.json`) as paged lists that
 follow OParl 1.1: `links.next` paging, `modified_since`/`modified_until`/`limit` filters, and
 tombstones only when `modified_since` is given. Optional `system.json`/`body.json` supply the
-System's and Body's fields; their list URLs always point at this server.
+System's and Body's fields; their list URLs always point at this server. Files in `files/` are
+served as `/oparl/files/<name>` (attachments whose text the sync reads).
 
 Vendor misbehaviour is reproduced with `_routes.json`: a list of overrides
 `{"path": "/oparl/body/papers", "query_has": "modified_since", "status": 503,
@@ -15,6 +16,7 @@ the first page of the list again and again with a fresh `next` link (an endless 
 from __future__ import annotations
 
 import json
+import mimetypes
 import threading
 import time
 from dataclasses import dataclass, field
@@ -238,6 +240,8 @@ class FixtureHandler(BaseHTTPRequestHandler):
                 self._error(404, "Unbekannte Liste")
             else:
                 self._list(kind, path, query)
+        elif path.startswith(PREFIX + "/files/"):
+            self._file(path.removeprefix(PREFIX + "/files/"))
         elif path in data.by_path:
             self._send(200, "application/json; charset=utf-8", data.by_path[path])
         else:
@@ -296,6 +300,15 @@ class FixtureHandler(BaseHTTPRequestHandler):
             + b"}"
         )
         self._send(200, "application/json; charset=utf-8", out)
+
+    def _file(self, name: str) -> None:
+        """Attachments (`files/*.pdf` in the directory) for the text extraction."""
+        path = self.server.data.root / "files" / name
+        if "/" in name or name.startswith(".") or not path.is_file():
+            self._error(404, "Datei nicht gefunden")
+            return
+        kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        self._send(200, kind, path.read_bytes())
 
     def _json(self, obj: dict[str, Any]) -> None:
         self._send(200, "application/json; charset=utf-8", json.dumps(obj).encode())

@@ -43,6 +43,9 @@ FILE_FIELDS = [
     "size",
     "access_url",
     "download_url",
+    # A changed file is read again: its text is reset unless the source sends one.
+    "text",
+    "text_status",
 ]
 
 
@@ -96,6 +99,8 @@ def file(raw: Any, fallback_id: str, *, main: bool = False, resolution: bool = F
         raw = {"id": raw}
     oid = _id(raw, fallback_id)
     size = p.integer(raw.get("size"))
+    # OParl's optional File.text: when the source sends the text, nothing is downloaded.
+    text = raw.get("text") if isinstance(raw.get("text"), str) else ""
     fields = {
         "is_main_file": main,
         "is_resolution_file": resolution,
@@ -107,6 +112,8 @@ def file(raw: Any, fallback_id: str, *, main: bool = False, resolution: bool = F
         "size": size if size else None,  # size 0 means "unknown" at ALLRIS
         "access_url": p.url(raw.get("accessUrl")),
         "download_url": p.url(raw.get("downloadUrl")),
+        "text": text.strip().replace("\x00", ""),
+        "text_status": "from_source" if text.strip() else "pending",
         **_common(raw),
     }
     return Item(oid, fields, p.content_hash(raw), p.flag(raw.get("deleted")), raw)

@@ -1,13 +1,13 @@
 """Relevance on import: which papers concern integration, why, and by when to react.
 
-A paper is proposed when it is consulted in a watched Gremium or matches the keyword profile
+A paper is proposed when it is consulted in a watched Gremium, led by a watched office or matches
+the keyword profile (in its title, its attachments' names or their text, review/oparl/matching.py)
 strongly enough; its Review gets a score (0–100), German reasons and deadlines. Also: results
 of agenda items flow back onto the Reviews of the papers decided under them.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -23,13 +23,16 @@ from review.models import (
     AuditEvent,
     AuditVerb,
     Consultation,
-    KeywordTerm,
+    File,
     Meeting,
     Organization,
     Paper,
     Review,
 )
 from review.signals import decision_imported, review_opened
+
+from . import learning
+from .matching import Attachment, load_terms, score_keywords
 
 ACTOR = "oparl-sync"
 WATCHED_SCORE = 60
@@ -48,13 +51,6 @@ class Assessment:
     upcoming: bool = False
 
 
-def _pattern(forms: list[str]) -> re.Pattern[str]:
-    parts = [
-        re.escape(f[:-1]) + r"\w*" if f.endswith("*") else re.escape(f) + r"(?!\w)" for f in forms
-    ]
-    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + ")", re.IGNORECASE)
-
-
 def _day(moment: datetime) -> date:
     return timezone.localtime(moment).date()
 
@@ -71,10 +67,8 @@ class RelevanceProfile:
     def load(self) -> None:
         """(Re)read the profile; the sync calls it again once Gremien and meetings are in."""
         now = self.now
-        self.keywords = [
-            (term.term, term.weight, term.topic_id, _pattern(term.forms()))
-            for term in KeywordTerm.objects.filter(is_active=True)
-        ]
+        self.keywords = load_terms()
+        self.model = learning.current()
         self.watched = {
             pk: name
             for pk, name, short in Organization.objects.filter(is_watched=True).values_list(
@@ -91,8 +85,16 @@ class RelevanceProfile:
             }
         )
 
-    def assess(self, fields: dict[str, Any], consultations: list[tuple[Any, ...]]) -> Assessment:
-        """consultations: (meeting start, cancelled, organization pks) of the paper."""
+    def assess(
+        self,
+        fields: dict[str, Any],
+        consultations: list[tuple[Any, ...]],
+        *,
+        lead: set[int] | None = None,
+        attachments: list[Attachment] | None = None,
+    ) -> Assessment:
+        """consultations: (meeting start, cancelled, organization pks) of the paper; lead: the
+        pks of its lead offices (underDirectionOf)."""
         result = Assessment()
         upcoming_days: list[date] = []
         watched_hits = 0
@@ -105,17 +107,25 @@ class RelevanceProfile:
                     watched_hits += 1
                     when = f" am {_day(start):%d.%m.%Y}" if start else ""
                     result.reasons.append(f"Beratung im {self.watched[org_pk]}{when}")
+        for org_pk in sorted(lead or ()):
+            if org_pk in self.watched:
+                watched_hits += 1
+                result.reasons.append(f"federführend: {self.watched[org_pk]}")
         if watched_hits:
             result.watched = True
             result.score = WATCHED_SCORE + WATCHED_EXTRA * (watched_hits - 1)
-        text = " ".join(str(fields.get(k) or "") for k in ("name", "paper_type"))
-        for term, weight, topic_id, pattern in self.keywords:
-            if pattern.search(text):
-                result.score += weight
-                result.reasons.append(f"Stichwort: {term}")
-                if topic_id:
-                    result.topic_ids.add(topic_id)
+        title = " ".join(str(fields.get(k) or "") for k in ("name", "paper_type"))
+        keywords = score_keywords(self.keywords, title, attachments)
+        result.score += keywords.score
+        result.reasons.extend(keywords.reasons)
+        opinion = (
+            self.model.opinion(learning.document(fields, attachments or [])) if self.model else None
+        )
+        if opinion is not None:
+            result.score += opinion[0]
+            result.reasons.append(opinion[1])
         result.score = min(100, result.score)
+        result.topic_ids = keywords.topic_ids
         if upcoming_days:
             result.upcoming = True
             result.deadline = min(upcoming_days) - self.lead
@@ -126,14 +136,15 @@ class RelevanceProfile:
     def opens_case(self, fields: dict[str, Any], assessment: Assessment) -> bool:
         if not (assessment.watched or assessment.score >= self.threshold):
             return False
-        # Old papers that merely changed (archives, corrections) do not open new cases.
-        paper_date = fields.get("date")
-        return assessment.upcoming or paper_date is None or paper_date >= self.recent
+        return assessment.upcoming or self.is_recent(fields.get("date"))
 
-    def assess_papers(self, papers: dict[int, dict[str, Any]], *, create: bool = True) -> int:
-        """Create or update the Reviews of these papers; returns how many were opened."""
-        if not papers or not (self.keywords or self.watched):
-            return 0
+    def is_recent(self, paper_date: date | None) -> bool:
+        # Old papers that merely changed (archives, corrections) do not open new cases; a paper
+        # without a date cannot show that it is new, so only an upcoming meeting opens it.
+        return paper_date is not None and paper_date >= self.recent
+
+    def assess_many(self, papers: dict[int, dict[str, Any]]) -> dict[int, Assessment]:
+        """Assess these papers (fields: name, paper_type, date) without writing anything."""
         rows = Consultation.objects.filter(paper_id__in=list(papers), deleted=False).values_list(
             "pk", "paper_id", "meeting__start", "meeting__cancelled"
         )
@@ -147,12 +158,28 @@ class RelevanceProfile:
             orgs[consultation_id].add(org_id)
         for pk, paper_id, start, cancelled in cons_rows:
             consultations[paper_id].append((start, bool(cancelled), orgs[pk]))
+        lead, attachments = paper_context(list(papers))
+        return {
+            paper_id: self.assess(
+                fields,
+                consultations[paper_id],
+                lead=lead[paper_id],
+                attachments=attachments[paper_id],
+            )
+            for paper_id, fields in papers.items()
+        }
+
+    def assess_papers(self, papers: dict[int, dict[str, Any]], *, create: bool = True) -> int:
+        """Create or update the Reviews of these papers; returns how many were opened."""
+        if not papers or not (self.keywords or self.watched):
+            return 0
+        assessments = self.assess_many(papers)
         existing = {r.paper_id: r for r in Review.objects.filter(paper_id__in=list(papers))}
         existing |= relink_moved_cases([pk for pk in papers if pk not in existing])
         new: list[tuple[Review, Assessment, str]] = []
         changed: list[Review] = []
         for paper_id, fields in papers.items():
-            assessment = self.assess(fields, consultations[paper_id])
+            assessment = assessments[paper_id]
             review = existing.get(paper_id)
             if review is None:
                 if create and self.opens_case(fields, assessment):
@@ -237,6 +264,38 @@ class RelevanceProfile:
             pk: {"name": name, "paper_type": kind, "date": day} for pk, name, kind, day in rows
         }
         self.assess_papers(papers, create=False)
+
+
+def reassess(paper_ids: list[int], *, now: datetime, create: bool = True) -> int:
+    """Score these papers again (their text or the profile changed); returns cases opened."""
+    rows = Paper.objects.filter(pk__in=paper_ids).values_list(
+        "pk", "name", "paper_type", "date", "reference"
+    )
+    papers = {
+        pk: {"name": name, "paper_type": kind, "date": day, "reference": reference}
+        for pk, name, kind, day, reference in rows
+    }
+    return RelevanceProfile(now).assess_papers(papers, create=create)
+
+
+def paper_context(
+    paper_ids: list[int],
+) -> tuple[dict[int, set[int]], dict[int, list[Attachment]]]:
+    """The lead offices and the attachments (name, text) of these papers."""
+    lead: dict[int, set[int]] = defaultdict(set)
+    for paper_id, org_id in Paper.under_direction_of.through.objects.filter(
+        paper_id__in=paper_ids
+    ).values_list("paper_id", "organization_id"):
+        lead[paper_id].add(org_id)
+    attachments: dict[int, list[Attachment]] = defaultdict(list)
+    rows = (
+        File.objects.filter(paper_id__in=paper_ids)
+        .order_by("paper_id", "-is_main_file", "id")
+        .values_list("paper_id", "name", "file_name", "text")
+    )
+    for paper_id, name, file_name, text in rows:
+        attachments[paper_id].append(Attachment(name or file_name, text))
+    return lead, attachments
 
 
 def relink_moved_cases(paper_ids: list[int]) -> dict[int, Review]:

@@ -34,6 +34,7 @@ from review.models import (
 from . import objects
 from . import parsing as p
 from .adapters import VendorAdapter, choose_adapter, query_encoding
+from .attachments import queue_reading
 from .client import NotFound, OParlClient, OParlError, format_since, unwrap_list, with_query
 from .relevance import RelevanceProfile, import_outcomes
 from .tables import Counts, Item, Tables, replace_m2m
@@ -418,6 +419,7 @@ class Sync:
         )
         live_papers = {pk: item.fields for item, pk in written}
         self.run_log.reviews_opened += self.relevance.assess_papers(live_papers)
+        queue_reading(paper_pks)
         import_outcomes(consultation_pks=[table.rows[oid].pk for oid in consulted], now=self.now)
 
 

@@ -151,7 +151,11 @@ def test_check_deploy_reports_no_warnings_with_production_settings() -> None:
 @pytest.mark.parametrize(
     ("persona", "shown", "hidden"),
     [
-        (f.officer, ["Meine Aufgaben", "Team", "Vorgänge", "Vorlagen"], ["Verwaltung"]),
+        (
+            f.officer,
+            ["Meine Aufgaben", "Team", "Vorgänge", "Vorlagen"],
+            ["Verwaltung", "Relevanz"],
+        ),
         (f.head, ["Meine Aufgaben", "Vorgänge", "Vorlagen"], ["Verwaltung"]),
         (
             f.clerk,
@@ -161,7 +165,7 @@ def test_check_deploy_reports_no_warnings_with_production_settings() -> None:
         (f.beirat_member, ["Beirat"], ["Meine Aufgaben", "Vorlagen", "Vorgänge"]),
         (
             lambda: f.administrator(is_staff=True),
-            ["Verwaltung", "Vorlagen", "Vorgänge"],
+            ["Verwaltung", "Vorlagen", "Vorgänge", "Relevanz"],
             ["Meine Aufgaben", "Team", "Gremienbetreuung"],
         ),
     ],

@@ -82,6 +82,8 @@ def urls(office):
         "documents": f"/vorgaenge/{approving.pk}/dokumente/",
         "contribution": f"/beteiligungen/{asked.pk}/",
         "missing_task": "/aufgaben/999999/",
+        "near_threshold": "/vorlagen/knapp-unter-der-schwelle/",
+        "pull_in": f"/vorlagen/{f.make_paper('Haushalt').pk}/aufnehmen/",
     }
 
 
@@ -106,6 +108,8 @@ EXPECTED = {
     "documents": {"officer": 200, "head": 200, "superuser": 200, **OFFICE_ONLY},
     "contribution": {"officer": 200, "head": 403, "superuser": 403, **OFFICE_ONLY},
     "missing_task": {"officer": 404, "head": 404, "superuser": 404, **OFFICE_ONLY},
+    "near_threshold": {"officer": 200, "head": 200, "superuser": 200, **OFFICE_ONLY},
+    "pull_in": {"officer": 405, "head": 405, "superuser": 405, **OFFICE_ONLY},  # POST only
 }
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from review import services
-from review.models import Review
+from review.models import Paper, Review
+from review.oparl import rescoring
 
 from .. import documents
 from ..flows import ReviewFlow, start_for_review, waiting_task
@@ -45,6 +47,31 @@ def open_review(request: HttpRequest) -> HttpResponse:
                 return redirect("workflows:task", pk=triage.pk)
             return redirect("workflows:team_queue")
     return render(request, "workflows/open_review.html", {"form": form})
+
+
+@permission("review.add_review")
+def near_threshold(request: HttpRequest) -> HttpResponse:
+    misses = rescoring.near_threshold(now=timezone.now())
+    return render(
+        request, "workflows/near_threshold.html", {"misses": misses, "days": rescoring.NEAR_DAYS}
+    )
+
+
+@permission("review.add_review")
+@require_POST
+def pull_in(request: HttpRequest, paper_pk: int) -> HttpResponse:
+    paper = get_object_or_404(Paper, pk=paper_pk)
+    try:
+        review = services.pull_in_paper(paper=paper, by=request.user)  # type: ignore[arg-type]
+    except services.ReviewActionError as error:
+        messages.error(request, str(error))
+        return redirect("workflows:near_threshold")
+    start_for_review(review, by=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("Case opened; it now waits for triage."))
+    triage = waiting_task(review, ReviewFlow.triage)
+    if triage is not None:
+        return redirect("workflows:task", pk=triage.pk)
+    return redirect("workflows:near_threshold")
 
 
 @permission("review.dispatch_statement")

@@ -45,7 +45,13 @@ def test_demo_data_imports_musterstadt_with_cases_and_changes_nothing_when_run_a
     assert Organization.objects.get(name="Integrationsausschuss").is_watched
     reasons = [" ".join(r.relevance_reasons) for r in Review.objects.all()]
     assert any("Beratung im Ausländerbeirat am" in text for text in reasons)
-    assert any("Stichwort: Geflüchtete" in text for text in reasons)
+    assert any("Geflüchtete — im Titel:" in text for text in reasons)
+    # Papers whose title says nothing: the reason points into the attachment's second page.
+    hall = Review.objects.filter(paper__name__startswith="Sanierung der Sporthalle").first()
+    assert hall is not None
+    assert hall.relevance_reasons[0].startswith("Geflüchtete — im Anhang „Vorlage ")
+    assert "“, Seite 2: … Geflüchtete …" in hall.relevance_reasons[0]
+    assert File.objects.filter(text_status=File.TextStatus.FROM_SOURCE).exists()
     assert list(User.objects.get(username="beirat").organizations.all()) == [beirat]
     assert User.objects.get(username="gremienbetreuung").organizations.count() == 4
     assert Paper.objects.filter(consultations__agenda_item__result__gt="").exists()

@@ -102,7 +102,7 @@ def test_keywords_with_word_forms_open_a_case_and_name_the_term(
     run_sync(make_source(system_url=serve(council(tmp_path, papers)).system_url))
 
     review = Review.objects.get()
-    assert "Stichwort: Geflüchtete" in review.relevance_reasons
+    assert review.relevance_reasons == ["Geflüchtete — im Titel: … Geflüchteten …"]
     assert review.relevance_score == KeywordTerm.objects.get(term="Geflüchtete").weight
     assert review.deadline == timezone.localdate() + timedelta(days=20 - 7)
     assert [t.slug for t in review.topics.all()] == ["soziales"]
@@ -143,7 +143,10 @@ def test_reimport_updates_reasons_and_deadline_but_never_opens_a_second_case(
     resync(source, serve(council(tmp_path, changed, moved)))
 
     review = Review.objects.get()
-    assert review.relevance_reasons == ["Stichwort: Asyl", "Stichwort: Integration"]
+    assert review.relevance_reasons == [
+        "Asyl — im Titel: … Asyl …",
+        "Integration — im Titel: … Integrationskonzept …",
+    ]
     assert review.deadline == timezone.localdate() + timedelta(days=33)
 
 
@@ -159,7 +162,7 @@ def test_a_closed_case_is_never_reopened_or_changed(tmp_path: Path, serve: Serve
 
     review = Review.objects.get()
     assert review.status == Review.Status.CLOSED
-    assert review.relevance_reasons == ["Stichwort: Integration"]
+    assert review.relevance_reasons == ["Integration — im Titel: … Integrationskonzept …"]
 
 
 def test_agenda_item_result_flows_back_onto_the_review(
