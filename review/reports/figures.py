@@ -1,0 +1,451 @@
+"""The report's figures as queries over cases, each with the cases behind it.
+
+Every figure is a condition on one annotated case QuerySet (`ReportFilter.cases()`): the page
+counts it with one aggregate and the link behind a figure lists `cases_for(key)` with the same
+condition, so a number and the list it links to cannot disagree.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
+
+from django.db.models import (
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+)
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from review.models import (
+    AuditEvent,
+    BeiratVote,
+    Consultation,
+    Dispatch,
+    Meeting,
+    Organization,
+    Recommendation,
+    Review,
+    Source,
+    StatementVersion,
+    Topic,
+)
+from review.models.reviews import ReviewQuerySet
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+Status = Review.Status
+RELEVANT = ~Q(status__in=[Status.NEW, Status.NOT_AFFECTED])
+RELEASED = Q(status__in=[Status.APPROVED, Status.DISPATCHED, Status.CLOSED])
+
+
+@dataclass(frozen=True)
+class ReportFilter:
+    """The period (cases opened from `start` to `end`, both included) and the filters."""
+
+    start: date
+    end: date
+    topic: Topic | None = None
+    organization: Organization | None = None  # Gremium: consulted in it
+    lead_office: Organization | None = None  # federführend
+    source: Source | None = None
+
+    def _bounds(self) -> tuple[datetime, datetime]:
+        tz = timezone.get_current_timezone()
+        start = datetime.combine(self.start, time.min, tzinfo=tz)
+        return start, datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=tz)
+
+    def _filtered(self, reviews: ReviewQuerySet) -> ReviewQuerySet:
+        if self.topic is not None:
+            reviews = reviews.filter(topics=self.topic)
+        if self.organization is not None:
+            reviews = reviews.filter(
+                Exists(
+                    Consultation.objects.filter(
+                        paper_id=OuterRef("paper_id"), organizations=self.organization
+                    )
+                )
+            )
+        if self.lead_office is not None:
+            reviews = reviews.filter(paper__under_direction_of=self.lead_office)
+        if self.source is not None:
+            reviews = reviews.filter(paper__source=self.source)
+        return reviews
+
+    def cases(self) -> ReviewQuerySet:
+        """Cases opened in the period, with what the figures compare."""
+        start, end = self._bounds()
+        reviews = self._filtered(Review.objects.filter(created_at__gte=start, created_at__lt=end))
+        return annotate(reviews)
+
+    def open_cases(self) -> ReviewQuerySet:
+        """Cases open today, whenever they were opened (the age figures)."""
+        return annotate(self._filtered(Review.objects.open()))
+
+
+def _first_event(verb: str) -> Subquery:
+    return Subquery(
+        AuditEvent.objects.filter(review=OuterRef("pk"), verb=verb)
+        .order_by("created_at")
+        .values("created_at")[:1],
+        output_field=DateTimeField(),
+    )
+
+
+def _first_sent(audience: str) -> Subquery:
+    return Subquery(
+        Dispatch.objects.filter(review=OuterRef("pk"), audience=audience, sent_at__isnull=False)
+        .order_by("sent_at")
+        .values("sent_at")[:1],
+        output_field=DateTimeField(),
+    )
+
+
+def annotate(reviews: ReviewQuerySet) -> ReviewQuerySet:
+    # The committee meeting the statement is for: the paper's first meeting after the case
+    # opened in a Gremium other than the Beirat.
+    committee_meeting = Subquery(
+        Consultation.objects.filter(
+            paper_id=OuterRef("paper_id"),
+            meeting__cancelled=False,
+            meeting__start__gte=OuterRef("created_at"),
+        )
+        .exclude(meeting__organizations__is_advisory_council=True)
+        .order_by("meeting__start")
+        .values("meeting__start")[:1],
+        output_field=DateTimeField(),
+    )
+    latest_recommendation = Subquery(
+        StatementVersion.objects.filter(statement__review=OuterRef("pk"))
+        .order_by("-number")
+        .values("recommendation")[:1]
+    )
+    return reviews.annotate(
+        committee_meeting=committee_meeting,
+        first_clerk_sent=_first_sent(Dispatch.Audience.CLERK),
+        first_beirat_sent=_first_sent(Dispatch.Audience.BEIRAT),
+        recommendation=latest_recommendation,
+        triaged_at=_first_event("review.triaged"),
+        assigned_at=_first_event("review.assigned"),
+        submitted_at=_first_event("statement.submitted"),
+        approved_at=_first_event("statement.approved"),
+        consultation_at=_first_event("consultation.started"),
+        receipt_confirmed=Exists(
+            Dispatch.objects.filter(
+                review=OuterRef("pk"),
+                audience=Dispatch.Audience.CLERK,
+                confirmed_at__isnull=False,
+            )
+        ),
+        vote_at=Subquery(
+            BeiratVote.objects.filter(review=OuterRef("pk")).values("recorded_at")[:1],
+            output_field=DateTimeField(),
+        ),
+    )
+
+
+def _now() -> datetime:
+    return timezone.now()
+
+
+def _committee_due() -> Q:
+    """A statement was due: relevant, the meeting known, and dispatched or the meeting past."""
+    return (
+        RELEVANT
+        & Q(committee_meeting__isnull=False)
+        & (Q(first_clerk_sent__isnull=False) | Q(committee_meeting__lt=_now()))
+    )
+
+
+def _beirat_due() -> Q:
+    return (
+        RELEVANT
+        & Q(beirat_deadline__isnull=False)
+        & (Q(first_beirat_sent__isnull=False) | Q(beirat_deadline__lt=timezone.localdate()))
+    )
+
+
+def _vote_in_time() -> Q:
+    return Q(beirat_vote__isnull=False) & (
+        Q(beirat_deadline__isnull=True) | Q(vote_at__date__lte=F("beirat_deadline"))
+    )
+
+
+AGE_BUCKETS: list[tuple[str, StrOrPromise, int, int | None]] = [
+    ("age_week", _("up to a week"), 0, 7),
+    ("age_month", _("8 to 30 days"), 8, 30),
+    ("age_quarter", _("31 to 90 days"), 31, 90),
+    ("age_older", _("more than 90 days"), 91, None),
+]
+
+
+def _age(low: int, high: int | None) -> Q:
+    today = timezone.localdate()
+    tz = timezone.get_current_timezone()
+    # Opened on day (today - n): at least `low`, at most `high` days ago.
+    condition = Q(created_at__lt=datetime.combine(today - timedelta(days=low - 1), time.min, tz))
+    if high is not None:
+        condition &= Q(created_at__gte=datetime.combine(today - timedelta(days=high), time.min, tz))
+    return condition
+
+
+def figure_conditions() -> dict[str, Q]:
+    """Figure key → the condition selecting its cases (recomputed: "now" moves)."""
+    conditions = {
+        "all": Q(),
+        "screened": ~Q(status=Status.NEW),
+        "triage_open": Q(status=Status.NEW),
+        "not_affected": Q(status=Status.NOT_AFFECTED),
+        "relevant": RELEVANT,
+        "released": RELEASED,
+        "on_time": _committee_due() & Q(first_clerk_sent__lt=F("committee_meeting")),
+        "late": _committee_due()
+        & (Q(first_clerk_sent__isnull=True) | Q(first_clerk_sent__gte=F("committee_meeting"))),
+        "beirat_on_time": _beirat_due() & Q(first_beirat_sent__date__lte=F("beirat_deadline")),
+        "beirat_late": _beirat_due()
+        & (Q(first_beirat_sent__isnull=True) | Q(first_beirat_sent__date__gt=F("beirat_deadline"))),
+        "votes_requested": Q(shared_with_beirat=True),
+        "votes_given": Q(beirat_vote__isnull=False),
+        "votes_in_time": _vote_in_time(),
+        "decided": ~Q(outcome=Review.Outcome.NONE),
+        "open": ~Q(status__in=Status.closed_values()),
+        "step_triage": Q(triaged_at__isnull=False),
+        "step_drafting": Q(assigned_at__isnull=False, submitted_at__isnull=False),
+        "step_beirat": Q(consultation_at__isnull=False, vote_at__isnull=False),
+        "step_approval": Q(submitted_at__isnull=False, approved_at__isnull=False),
+        "step_receipt": Q(receipt_confirmed=True),
+    }
+    for outcome in Review.Outcome.values:
+        if outcome:
+            conditions[outcome] = Q(outcome=outcome)
+    for recommendation in Recommendation.values:
+        conditions[f"recommendation_{recommendation}"] = RELEASED & Q(recommendation=recommendation)
+    for key, _label, low, high in AGE_BUCKETS:
+        conditions[key] = _age(low, high)
+    return conditions
+
+
+def cases_for(report_filter: ReportFilter, key: str) -> ReviewQuerySet | None:
+    """The cases behind figure `key`; None for an unknown key."""
+    conditions = figure_conditions()
+    if key not in conditions:
+        return None
+    base = report_filter.open_cases() if key.startswith("age_") else report_filter.cases()
+    return base.filter(conditions[key]).distinct()
+
+
+@dataclass
+class StepTime:
+    key: str
+    label: str
+    count: int
+    median_days: float | None
+    p90_days: float | None
+
+
+@dataclass
+class Breakdown:
+    """Outcome counts of one topic or Gremium."""
+
+    name: str
+    pk: int
+    followed: int = 0
+    partly: int = 0
+    not_followed: int = 0
+
+    @property
+    def decided(self) -> int:
+        return self.followed + self.partly + self.not_followed
+
+    @property
+    def follow_rate(self) -> float | None:
+        return self.followed / self.decided if self.decided else None
+
+
+@dataclass
+class BusyMeeting:
+    meeting: Meeting
+    open_cases: int
+
+
+@dataclass
+class Report:
+    report_filter: ReportFilter
+    counts: dict[str, int]
+    steps: list[StepTime]
+    by_topic: list[Breakdown]
+    by_organization: list[Breakdown]
+    per_month: list[tuple[date, int]]
+    cases_by_topic: list[tuple[Topic, int]]
+    busiest_meetings: list[BusyMeeting]
+    age_buckets: list[tuple[str, str, int]] = field(default_factory=list)
+
+    def rate(self, part: str, *parts: str) -> float | None:
+        whole = sum(self.counts[p] for p in (part, *parts))
+        return self.counts[part] / whole if whole else None
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.rate("on_time", "late")
+
+    @property
+    def beirat_on_time_rate(self) -> float | None:
+        return self.rate("beirat_on_time", "beirat_late")
+
+    @property
+    def follow_rate(self) -> float | None:
+        return self.rate("followed", "partly", "not_followed")
+
+    @property
+    def recommendations(self) -> list[tuple[str, str, int]]:
+        return [
+            (f"recommendation_{value}", str(label), self.counts[f"recommendation_{value}"])
+            for value, label in Recommendation.choices
+        ]
+
+
+def _days(start: datetime | None, end: datetime | None) -> float | None:
+    if start is None or end is None or end < start:
+        return None
+    return (end - start).total_seconds() / 86400
+
+
+def _quantiles(values: list[float]) -> tuple[float | None, float | None]:
+    if not values:
+        return None, None
+    if len(values) == 1:
+        return values[0], values[0]
+    # Method "inclusive": the 90th percentile stays within the observed values.
+    deciles = statistics.quantiles(values, n=10, method="inclusive")
+    return statistics.median(values), deciles[8]
+
+
+STEPS: list[tuple[str, StrOrPromise, str, str]] = [
+    ("step_triage", _("Triage"), "created_at", "triaged_at"),
+    ("step_drafting", _("Drafting"), "assigned_at", "submitted_at"),
+    ("step_beirat", _("Beirat vote"), "consultation_at", "vote_at"),
+    ("step_approval", _("Approval"), "submitted_at", "approved_at"),
+]
+
+
+def _step_times(cases: ReviewQuerySet) -> list[StepTime]:
+    fields = sorted({name for _k, _l, a, b in STEPS for name in (a, b)})
+    rows = list(cases.values_list(*fields))
+    index = {name: i for i, name in enumerate(fields)}
+    steps = []
+    for key, label, start, end in STEPS:
+        values = [d for row in rows if (d := _days(row[index[start]], row[index[end]])) is not None]
+        median, p90 = _quantiles(values)
+        steps.append(StepTime(key, str(label), len(values), median, p90))
+    receipts = [
+        d
+        for sent, confirmed in Dispatch.objects.filter(
+            review__in=cases.values("pk"),
+            audience=Dispatch.Audience.CLERK,
+            confirmed_at__isnull=False,
+        ).values_list("sent_at", "confirmed_at")
+        if (d := _days(sent, confirmed)) is not None
+    ]
+    median, p90 = _quantiles(receipts)
+    steps.append(
+        StepTime("step_receipt", str(_("Dispatch to receipt")), len(receipts), median, p90)
+    )
+    return steps
+
+
+def _breakdown(cases: ReviewQuerySet, pk_field: str, name_field: str) -> list[Breakdown]:
+    rows = (
+        cases.exclude(outcome=Review.Outcome.NONE)
+        .exclude(**{f"{pk_field}__isnull": True})
+        .order_by()
+        .values(pk_field, name_field, "outcome")
+        .annotate(n=Count("pk", distinct=True))
+    )
+    found: dict[int, Breakdown] = {}
+    for row in rows:
+        entry = found.setdefault(row[pk_field], Breakdown(row[name_field], row[pk_field]))
+        setattr(entry, row["outcome"], row["n"])
+    return sorted(found.values(), key=lambda b: (-b.decided, b.name))
+
+
+def _per_month(report_filter: ReportFilter, cases: ReviewQuerySet) -> list[tuple[date, int]]:
+    tz = timezone.get_current_timezone()
+    counts: dict[date, int] = {}
+    for created in cases.values_list("created_at", flat=True):
+        local = created.astimezone(tz)
+        month = date(local.year, local.month, 1)
+        counts[month] = counts.get(month, 0) + 1
+    months = []
+    month = date(report_filter.start.year, report_filter.start.month, 1)
+    while month <= report_filter.end:
+        months.append((month, counts.get(month, 0)))
+        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return months
+
+
+def _busiest_meetings(report_filter: ReportFilter, limit: int = 5) -> list[BusyMeeting]:
+    open_papers = report_filter.open_cases().values("paper_id")
+    meetings = (
+        Meeting.objects.filter(start__gte=_now(), cancelled=False)
+        .annotate(
+            open_cases=Count(
+                "consultations__paper",
+                filter=Q(consultations__paper__in=open_papers),
+                distinct=True,
+            )
+        )
+        .filter(open_cases__gt=0)
+        .order_by("-open_cases", "start")
+        .prefetch_related("organizations")[:limit]
+    )
+    return [BusyMeeting(m, m.open_cases) for m in meetings]
+
+
+def build_report(report_filter: ReportFilter) -> Report:
+    cases = report_filter.cases()
+    conditions = figure_conditions()
+    age_keys = {key for key, *_rest in AGE_BUCKETS}
+    counts = cases.aggregate(
+        **{
+            key: Count("pk", filter=condition, distinct=True)
+            for key, condition in conditions.items()
+            if key not in age_keys
+        }
+    )
+    counts.update(
+        report_filter.open_cases().aggregate(
+            **{key: Count("pk", filter=conditions[key], distinct=True) for key in age_keys}
+        )
+    )
+    topic_counts = dict(
+        cases.filter(topics__isnull=False)
+        .order_by()
+        .values_list("topics")
+        .annotate(n=Count("pk", distinct=True))
+    )
+    topics = Topic.objects.filter(pk__in=topic_counts)
+    return Report(
+        report_filter=report_filter,
+        counts=counts,
+        steps=_step_times(cases),
+        by_topic=_breakdown(cases, "topics__pk", "topics__name"),
+        by_organization=_breakdown(
+            cases,
+            "paper__consultations__organizations__pk",
+            "paper__consultations__organizations__name",
+        ),
+        per_month=_per_month(report_filter, cases),
+        cases_by_topic=sorted(
+            ((t, topic_counts[t.pk]) for t in topics), key=lambda item: (-item[1], item[0].name)
+        ),
+        busiest_meetings=_busiest_meetings(report_filter),
+        age_buckets=[(key, str(label), counts[key]) for key, label, *_r in AGE_BUCKETS],
+    )
