@@ -449,3 +449,30 @@ def build_report(report_filter: ReportFilter) -> Report:
         busiest_meetings=_busiest_meetings(report_filter),
         age_buckets=[(key, str(label), counts[key]) for key, label, *_r in AGE_BUCKETS],
     )
+
+
+def figure_label(key: str) -> str:
+    """What the list of a figure's cases is headed with."""
+    labels: dict[str, StrOrPromise] = {
+        "all": _("all cases of the period"),
+        "screened": _("screened"),
+        "triage_open": _("triage still open"),
+        "not_affected": _("not affected"),
+        "relevant": _("relevant"),
+        "released": _("statement released"),
+        "on_time": _("statement with the committee before its meeting"),
+        "late": _("statement late for the committee"),
+        "beirat_on_time": _("statement with the Beirat in time"),
+        "beirat_late": _("statement late for the Beirat"),
+        "votes_requested": _("Beirat vote requested"),
+        "votes_given": _("Beirat vote given"),
+        "votes_in_time": _("Beirat vote in time"),
+        "decided": _("decided by the committee"),
+        "open": _("open"),
+        **{key: label for key, label, *_rest in STEPS},
+        "step_receipt": _("Dispatch to receipt"),
+        **dict(Review.Outcome.choices),
+        **{f"recommendation_{value}": label for value, label in Recommendation.choices},
+        **{key: label for key, label, *_rest in AGE_BUCKETS},
+    }
+    return str(labels.get(key, key))
