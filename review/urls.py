@@ -32,4 +32,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("review.external.urls")),
     path("", include("review.dispatch.urls")),
     path("bericht/", include("review.reports.urls")),
+    path("beschlusskontrolle/", include("review.followups.urls")),
 ]

@@ -2,6 +2,7 @@ from .accounts import FeedToken, Invitation
 from .audit import GENESIS_HASH, AuditEvent
 from .dispatch import Dispatch
 from .documents import Document, DocumentKind, DocumentTemplate
+from .followups import FollowUp
 from .notifications import (
     DEFAULT_DELIVERY,
     Delivery,
@@ -51,6 +52,7 @@ __all__ = [
     "DocumentTemplate",
     "FeedToken",
     "File",
+    "FollowUp",
     "ImmutableRowError",
     "Invitation",
     "KeywordTerm",

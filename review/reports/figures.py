@@ -29,6 +29,7 @@ from review.models import (
     BeiratVote,
     Consultation,
     Dispatch,
+    FollowUp,
     Meeting,
     Organization,
     Recommendation,
@@ -287,6 +288,8 @@ class Report:
     cases_by_topic: list[tuple[Topic, int]]
     busiest_meetings: list[BusyMeeting]
     age_buckets: list[tuple[str, str, int]] = field(default_factory=list)
+    # Beschlusskontrolle of the period's cases: (status or "overdue", label, count)
+    follow_ups: list[tuple[str, str, int]] = field(default_factory=list)
 
     def rate(self, part: str, *parts: str) -> float | None:
         whole = sum(self.counts[p] for p in (part, *parts))
@@ -448,7 +451,23 @@ def build_report(report_filter: ReportFilter) -> Report:
         ),
         busiest_meetings=_busiest_meetings(report_filter),
         age_buckets=[(key, str(label), counts[key]) for key, label, *_r in AGE_BUCKETS],
+        follow_ups=_follow_ups(cases),
     )
+
+
+def _follow_ups(cases: ReviewQuerySet) -> list[tuple[str, str, int]]:
+    follow_ups = FollowUp.objects.filter(review__in=cases.values("pk"))
+    counts = follow_ups.aggregate(
+        overdue=Count(
+            "pk",
+            filter=Q(status__in=FollowUp.Status.open_values())
+            & Q(due_date__lt=timezone.localdate()),
+        ),
+        **{value: Count("pk", filter=Q(status=value)) for value in FollowUp.Status.values},
+    )
+    return [("ueberfaellig", str(_("overdue")), counts["overdue"])] + [
+        (value, str(label), counts[value]) for value, label in FollowUp.Status.choices
+    ]
 
 
 def figure_label(key: str) -> str:

@@ -37,7 +37,9 @@ def _require_beirat_or_office(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def _page(request: HttpRequest, template: str, cases_url: str) -> HttpResponse:
+def _page(
+    request: HttpRequest, template: str, cases_url: str, follow_ups_url: str = ""
+) -> HttpResponse:
     form = ReportFilterForm.from_query(request.GET)
     report = figures.build_report(form.report_filter())
     params = form.query_params()
@@ -54,6 +56,7 @@ def _page(request: HttpRequest, template: str, cases_url: str) -> HttpResponse:
             "charts": charts(report, link),
             "query": urlencode(params),
             "cases_url": cases_url,
+            "follow_ups_url": follow_ups_url,
         },
     )
 
@@ -61,7 +64,9 @@ def _page(request: HttpRequest, template: str, cases_url: str) -> HttpResponse:
 @login_required
 def report(request: HttpRequest) -> HttpResponse:
     _require_office(request)
-    return _page(request, "reports/report.html", reverse("reports:cases"))
+    return _page(
+        request, "reports/report.html", reverse("reports:cases"), reverse("followups:list")
+    )
 
 
 @login_required

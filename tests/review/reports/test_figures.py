@@ -146,3 +146,26 @@ def test_open_cases_by_age_and_the_busiest_meetings_ahead(cases: Cases):
     f.make_consultation(cases.still_new.paper, ahead, organization=cases.committee)
     (busy,) = build_report(PERIOD).busiest_meetings
     assert (busy.meeting, busy.open_cases) == (ahead, 1)
+
+
+def test_the_follow_ups_of_the_period_are_counted_by_status(cases: Cases):
+    from review.models import FollowUp
+
+    FollowUp.objects.create(
+        review=cases.followed,
+        task="Kita-Plätze ausbauen",
+        due_date=date(2026, 6, 1),
+        assignee=cases.officer,
+        created_by=cases.officer,
+    )
+    FollowUp.objects.create(
+        review=cases.partly,
+        task="Wohnraum melden",
+        due_date=date(2026, 9, 1),
+        assignee=cases.officer,
+        created_by=cases.officer,
+        status=FollowUp.Status.DONE,
+        closed_at=cases.partly.created_at,
+    )
+    counts = {key: n for key, _label, n in build_report(PERIOD).follow_ups}
+    assert counts == {"ueberfaellig": 1, "open": 1, "in_progress": 0, "done": 1, "not_done": 0}
