@@ -22,6 +22,7 @@ from .oparl import (
     Source,
 )
 from .people import Role, User
+from .report_documents import ReportDocument
 from .reviews import (
     BeiratVote,
     ChangeProposal,
@@ -64,6 +65,7 @@ __all__ = [
     "Organization",
     "Paper",
     "Recommendation",
+    "ReportDocument",
     "Review",
     "Role",
     "Source",

@@ -13,9 +13,11 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from django.db.models import (
+    BooleanField,
     Count,
     DateTimeField,
     Exists,
+    ExpressionWrapper,
     F,
     OuterRef,
     Q,
@@ -107,6 +109,16 @@ def _first_sent(audience: str) -> Subquery:
         .order_by("sent_at")
         .values("sent_at")[:1],
         output_field=DateTimeField(),
+    )
+
+
+def flags(reviews: ReviewQuerySet, **conditions: Q) -> ReviewQuerySet:
+    """Figure conditions as boolean columns (for the table: on time or late per case)."""
+    return reviews.annotate(
+        **{
+            name: ExpressionWrapper(condition, output_field=BooleanField())
+            for name, condition in conditions.items()
+        }
     )
 
 

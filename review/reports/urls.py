@@ -7,6 +7,9 @@ app_name = "reports"
 urlpatterns: list[URLPattern] = [
     path("", views.report, name="report"),
     path("vorgaenge/", views.cases, name="cases"),
+    path("dokument/", views.request_document, name="request_document"),
+    path("dokumente/", views.documents, name="documents"),
+    path("dokumente/<int:pk>/<str:fmt>/", views.download, name="download"),
     path("beirat/", views.beirat_report, name="beirat"),
     path("beirat/vorgaenge/", views.beirat_cases, name="beirat_cases"),
 ]

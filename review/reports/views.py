@@ -4,22 +4,32 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from review.external import access
-from review.models import User
+from review.models import ReportDocument, User
 
-from . import figures
+from . import figures, services
 from .forms import ReportFilterForm
 from .presentation import charts
 
 CASES_PER_PAGE = 50
+DOWNLOADS = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def _user(request: HttpRequest) -> User:
@@ -109,3 +119,47 @@ def cases(request: HttpRequest) -> HttpResponse:
 def beirat_cases(request: HttpRequest) -> HttpResponse:
     _require_beirat_or_office(request)
     return _cases(request, "reports/beirat_cases.html")
+
+
+@login_required
+@require_POST
+def request_document(request: HttpRequest) -> HttpResponse:
+    _require_office(request)
+    form = ReportFilterForm.from_query(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please correct the period first."))
+        return redirect("reports:report")
+    report_document = services.request_report(
+        report_filter=form.report_filter(), filters=form.query_params(), by=_user(request)
+    )
+    messages.success(
+        request,
+        _("Version %(number)s of the report is being generated.")
+        % {"number": report_document.number},
+    )
+    return redirect("reports:documents")
+
+
+@login_required
+def documents(request: HttpRequest) -> HttpResponse:
+    _require_office(request)
+    versions = ReportDocument.objects.select_related("created_by")[:50]
+    running = any(not v.finished_at and v.status != ReportDocument.Status.FAILED for v in versions)
+    return render(request, "reports/documents.html", {"versions": versions, "running": running})
+
+
+@login_required
+def download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
+    _require_office(request)
+    if fmt not in DOWNLOADS:
+        raise Http404
+    report_document = get_object_or_404(ReportDocument, pk=pk)
+    stored = getattr(report_document, fmt)
+    if not stored or not default_storage.exists(stored.name):
+        raise Http404
+    return FileResponse(
+        default_storage.open(stored.name, "rb"),
+        as_attachment=True,
+        filename=f"{report_document.file_stem}.{fmt}",
+        content_type=DOWNLOADS[fmt],
+    )

@@ -12,6 +12,8 @@ pytestmark = pytest.mark.django_db
 URLS = {
     "report": "/bericht/",
     "cases": "/bericht/vorgaenge/?kennzahl=all",
+    "documents": "/bericht/dokumente/",
+    "missing_download": "/bericht/dokumente/999999/docx/",
     "beirat": "/bericht/beirat/",
     "beirat_cases": "/bericht/beirat/vorgaenge/?kennzahl=all",
 }
@@ -19,6 +21,8 @@ NOT_OFFICE = {"clerk": 403, "outsider": 403, "anonymous": 302}
 EXPECTED = {
     "report": {"officer": 200, "head": 200, "beirat": 403, **NOT_OFFICE},
     "cases": {"officer": 200, "head": 200, "beirat": 403, **NOT_OFFICE},
+    "documents": {"officer": 200, "head": 200, "beirat": 403, **NOT_OFFICE},
+    "missing_download": {"officer": 404, "head": 404, "beirat": 403, **NOT_OFFICE},
     "beirat": {"officer": 200, "head": 200, "beirat": 200, **NOT_OFFICE},
     "beirat_cases": {"officer": 200, "head": 200, "beirat": 200, **NOT_OFFICE},
 }
@@ -38,3 +42,9 @@ def test_every_report_url_answers_each_role_as_expected():
         for name, url in URLS.items()
     }
     assert actual == EXPECTED
+
+
+def test_only_the_office_may_request_a_report_document():
+    for user, expected in [(f.beirat_member(), 403), (f.clerk(), 403), (f.outsider(), 403)]:
+        assert f.logged_in_client(user).post("/bericht/dokument/", {}).status_code == expected
+    assert Client().post("/bericht/dokument/", {}).status_code == 302
