@@ -21,9 +21,9 @@ def test_a_year_of_history_fills_every_figure_once():
     f.make_organization("Ausländerbeirat", is_advisory_council=True)
     f.make_topic("Bildung")
     f.make_topic("Wohnen")
-    people = {"officer": f.officer(), "head": f.head(), "clerk": f.clerk()}
-    assert create_history(**people) == 60
-    assert create_history(**people) == 0
+    officer, head, clerk = f.officer(), f.head(), f.clerk()
+    assert create_history(officer=officer, head=head, clerk=clerk) == 60
+    assert create_history(officer=officer, head=head, clerk=clerk) == 0
     today = timezone.localdate()
     report = build_report(ReportFilter(start=today - timedelta(days=366), end=today))
     counts = report.counts
