@@ -22,7 +22,7 @@ from .oparl import (
     Source,
 )
 from .people import Role, User
-from .report_documents import ReportDocument
+from .report_documents import ReportDocument, ReportTemplate
 from .reviews import (
     BeiratVote,
     ChangeProposal,
@@ -66,6 +66,7 @@ __all__ = [
     "Paper",
     "Recommendation",
     "ReportDocument",
+    "ReportTemplate",
     "Review",
     "Role",
     "Source",

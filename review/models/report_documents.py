@@ -62,3 +62,32 @@ class ReportDocument(models.Model):
     def file_stem(self) -> str:
         period = f"{self.period_start:%Y-%m-%d}_{self.period_end:%Y-%m-%d}"
         return f"Situationsbericht_{period}_v{self.number}"
+
+
+class ReportTemplate(models.Model):
+    """One uploaded version of the report's Word template; the newest active one is used."""
+
+    version = models.PositiveIntegerField(_("Version"), unique=True)
+    file = models.FileField(_("Word template"), upload_to="berichtsvorlagen/", max_length=300)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("Uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("Uploaded"), default=timezone.now)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("Report template")
+        verbose_name_plural = _("Report templates")
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active"], condition=Q(is_active=True), name="report_template_one_active"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Berichtsvorlage {self.version}"

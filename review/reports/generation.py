@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from review.documents import pdf
 from review.models import AuditEvent, ReportDocument
 
-from . import table
+from . import table, templates
 from .document import render_report
 from .figures import build_report
 from .forms import ReportFilterForm
@@ -78,7 +78,7 @@ def _produce(report_document: ReportDocument) -> None:
     _progress(report_document, 10, "Kennzahlen")
     report = build_report(form.report_filter())
     _progress(report_document, 30, "Word-Dokument mit Grafiken")
-    docx = render_report(report, filters=_describe(form))
+    docx = render_report(report, filters=_describe(form), template=templates.active_template())
     stem = report_document.file_stem
     files: dict[str, Any] = {"docx": ContentFile(docx, name=f"{stem}.docx")}
     _progress(report_document, 60, "PDF/A")

@@ -10,6 +10,8 @@ urlpatterns: list[URLPattern] = [
     path("dokument/", views.request_document, name="request_document"),
     path("dokumente/", views.documents, name="documents"),
     path("dokumente/<int:pk>/<str:fmt>/", views.download, name="download"),
+    path("vorlage/", views.template, name="template"),
+    path("vorlage/situation_report.docx", views.bundled_template, name="template_file"),
     path("beirat/", views.beirat_report, name="beirat"),
     path("beirat/vorgaenge/", views.beirat_cases, name="beirat_cases"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from django.contrib import messages
@@ -14,12 +15,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from review.external import access
-from review.models import ReportDocument, User
+from review.models import ReportDocument, ReportTemplate, User
 
-from . import figures, services
+from . import figures, services, templates
 from .forms import ReportFilterForm
 from .presentation import charts
 
@@ -162,4 +163,49 @@ def download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
         as_attachment=True,
         filename=f"{report_document.file_stem}.{fmt}",
         content_type=DOWNLOADS[fmt],
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def template(request: HttpRequest) -> HttpResponse:
+    if not _user(request).has_perm("review.manage_document_templates"):
+        raise PermissionDenied
+    errors: list[str] = []
+    if request.method == "POST":
+        upload = request.FILES.get("datei")
+        if upload is None or not (upload.name or "").lower().endswith(".docx"):
+            errors = [_("Please upload a Word file in .docx format.")]
+        else:
+            try:
+                version = templates.upload(data=upload.read(), by=_user(request))
+            except templates.ReportTemplateRejected as rejected:
+                errors = list(rejected.args[0])
+            else:
+                messages.success(
+                    request,
+                    _("Version %(number)s of the report template is now in use.")
+                    % {"number": version.version},
+                )
+                return redirect("reports:template")
+    return render(
+        request,
+        "reports/template.html",
+        {
+            "errors": errors,
+            "versions": ReportTemplate.objects.select_related("uploaded_by")[:20],
+            "variables": templates.VARIABLES,
+        },
+    )
+
+
+@login_required
+def bundled_template(request: HttpRequest) -> FileResponse:
+    if not _user(request).has_perm("review.manage_document_templates"):
+        raise PermissionDenied
+    return FileResponse(
+        io.BytesIO(templates.active_template()),
+        as_attachment=True,
+        filename="situation_report.docx",
+        content_type=DOWNLOADS["docx"],
     )

@@ -14,6 +14,7 @@ URLS = {
     "cases": "/bericht/vorgaenge/?kennzahl=all",
     "documents": "/bericht/dokumente/",
     "missing_download": "/bericht/dokumente/999999/docx/",
+    "template": "/bericht/vorlage/",
     "beirat": "/bericht/beirat/",
     "beirat_cases": "/bericht/beirat/vorgaenge/?kennzahl=all",
 }
@@ -23,6 +24,8 @@ EXPECTED = {
     "cases": {"officer": 200, "head": 200, "beirat": 403, **NOT_OFFICE},
     "documents": {"officer": 200, "head": 200, "beirat": 403, **NOT_OFFICE},
     "missing_download": {"officer": 404, "head": 404, "beirat": 403, **NOT_OFFICE},
+    # Templates are the administration's (as the statements' templates).
+    "template": {"officer": 403, "head": 403, "beirat": 403, **NOT_OFFICE},
     "beirat": {"officer": 200, "head": 200, "beirat": 200, **NOT_OFFICE},
     "beirat_cases": {"officer": 200, "head": 200, "beirat": 200, **NOT_OFFICE},
 }
