@@ -157,6 +157,8 @@ def measure_word(username: str, start: date, end: date) -> tuple[float, dict[str
 def main() -> None:
     bench_web.create_database()
     bench_web.manage("migrate", "--noinput", "-v", "0")
+    # Settings as in production (DEBUG off): pages need the collected, hashed static files.
+    bench_web.manage("collectstatic", "--noinput", "-v", "0")
     os.environ["MEDIA_ROOT"] = str(ROOT / "var" / "bench-report-media")
     bench_web.setup_django()
     from django.conf import settings
