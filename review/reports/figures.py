@@ -10,15 +10,14 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
-    BooleanField,
     Count,
     DateTimeField,
     Exists,
-    ExpressionWrapper,
     F,
+    Min,
     OuterRef,
     Q,
     Subquery,
@@ -41,6 +40,8 @@ from review.models import (
     Topic,
 )
 from review.models.reviews import ReviewQuerySet
+
+from . import counting
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -95,10 +96,14 @@ class ReportFilter:
 
 
 def _first_event(verb: str) -> Subquery:
+    # MIN over the case's events, not ORDER BY created_at LIMIT 1: with the limit PostgreSQL
+    # may walk the whole table's created_at index instead of the case's few rows.
     return Subquery(
         AuditEvent.objects.filter(review=OuterRef("pk"), verb=verb)
-        .order_by("created_at")
-        .values("created_at")[:1],
+        .order_by()
+        .values("review")
+        .annotate(first=Min("created_at"))
+        .values("first"),
         output_field=DateTimeField(),
     )
 
@@ -106,19 +111,11 @@ def _first_event(verb: str) -> Subquery:
 def _first_sent(audience: str) -> Subquery:
     return Subquery(
         Dispatch.objects.filter(review=OuterRef("pk"), audience=audience, sent_at__isnull=False)
-        .order_by("sent_at")
-        .values("sent_at")[:1],
+        .order_by()
+        .values("review")
+        .annotate(first=Min("sent_at"))
+        .values("first"),
         output_field=DateTimeField(),
-    )
-
-
-def flags(reviews: ReviewQuerySet, **conditions: Q) -> ReviewQuerySet:
-    """Figure conditions as boolean columns (for the table: on time or late per case)."""
-    return reviews.annotate(
-        **{
-            name: ExpressionWrapper(condition, output_field=BooleanField())
-            for name, condition in conditions.items()
-        }
     )
 
 
@@ -351,13 +348,10 @@ STEPS: list[tuple[str, StrOrPromise, str, str]] = [
 ]
 
 
-def _step_times(cases: ReviewQuerySet) -> list[StepTime]:
-    fields = sorted({name for _k, _l, a, b in STEPS for name in (a, b)})
-    rows = list(cases.values_list(*fields))
-    index = {name: i for i, name in enumerate(fields)}
+def _step_times(rows: list[dict[str, Any]], cases: ReviewQuerySet) -> list[StepTime]:
     steps = []
     for key, label, start, end in STEPS:
-        values = [d for row in rows if (d := _days(row[index[start]], row[index[end]])) is not None]
+        values = [d for row in rows if (d := _days(row[start], row[end])) is not None]
         median, p90 = _quantiles(values)
         steps.append(StepTime(key, str(label), len(values), median, p90))
     receipts = [
@@ -427,17 +421,12 @@ def _busiest_meetings(report_filter: ReportFilter, limit: int = 5) -> list[BusyM
 def build_report(report_filter: ReportFilter) -> Report:
     cases = report_filter.cases()
     conditions = figure_conditions()
-    age_keys = {key for key, *_rest in AGE_BUCKETS}
-    counts = cases.aggregate(
-        **{
-            key: Count("pk", filter=condition, distinct=True)
-            for key, condition in conditions.items()
-            if key not in age_keys
-        }
-    )
+    rows = counting.case_rows(cases)
+    counts = counting.count(rows)
+    age_keys = [key for key, *_rest in AGE_BUCKETS]
     counts.update(
         report_filter.open_cases().aggregate(
-            **{key: Count("pk", filter=conditions[key], distinct=True) for key in age_keys}
+            **{key: Count("pk", filter=conditions[key]) for key in age_keys}
         )
     )
     topic_counts = dict(
@@ -450,7 +439,7 @@ def build_report(report_filter: ReportFilter) -> Report:
     return Report(
         report_filter=report_filter,
         counts=counts,
-        steps=_step_times(cases),
+        steps=_step_times(rows, cases),
         by_topic=_breakdown(cases, "topics__pk", "topics__name"),
         by_organization=_breakdown(
             cases,

@@ -13,7 +13,8 @@ from openpyxl.styles import Font
 
 from review.models import Recommendation, Review
 
-from .figures import ReportFilter, figure_conditions, flags
+from . import counting
+from .figures import ReportFilter
 
 HEADER = [
     "Vorlagen-Nr.",
@@ -41,9 +42,11 @@ def _local(value: datetime | None) -> datetime | None:
 
 
 def rows(report_filter: ReportFilter) -> list[list[Any]]:
-    conditions = figure_conditions()
+    # The same predicates as the report's counts (counting.py): one subquery per column.
+    tests = counting.predicates(timezone.now(), timezone.localdate())
+    is_on_time, is_late = tests["on_time"], tests["late"]
     cases = (
-        flags(report_filter.cases(), on_time=conditions["on_time"], late=conditions["late"])
+        report_filter.cases()
         .select_related("paper")
         .prefetch_related("topics")
         .order_by("created_at", "pk")
@@ -53,7 +56,8 @@ def rows(report_filter: ReportFilter) -> list[list[Any]]:
     recommendations = dict(Recommendation.choices)
     table = []
     for review in cases:
-        on_time = "ja" if review.on_time else "nein" if review.late else ""
+        row = {name: getattr(review, name) for name in counting.ROW_FIELDS}
+        on_time = "ja" if is_on_time(row) else "nein" if is_late(row) else ""
         table.append(
             [
                 review.paper.reference,

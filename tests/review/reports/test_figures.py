@@ -169,3 +169,11 @@ def test_the_follow_ups_of_the_period_are_counted_by_status(cases: Cases):
     )
     counts = {key: n for key, _label, n in build_report(PERIOD).follow_ups}
     assert counts == {"ueberfaellig": 1, "open": 1, "in_progress": 0, "done": 1, "not_done": 0}
+
+
+def test_every_count_equals_the_length_of_the_list_it_links_to(cases: Cases):
+    """The page counts in Python (counting.py), the list filters by the Q condition: equal."""
+    _event("review.triaged", cases.on_time, OPENED + timedelta(days=4))
+    report = build_report(PERIOD)
+    for key, n in report.counts.items():
+        assert len(_pks(key)) == n, key
