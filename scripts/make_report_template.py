@@ -1,4 +1,4 @@
-"""Writes docx_templates/situation_report.docx, the bundled template of the situation report.
+"""Writes docx_templates/reports/situation_report.docx, the situation report's bundled template.
 
 The office edits the result in Word (letterhead, fonts, wording around the placeholders); run
 this only to start over from the plain version.
@@ -10,7 +10,9 @@ from docx import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-TARGET = Path(__file__).resolve().parent.parent / "docx_templates" / "situation_report.docx"
+TARGET = (
+    Path(__file__).resolve().parent.parent / "docx_templates" / "reports" / "situation_report.docx"
+)
 
 
 def main() -> None:

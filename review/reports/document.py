@@ -28,7 +28,8 @@ from .charts import Chart
 from .figures import Report
 from .presentation import charts
 
-TEMPLATE = Path(settings.BASE_DIR) / "docx_templates" / "situation_report.docx"
+# In a folder of its own: the statements' checks go over every .docx directly in docx_templates/.
+TEMPLATE = Path(settings.BASE_DIR) / "docx_templates" / "reports" / "situation_report.docx"
 
 
 def chart_png(chart: Chart) -> bytes:

@@ -183,3 +183,8 @@ def test_every_follow_up_url_answers_each_role_as_expected(decided: Review):
             "anonymous": 302,
         },
     }
+
+
+def test_the_case_page_of_a_decided_case_links_to_a_new_follow_up(decided: Review):
+    page = f.logged_in_client(f.officer()).get(f"/vorgaenge/{decided.pk}/")
+    assert f'href="/beschlusskontrolle/vorgang/{decided.pk}/neu/"' in page.content.decode()

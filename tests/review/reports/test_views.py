@@ -42,6 +42,8 @@ def test_the_charts_carry_title_description_and_a_data_table(cases: Cases):
         assert f'<title id="{key}-title">' in html
         assert f'<desc id="{key}-desc">' in html
     assert 'style="' not in html  # the Content-Security-Policy forbids inline styles
+    # Coordinates stay unlocalised on the German page ("200,0" is no SVG number).
+    assert not re.search(r'(?:x|y|width|height)="\d+,\d', html)
     follow = html.split('data-testid="chart-follow"')[1].split("</section>")[0]
     # Wohnen: partly 1, not followed 1, total 2, linked to its decided cases.
     assert re.search(
