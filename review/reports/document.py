@@ -25,8 +25,8 @@ from docxtpl import InlineImage
 from review.documents import rendering
 
 from .charts import Chart
-from .figures import Report
 from .presentation import charts
+from .summary import Report
 
 # In a folder of its own: the statements' checks go over every .docx directly in docx_templates/.
 TEMPLATE = Path(settings.BASE_DIR) / "docx_templates" / "reports" / "situation_report.docx"

@@ -17,8 +17,8 @@ from review.models import AuditEvent, ReportDocument
 
 from . import table, templates
 from .document import render_report
-from .figures import build_report
 from .forms import ReportFilterForm
+from .summary import build_report
 
 logger = logging.getLogger(__name__)
 

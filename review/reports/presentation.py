@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from review.models import Review
 
 from .charts import Bar, Chart, columns, horizontal
-from .figures import Report
+from .summary import Report
 
 # figure key, filters replacing the report's own (e.g. {"thema": "bildung"}) → the URL of the
 # cases behind it

@@ -20,7 +20,8 @@ from review.documents.rendering import DocumentRenderError, OfficeDocxTemplate, 
 from review.models import AuditEvent, ReportTemplate, User
 
 from .document import TEMPLATE, render_report
-from .figures import ReportFilter, build_report
+from .figures import ReportFilter
+from .summary import build_report
 
 VARIABLES = {
     "office": "city, name",

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from review.external import access
 from review.models import ReportDocument, ReportTemplate, User
 
-from . import figures, services, templates
+from . import figures, services, summary, templates
 from .forms import ReportFilterForm
 from .presentation import charts
 
@@ -52,7 +52,7 @@ def _page(
     request: HttpRequest, template: str, cases_url: str, follow_ups_url: str = ""
 ) -> HttpResponse:
     form = ReportFilterForm.from_query(request.GET)
-    report = figures.build_report(form.report_filter())
+    report = summary.build_report(form.report_filter())
     params = form.query_params()
 
     def link(key: str, replacing: dict[str, str]) -> str:

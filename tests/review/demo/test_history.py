@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from review.demo.history import create_history
 from review.models import Review
-from review.reports.figures import ReportFilter, build_report
+from review.reports.figures import ReportFilter
+from review.reports.summary import build_report
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

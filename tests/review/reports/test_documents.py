@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from review.models import AuditEvent, ReportDocument
 from review.reports import services
 from review.reports.document import render_report
-from review.reports.figures import build_report
+from review.reports.summary import build_report
 
 from .conftest import PERIOD, Cases
 

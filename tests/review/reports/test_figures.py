@@ -6,7 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from review.reports.figures import ReportFilter, build_report, cases_for
+from review.reports.figures import ReportFilter, cases_for
+from review.reports.summary import build_report
 
 from .conftest import MEETING, OPENED, PERIOD, Cases, _event
 
