@@ -13,7 +13,7 @@ PORT ?= 8000
 export DEBUG ?= true
 
 .PHONY: install run test lint format typecheck checks pytest messages lock clean \
-        bench-import bench-documents bench-web bench-chaos bench-relevance prod-check
+        bench-import bench-documents bench-web bench-chaos bench-relevance bench-report prod-check
 
 $(VENV)/.installed: requirements.lock
 	@test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
@@ -80,6 +80,9 @@ bench-chaos: install
 
 bench-relevance: install
 	$(PY) scripts/bench_relevance.py
+
+bench-report: install
+	$(PY) scripts/bench_report.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles var .mypy_cache .ruff_cache .pytest_cache

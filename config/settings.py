@@ -310,6 +310,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "dispatch.flag_unconfirmed",
         "schedule": crontab(hour=6, minute=45),
     },
+    # Beschlusskontrolle: follow-ups past their due date (review/followups).
+    "followups-remind-overdue": {
+        "task": "followups.remind_overdue",
+        "schedule": crontab(hour=6, minute=50),
+    },
     "dispatch-housekeeping": {
         "task": "dispatch.housekeeping",
         "schedule": crontab(minute=23),

@@ -37,6 +37,12 @@ def _items(request: HttpRequest) -> list[NavItem]:
         )
     if user.has_perm("review.view_paper"):
         entries.append((_("Council papers"), reverse("papers:list"), path.startswith("/vorlagen/")))
+    if user.has_perm("review.view_review") or user.has_perm("review.view_shared_review"):
+        report = "reports:report" if user.has_perm("review.view_review") else "reports:beirat"
+        entries.append((_("Report"), reverse(report), path.startswith("/bericht/")))
+    if user.has_perm("review.record_outcome"):
+        follow_ups = reverse("followups:list")
+        entries.append((_("Follow-ups"), follow_ups, path.startswith(follow_ups)))
     if user.has_perm("review.view_shared_review"):
         entries.append((_("Beirat"), reverse("external:beirat"), path.startswith("/beirat/")))
     if user.has_perm("review.view_released_statement"):

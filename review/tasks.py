@@ -13,6 +13,7 @@ def ping(value: str) -> str:
 from review.dispatch.tasks import flag_unconfirmed, send_dispatch  # noqa: E402, F401
 from review.dispatch.tasks import housekeeping as dispatch_housekeeping  # noqa: E402, F401
 from review.documents.tasks import generate_document  # noqa: E402, F401
+from review.followups.tasks import remind_overdue  # noqa: E402, F401
 from review.notifications.tasks import (  # noqa: E402, F401
     housekeeping,
     notify_due_soon,
@@ -23,3 +24,4 @@ from review.notifications.tasks import (  # noqa: E402, F401
     send_password_reset_email,
 )
 from review.oparl.tasks import sync_all_sources, sync_source  # noqa: E402, F401
+from review.reports.tasks import generate_report  # noqa: E402, F401

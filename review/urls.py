@@ -41,4 +41,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("review.dispatch.urls")),
     path("", include("review.operations.urls")),
     path("api/v1/", api.urls),
+    path("bericht/", include("review.reports.urls")),
+    path("beschlusskontrolle/", include("review.followups.urls")),
 ]

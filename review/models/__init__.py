@@ -3,6 +3,7 @@ from .api import ApiToken
 from .audit import GENESIS_HASH, AuditEvent, AuditVerb
 from .dispatch import Dispatch
 from .documents import Document, DocumentKind, DocumentTemplate
+from .followups import FollowUp
 from .notifications import (
     DEFAULT_DELIVERY,
     Delivery,
@@ -22,6 +23,7 @@ from .oparl import (
     Source,
 )
 from .people import Role, User
+from .report_documents import ReportDocument, ReportTemplate
 from .reviews import (
     BeiratVote,
     ChangeProposal,
@@ -56,6 +58,7 @@ __all__ = [
     "DocumentTemplate",
     "FeedToken",
     "File",
+    "FollowUp",
     "ImmutableRowError",
     "InvalidTransition",
     "Invitation",
@@ -69,6 +72,8 @@ __all__ = [
     "Paper",
     "Recommendation",
     "RelevanceModel",
+    "ReportDocument",
+    "ReportTemplate",
     "Review",
     "Role",
     "SendBack",

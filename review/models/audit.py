@@ -75,6 +75,15 @@ class AuditVerb(models.TextChoices):
     TASK_ESCALATED = "task.escalated", _("Overdue task escalated to the deputy")
     TASK_OVERDUE = "task.overdue", _("Task overdue: reminder sent")
     TEMPLATE_ACTIVATED = "template.activated", _("Word template activated")
+    # Beschlusskontrolle and the situation report (review/followups, review/reports).
+    FOLLOWUP_OPENED = "followup.opened", _("Follow-up on the decision opened")
+    FOLLOWUP_STATUS_CHANGED = "followup.status_changed", _("Status of the follow-up reported")
+    FOLLOWUP_OVERDUE = "followup.overdue", _("Follow-up overdue: reminder sent")
+    REPORT_REQUESTED = "report.requested", _("Situation report requested")
+    REPORT_GENERATED = "report.generated", _("Situation report generated")
+    REPORT_FAILED = "report.failed", _("Situation report could not be generated")
+    REPORT_TEMPLATE_UPLOADED = "report_template.uploaded", _("Report template uploaded")
+    DEMO_HISTORY = "demo.history", _("Demo history of the past year created")
     # Office-wide settings: audited, but they belong to no case's timeline.
     RELEVANCE_PROFILE_CHANGED = "relevance.profile_changed", _("Relevance profile changed")
     RELEVANCE_WATCHED_CHANGED = (

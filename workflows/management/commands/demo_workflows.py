@@ -6,7 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from review.models import AuditEvent, AuditVerb
+from review.demo.history import create_history
+from review.models import AuditEvent, AuditVerb, User
 
 from ...demo import advance_demo_reviews
 from ...flows import start_missing
@@ -16,6 +17,7 @@ class Command(BaseCommand):
     help = "Startet die Abläufe der Demo-Vorgänge und bringt einige in spätere Schritte."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        self._history()
         # A second `make run` must not move five more cases each time: advance only once.
         if AuditEvent.objects.filter(verb=AuditVerb.REVIEW_TRIAGED).exists():
             started = start_missing(limit=100_000)
@@ -26,3 +28,20 @@ class Command(BaseCommand):
         moved = advance_demo_reviews()
         steps = ", ".join(f"{name} → Vorgang {pk}" for name, pk in moved.items())
         self.stdout.write(f"Demo-Abläufe vorbereitet: {steps or 'keine Demo-Personen gefunden'}.")
+
+    def _history(self) -> None:
+        """A year of finished cases for the situation report (once)."""
+        people = {
+            u.username: u
+            for u in User.objects.filter(
+                username__in=["sachbearbeitung", "beauftragte", "gremienbetreuung"]
+            )
+        }
+        if len(people) == 3:
+            made = create_history(
+                officer=people["sachbearbeitung"],
+                head=people["beauftragte"],
+                clerk=people["gremienbetreuung"],
+            )
+            if made:
+                self.stdout.write(f"Demo-Verlauf: {made} abgeschlossene Vorgänge im letzten Jahr.")

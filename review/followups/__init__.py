@@ -1,0 +1,1 @@
+"""Beschlusskontrolle: follow-ups on the council's decisions, with reminders."""

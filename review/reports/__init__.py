@@ -1,0 +1,1 @@
+"""Situationsbericht: what the office did in a period, as figures, charts and documents."""
