@@ -342,6 +342,17 @@ DOCUMENT_PDF_RETRIES = int(os.environ.get("DOCUMENT_PDF_RETRIES", "2"))
 DISPATCH_CONFIRM_DAYS = int(os.environ.get("DISPATCH_CONFIRM_DAYS", "3"))
 DISPATCH_MEETING_WARNING_DAYS = int(os.environ.get("DISPATCH_MEETING_WARNING_DAYS", "2"))
 
+# --- Archive hand-over (review/archive/, docs/archive.md) -----------------------------------
+# Closed cases are offered to the archive this many days after closing (the form can move it).
+ARCHIVE_OFFER_AFTER_DAYS = int(os.environ.get("ARCHIVE_OFFER_AFTER_DAYS", "365"))
+# Behördenkennung (code and name) of the office and of the archive in the xdomea messages.
+XDOMEA_SENDER_CODE = os.environ.get("XDOMEA_SENDER_CODE", "stellwerk")
+XDOMEA_SENDER_NAME = os.environ.get("XDOMEA_SENDER_NAME", "Integrationsbüro")
+XDOMEA_ARCHIVE_CODE = os.environ.get("XDOMEA_ARCHIVE_CODE", "archiv")
+XDOMEA_ARCHIVE_NAME = os.environ.get("XDOMEA_ARCHIVE_NAME", "Stadtarchiv")
+# Path of xdomea.xsd (3.0.0); when set, every message is checked against it before it is used.
+XDOMEA_SCHEMA = os.environ.get("XDOMEA_SCHEMA", "")
+
 # --- Mail -----------------------------------------------------------------------------------
 # With EMAIL_HOST set, mail goes to that SMTP server; without it, into the dev outbox folder
 # var/mail-outbox/ (one .eml-like file per message), so `make run` needs no mail server.

@@ -1,4 +1,5 @@
 from .accounts import FeedToken, Invitation
+from .archive import Handover, HandoverItem
 from .audit import GENESIS_HASH, AuditEvent
 from .dispatch import Dispatch
 from .documents import Document, DocumentKind, DocumentTemplate
@@ -51,6 +52,8 @@ __all__ = [
     "DocumentTemplate",
     "FeedToken",
     "File",
+    "Handover",
+    "HandoverItem",
     "ImmutableRowError",
     "Invitation",
     "KeywordTerm",
