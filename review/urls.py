@@ -31,4 +31,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("verwaltung/synchronisation/", oparl_views.sync_runs, name="sync_runs"),
     path("", include("review.external.urls")),
     path("", include("review.dispatch.urls")),
+    path("", include("review.archive.urls")),
 ]
