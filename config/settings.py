@@ -289,6 +289,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "documents.remove_orphan_files",
         "schedule": crontab(hour=3, minute=40),
     },
+    # Audit hash chain verified every night; a finding is e-mailed to the administrators.
+    "audit-verify-chain": {
+        "task": "audit.verify_chain",
+        "schedule": crontab(hour=2, minute=50),
+    },
     "oparl-sync": {
         "task": "oparl.sync_all_sources",
         "schedule": 60.0 * int(os.environ.get("OPARL_SYNC_MINUTES", "15")),

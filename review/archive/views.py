@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from review.models import Handover, Review, User
+from review.models import AuditCheck, Handover, Review, User
 
 from . import services
 from .forms import MessageUploadForm, OfferForm
@@ -37,6 +37,7 @@ def handover_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "handovers": handovers,
             "due": Review.objects.due_for_archive(cutoff).count(),
+            "audit_alert": AuditCheck.objects.latest_failure(),
         },
     )
 

@@ -3,6 +3,7 @@ from .archive import Handover, HandoverItem
 from .audit import GENESIS_HASH, AuditEvent
 from .dispatch import Dispatch
 from .documents import Document, DocumentKind, DocumentTemplate
+from .integrity import AuditCheck
 from .notifications import (
     DEFAULT_DELIVERY,
     Delivery,
@@ -39,6 +40,7 @@ __all__ = [
     "DEFAULT_DELIVERY",
     "GENESIS_HASH",
     "AgendaItem",
+    "AuditCheck",
     "AuditEvent",
     "BeiratVote",
     "Body",
