@@ -294,6 +294,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "audit.verify_chain",
         "schedule": crontab(hour=2, minute=50),
     },
+    "retention-apply-rules": {
+        "task": "retention.apply_rules",
+        "schedule": crontab(hour=3, minute=10),
+    },
     "oparl-sync": {
         "task": "oparl.sync_all_sources",
         "schedule": 60.0 * int(os.environ.get("OPARL_SYNC_MINUTES", "15")),
@@ -357,6 +361,16 @@ XDOMEA_ARCHIVE_CODE = os.environ.get("XDOMEA_ARCHIVE_CODE", "archiv")
 XDOMEA_ARCHIVE_NAME = os.environ.get("XDOMEA_ARCHIVE_NAME", "Stadtarchiv")
 # Path of xdomea.xsd (3.0.0); when set, every message is checked against it before it is used.
 XDOMEA_SCHEMA = os.environ.get("XDOMEA_SCHEMA", "")
+
+# --- Retention (review/retention/, docs/retention.md) ----------------------------------------
+# Days after each data class's starting event until the nightly run deletes or anonymises it.
+RETENTION_DAYS = {
+    "notifications": int(os.environ.get("RETENTION_NOTIFICATIONS_DAYS", "180")),
+    "invitations": int(os.environ.get("RETENTION_INVITATIONS_DAYS", "90")),
+    "logins": int(os.environ.get("RETENTION_LOGINS_DAYS", "90")),
+    "external_accounts": int(os.environ.get("RETENTION_EXTERNAL_ACCOUNTS_DAYS", "365")),
+    "cases": int(os.environ.get("RETENTION_CASES_DAYS", "0")),
+}
 
 # --- Mail -----------------------------------------------------------------------------------
 # With EMAIL_HOST set, mail goes to that SMTP server; without it, into the dev outbox folder

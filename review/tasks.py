@@ -23,3 +23,4 @@ from review.notifications.tasks import (  # noqa: E402, F401
     send_notification_email,
 )
 from review.oparl.tasks import sync_all_sources, sync_source  # noqa: E402, F401
+from review.retention.tasks import apply_retention_rules  # noqa: E402, F401

@@ -57,7 +57,9 @@ def offer_cases(*, by: User, closed_before: datetime | None = None) -> Handover:
         HandoverItem.objects.bulk_create(items)
         AuditEvent.record_many(
             "archive.offered",
-            actor_label=by.username,
+            # A label, not the person: the hashed part of an event holds no personal data
+            # (the person is in the "archive.offer_created" event by reference).
+            actor_label="aussonderung",
             entries=[
                 (review, str(review.paper.reference), review, {"process": str(handover.process_id)})
                 for review in reviews

@@ -23,6 +23,7 @@ from .oparl import (
     Source,
 )
 from .people import Role, User
+from .retention import DeletionRecord
 from .reviews import (
     BeiratVote,
     ChangeProposal,
@@ -47,6 +48,7 @@ __all__ = [
     "ChangeProposal",
     "Consultation",
     "Contribution",
+    "DeletionRecord",
     "Delivery",
     "Dispatch",
     "Document",
