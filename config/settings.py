@@ -346,6 +346,15 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "relevance.retrain",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Audit hash chain verified every night; a finding is e-mailed to the administrators.
+    "audit-verify-chain": {
+        "task": "audit.verify_chain",
+        "schedule": crontab(hour=2, minute=50),
+    },
+    "retention-apply-rules": {
+        "task": "retention.apply_rules",
+        "schedule": crontab(hour=3, minute=10),
+    },
     "oparl-sync": {
         "task": "oparl.sync_all_sources",
         "schedule": 60.0 * int(os.environ.get("OPARL_SYNC_MINUTES", "15")),
@@ -419,6 +428,27 @@ DOCUMENT_RENDER_SECONDS = int(os.environ.get("DOCUMENT_RENDER_SECONDS", "30"))
 # the committee meets on the paper within DISPATCH_MEETING_WARNING_DAYS.
 DISPATCH_CONFIRM_DAYS = int(os.environ.get("DISPATCH_CONFIRM_DAYS", "3"))
 DISPATCH_MEETING_WARNING_DAYS = int(os.environ.get("DISPATCH_MEETING_WARNING_DAYS", "2"))
+
+# --- Archive hand-over (review/archive/, docs/archive.md) -----------------------------------
+# Closed cases are offered to the archive this many days after closing (the form can move it).
+ARCHIVE_OFFER_AFTER_DAYS = int(os.environ.get("ARCHIVE_OFFER_AFTER_DAYS", "365"))
+# Behördenkennung (code and name) of the office and of the archive in the xdomea messages.
+XDOMEA_SENDER_CODE = os.environ.get("XDOMEA_SENDER_CODE", "stellwerk")
+XDOMEA_SENDER_NAME = os.environ.get("XDOMEA_SENDER_NAME", "Integrationsbüro")
+XDOMEA_ARCHIVE_CODE = os.environ.get("XDOMEA_ARCHIVE_CODE", "archiv")
+XDOMEA_ARCHIVE_NAME = os.environ.get("XDOMEA_ARCHIVE_NAME", "Stadtarchiv")
+# Path of xdomea.xsd (3.0.0); when set, every message is checked against it before it is used.
+XDOMEA_SCHEMA = os.environ.get("XDOMEA_SCHEMA", "")
+
+# --- Retention (review/retention/, docs/retention.md) ----------------------------------------
+# Days after each data class's starting event until the nightly run deletes or anonymises it.
+RETENTION_DAYS = {
+    "notifications": int(os.environ.get("RETENTION_NOTIFICATIONS_DAYS", "180")),
+    "invitations": int(os.environ.get("RETENTION_INVITATIONS_DAYS", "90")),
+    "logins": int(os.environ.get("RETENTION_LOGINS_DAYS", "90")),
+    "external_accounts": int(os.environ.get("RETENTION_EXTERNAL_ACCOUNTS_DAYS", "365")),
+    "cases": int(os.environ.get("RETENTION_CASES_DAYS", "0")),
+}
 
 # --- Mail -----------------------------------------------------------------------------------
 # With EMAIL_HOST set, mail goes to that SMTP server; without it, into the dev outbox folder

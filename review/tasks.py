@@ -10,6 +10,7 @@ def ping(value: str) -> str:
 
 
 # The worker finds tasks in each app's `tasks` module; these live in a sub-package.
+from review.audit.tasks import verify_audit_chain  # noqa: E402, F401
 from review.dispatch.tasks import flag_unconfirmed, send_dispatch  # noqa: E402, F401
 from review.dispatch.tasks import housekeeping as dispatch_housekeeping  # noqa: E402, F401
 from review.documents.tasks import generate_document  # noqa: E402, F401
@@ -25,3 +26,4 @@ from review.notifications.tasks import (  # noqa: E402, F401
 )
 from review.oparl.tasks import sync_all_sources, sync_source  # noqa: E402, F401
 from review.reports.tasks import generate_report  # noqa: E402, F401
+from review.retention.tasks import apply_retention_rules  # noqa: E402, F401

@@ -43,4 +43,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", api.urls),
     path("bericht/", include("review.reports.urls")),
     path("beschlusskontrolle/", include("review.followups.urls")),
+    path("", include("review.archive.urls")),
 ]

@@ -1,9 +1,11 @@
 from .accounts import FeedToken, Invitation
 from .api import ApiToken
+from .archive import Handover, HandoverItem
 from .audit import GENESIS_HASH, AuditEvent, AuditVerb
 from .dispatch import Dispatch
 from .documents import Document, DocumentKind, DocumentTemplate
 from .followups import FollowUp
+from .integrity import AuditCheck
 from .notifications import (
     DEFAULT_DELIVERY,
     Delivery,
@@ -24,6 +26,7 @@ from .oparl import (
 )
 from .people import Role, User
 from .report_documents import ReportDocument, ReportTemplate
+from .retention import DeletionRecord
 from .reviews import (
     BeiratVote,
     ChangeProposal,
@@ -44,6 +47,7 @@ __all__ = [
     "GENESIS_HASH",
     "AgendaItem",
     "ApiToken",
+    "AuditCheck",
     "AuditEvent",
     "AuditVerb",
     "BeiratVote",
@@ -51,6 +55,7 @@ __all__ = [
     "ChangeProposal",
     "Consultation",
     "Contribution",
+    "DeletionRecord",
     "Delivery",
     "Dispatch",
     "Document",
@@ -59,6 +64,8 @@ __all__ = [
     "FeedToken",
     "File",
     "FollowUp",
+    "Handover",
+    "HandoverItem",
     "ImmutableRowError",
     "InvalidTransition",
     "Invitation",

@@ -83,6 +83,12 @@ class AuditVerb(models.TextChoices):
     REPORT_GENERATED = "report.generated", _("Situation report generated")
     REPORT_FAILED = "report.failed", _("Situation report could not be generated")
     REPORT_TEMPLATE_UPLOADED = "report_template.uploaded", _("Report template uploaded")
+    # Hand-over to the archive (review/archive).
+    ARCHIVE_OFFERED = "archive.offered", _("Offered to the archive")
+    ARCHIVE_OFFER_CREATED = "archive.offer_created", _("Offer list for the archive created")
+    ARCHIVE_EVALUATED = "archive.evaluated", _("Archive's evaluation imported")
+    ARCHIVE_EXPORTED = "archive.exported", _("Package handed over to the archive")
+    ARCHIVE_CLOSED = "archive.closed", _("Archive hand-over closed")
     DEMO_HISTORY = "demo.history", _("Demo history of the past year created")
     # Office-wide settings: audited, but they belong to no case's timeline.
     RELEVANCE_PROFILE_CHANGED = "relevance.profile_changed", _("Relevance profile changed")

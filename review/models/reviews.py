@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
@@ -56,6 +56,18 @@ class ReviewQuerySet(models.QuerySet):
     def awaiting_assignment(self) -> ReviewQuerySet:
         """Triaged as affected, nobody assigned yet: the flow's assignment step is open."""
         return self.filter(status=Review.Status.NEW, triaged_at__isnull=False)
+
+    def due_for_archive(self, closed_before: datetime) -> ReviewQuerySet:
+        """Closed before that time and not yet offered to the archive (review/archive/)."""
+        return self.filter(
+            status__in=Review.Status.closed_values(),
+            closed_at__lt=closed_before,
+            handover_items__isnull=True,
+        )
+
+    def handed_over(self) -> ReviewQuerySet:
+        """Cases whose archive hand-over is closed: only these may be deleted."""
+        return self.filter(handover_items__handover__status="closed")
 
 
 class Review(models.Model):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from review.models import Review, User
+from review.models import AuditCheck, Review, User
 from review.models.people import Role
 
 # How many of a person's own cases the start page lists before linking to the full list.
@@ -81,6 +81,8 @@ def home(request: HttpRequest) -> HttpResponse:
     # Administrators may read every case but do not work on them: no task summary for them.
     works_on_cases = user.has_perm("review.draft_statement")
     context: dict[str, object] = {"is_office": works_on_cases, "is_admin": user.is_staff}
+    if user.is_staff:
+        context["audit_alert"] = AuditCheck.objects.latest_failure()
     if works_on_cases:
         context.update(_office_summary(user))
     # The administration may hold every permission, but assigning and approving is not its work.

@@ -1,0 +1,191 @@
+"""The steps of an archive hand-over; each one atomic and in the audit trail."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from review.models import AuditEvent, AuditVerb, Handover, HandoverItem, Review, User
+
+from . import package, xdomea
+
+NOTHING_TO_OFFER = _("There are no closed cases to offer to the archive for this date.")
+NOT_OFFERED = _("The archive's evaluation can only be imported while the offer is open.")
+WRONG_PROCESS = _("The message belongs to another hand-over (its process ID does not match).")
+UNKNOWN_RECORDS = _("The evaluation names cases that were not offered in this hand-over.")
+MISSING_DECISIONS = _("The evaluation leaves {count} offered case(s) without a decision.")
+BAD_DECISION = _("The evaluation contains decisions other than “A” (archive) and “V” (discard).")
+NOT_EVALUATED = _("The package can only be built once the archive's evaluation is imported.")
+NOTHING_TO_ARCHIVE = _("The archive chose none of the cases; there is no package to build.")
+NOT_EXPORTED = _("The hand-over can only be closed once the package was handed over.")
+ALREADY_CLOSED = _("The hand-over is already closed.")
+
+
+class ArchiveError(Exception):
+    pass
+
+
+def default_cutoff() -> datetime:
+    return timezone.now() - timedelta(days=settings.ARCHIVE_OFFER_AFTER_DAYS)
+
+
+def offer_cases(*, by: User, closed_before: datetime | None = None) -> Handover:
+    """Offers every closed case not yet offered (0501) and records the offer."""
+    cutoff = closed_before or default_cutoff()
+    with transaction.atomic():
+        reviews = list(
+            Review.objects.due_for_archive(cutoff)
+            .select_for_update(of=("self",))
+            .select_related("paper")
+            .order_by("closed_at", "id")
+        )
+        if not reviews:
+            raise ArchiveError(NOTHING_TO_OFFER)
+        handover = Handover(created_by=by)
+        items = [
+            HandoverItem(handover=handover, review=review, reference=review.paper.reference)
+            for review in reviews
+        ]
+        message = xdomea.offer_list(handover.process_id, [package.record_of(i) for i in items])
+        handover.offer.save(handover.file_name(xdomea.OFFER), ContentFile(message), save=False)
+        handover.save()
+        HandoverItem.objects.bulk_create(items)
+        AuditEvent.record_many(
+            AuditVerb.ARCHIVE_OFFERED,
+            # A label, not the person: the hashed part of an event holds no personal data
+            # (the person is in the "archive.offer_created" event by reference).
+            actor_label="aussonderung",
+            entries=[
+                (review, str(review.paper.reference), review, {"process": str(handover.process_id)})
+                for review in reviews
+            ],
+        )
+        AuditEvent.record(
+            AuditVerb.ARCHIVE_OFFER_CREATED, actor=by, obj=handover, details={"cases": len(reviews)}
+        )
+    return handover
+
+
+def _check_process(handover: Handover, process_id: object) -> None:
+    if process_id != handover.process_id:
+        raise ArchiveError(WRONG_PROCESS)
+
+
+def import_evaluation(*, handover: Handover, data: bytes, by: User) -> Handover:
+    """Takes over the archive's decision per case from its 0502 message."""
+    try:
+        process_id, decisions = xdomea.read_evaluation(data)
+    except xdomea.MessageError as exc:
+        raise ArchiveError(str(exc)) from exc
+    with transaction.atomic():
+        handover = Handover.objects.select_for_update().get(pk=handover.pk)
+        if handover.status != Handover.Status.OFFERED:
+            raise ArchiveError(NOT_OFFERED)
+        _check_process(handover, process_id)
+        items = {item.record_id: item for item in handover.items.all()}
+        if set(decisions) - set(items):
+            raise ArchiveError(UNKNOWN_RECORDS)
+        if missing := set(items) - set(decisions):
+            raise ArchiveError(str(MISSING_DECISIONS).format(count=len(missing)))
+        valid = {HandoverItem.Decision.ARCHIVE.value, HandoverItem.Decision.DISCARD.value}
+        if set(decisions.values()) - valid:
+            raise ArchiveError(BAD_DECISION)
+        for record_id, decision in decisions.items():
+            items[record_id].decision = decision
+        HandoverItem.objects.bulk_update(items.values(), ["decision"])
+        handover.evaluation.save(
+            handover.file_name(xdomea.EVALUATION), ContentFile(data), save=False
+        )
+        handover.status = Handover.Status.EVALUATED
+        handover.evaluated_at = timezone.now()
+        handover.save()
+        archive = sum(1 for d in decisions.values() if d == HandoverItem.Decision.ARCHIVE)
+        AuditEvent.record(
+            AuditVerb.ARCHIVE_EVALUATED,
+            actor=by,
+            obj=handover,
+            details={"archive": archive, "discard": len(decisions) - archive},
+        )
+    return handover
+
+
+def export_package(*, handover: Handover, by: User) -> Handover:
+    """Builds the 0503 ZIP of the cases the archive chose and stores it with its checksum."""
+    handover = Handover.objects.get(pk=handover.pk)
+    if handover.status != Handover.Status.EVALUATED:
+        raise ArchiveError(NOT_EVALUATED)
+    if not handover.items.to_archive().exists():
+        raise ArchiveError(NOTHING_TO_ARCHIVE)
+    try:
+        built = package.build(handover)  # outside the transaction: PDF conversion takes seconds
+    except package.PackageError as exc:
+        raise ArchiveError(str(exc)) from exc
+    with transaction.atomic():
+        handover = Handover.objects.select_for_update().get(pk=handover.pk)
+        if handover.status != Handover.Status.EVALUATED:
+            raise ArchiveError(NOT_EVALUATED)
+        handover.package.save(
+            handover.file_name(xdomea.HANDOVER, "zip"), ContentFile(built.data), save=False
+        )
+        handover.package_sha256 = built.sha256
+        handover.status = Handover.Status.EXPORTED
+        handover.exported_at = timezone.now()
+        handover.save()
+        AuditEvent.record(
+            AuditVerb.ARCHIVE_EXPORTED,
+            actor=by,
+            obj=handover,
+            details={"sha256": built.sha256, "files": len(built.checksums)},
+        )
+    return handover
+
+
+def _close(handover: Handover, *, by: User, receipt: bytes | None) -> Handover:
+    with transaction.atomic():
+        handover = Handover.objects.select_for_update().get(pk=handover.pk)
+        if handover.is_closed:
+            raise ArchiveError(ALREADY_CLOSED)
+        nothing_chosen = (
+            handover.status == Handover.Status.EVALUATED
+            and not handover.items.to_archive().exists()
+        )
+        if handover.status != Handover.Status.EXPORTED and not nothing_chosen:
+            raise ArchiveError(NOT_EXPORTED)
+        if receipt is not None:
+            handover.receipt.save(
+                handover.file_name("Aussonderung.AnbietungEmpfangBestaetigen.0504"),
+                ContentFile(receipt),
+                save=False,
+            )
+        handover.status = Handover.Status.CLOSED
+        handover.closed_at = timezone.now()
+        handover.closed_by = by
+        handover.closed_manually = receipt is None
+        handover.save()
+        AuditEvent.record(
+            AuditVerb.ARCHIVE_CLOSED,
+            actor=by,
+            obj=handover,
+            details={"receipt": receipt is not None, "cases": handover.items.count()},
+        )
+    return handover
+
+
+def confirm_receipt(*, handover: Handover, data: bytes, by: User) -> Handover:
+    """The archive's receipt (0504) closes the hand-over; its cases may then be deleted."""
+    try:
+        process_id = xdomea.read_receipt(data)
+    except xdomea.MessageError as exc:
+        raise ArchiveError(str(exc)) from exc
+    _check_process(handover, process_id)
+    return _close(handover, by=by, receipt=data)
+
+
+def confirm_manually(*, handover: Handover, by: User) -> Handover:
+    """For archives that confirm by letter or phone: the administrator closes the hand-over."""
+    return _close(handover, by=by, receipt=None)

@@ -1,0 +1,147 @@
+"""The deletion concept, built (docs/retention.md): one rule per data class, applied nightly.
+
+Each rule names its data class, its starting event and its period (from the installation's
+settings), selects what is due at a given time, and deletes or anonymises it. Every run of a
+rule that removed something writes a DeletionRecord (class, count, rule, time; no personal
+data). Cases and statements are records: they are never deleted here before their archive
+hand-over is closed (review/archive/).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from review.models import DeletionRecord, Invitation, Notification, Review, User
+
+ANONYMISED_PREFIX = "geloescht-"
+
+
+@dataclass(frozen=True)
+class Rule:
+    data_class: str
+    starting_event: str
+    setting: str
+    action: str  # "delete", "anonymise" or "report" (not automated)
+    select: Callable[[datetime], list[QuerySet]]
+    apply: Callable[[list[QuerySet]], int] | None = None
+
+    @property
+    def days(self) -> int:
+        return int(settings.RETENTION_DAYS[self.setting])
+
+    def describe(self) -> str:
+        return f"{self.days} Tage nach {self.starting_event}"
+
+    def due(self, now: datetime) -> list[QuerySet]:
+        return self.select(now - timedelta(days=self.days))
+
+    def count_due(self, now: datetime) -> int:
+        return sum(queryset.count() for queryset in self.due(now))
+
+
+def _delete(querysets: list[QuerySet]) -> int:
+    return sum(queryset.delete()[0] for queryset in querysets)
+
+
+def _anonymise_accounts(querysets: list[QuerySet]) -> int:
+    count = 0
+    for user in querysets[0]:
+        # The row stays: the audit trail and old records point at its id (a reference in the
+        # hashed part of each event), while the person's data is gone.
+        user.username = f"{ANONYMISED_PREFIX}{user.pk}"
+        user.first_name = user.last_name = user.email = ""
+        user.phone = user.job_title = user.unit = ""
+        user.password = make_password(None)
+        user.save()
+        user.organizations.clear()
+        count += 1
+    return count
+
+
+def _notifications(cutoff: datetime) -> list[QuerySet]:
+    return [Notification.objects.filter(created_at__lt=cutoff)]
+
+
+def _invitations(cutoff: datetime) -> list[QuerySet]:
+    return [Invitation.objects.filter(created_at__lt=cutoff)]
+
+
+def _logins(cutoff: datetime) -> list[QuerySet]:
+    return [
+        Session.objects.filter(expire_date__lt=cutoff),
+        AccessAttempt.objects.filter(attempt_time__lt=cutoff),
+        AccessFailureLog.objects.filter(attempt_time__lt=cutoff),
+        AccessLog.objects.filter(attempt_time__lt=cutoff),
+    ]
+
+
+def _external_accounts(cutoff: datetime) -> list[QuerySet]:
+    inactive_since = Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff)
+    return [
+        User.objects.filter(inactive_since, is_external=True, is_active=False).exclude(
+            username__startswith=ANONYMISED_PREFIX
+        )
+    ]
+
+
+def _cases(cutoff: datetime) -> list[QuerySet]:
+    return [Review.objects.handed_over().filter(closed_at__lt=cutoff)]
+
+
+RULES = [
+    Rule("notifications", "Erstellung", "notifications", "delete", _notifications, _delete),
+    Rule("invitations", "Einladung", "invitations", "delete", _invitations, _delete),
+    Rule("sessions_and_logins", "Ablauf bzw. Anmeldeversuch", "logins", "delete", _logins, _delete),
+    Rule(
+        "external_accounts",
+        "Deaktivierung (letzte Anmeldung)",
+        "external_accounts",
+        "anonymise",
+        _external_accounts,
+        _anonymise_accounts,
+    ),
+    # Records: offered to the archive first; deleting a whole case with its versions, documents
+    # and files is not automated yet, so the rule reports what is due.
+    Rule("cases", "Abschluss der Aussonderung", "cases", "report", _cases),
+]
+
+
+def apply_rules(now: datetime | None = None) -> list[DeletionRecord]:
+    now = now or timezone.now()
+    records = []
+    for rule in RULES:
+        if rule.apply is None:
+            continue
+        with transaction.atomic():
+            count = rule.apply(rule.due(now))
+            if count:
+                records.append(
+                    DeletionRecord.objects.create(
+                        ran_at=now,
+                        data_class=rule.data_class,
+                        rule=rule.describe(),
+                        action=rule.action,
+                        count=count,
+                    )
+                )
+    return records
+
+
+def upcoming(now: datetime | None = None, *, within_days: int = 30) -> list[tuple[Rule, int, int]]:
+    """Per rule: how many are due now and how many more within the next days."""
+    now = now or timezone.now()
+    report = []
+    for rule in RULES:
+        due_now = rule.count_due(now)
+        report.append((rule, due_now, rule.count_due(now + timedelta(days=within_days)) - due_now))
+    return report

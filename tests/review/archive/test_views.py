@@ -1,0 +1,120 @@
+"""The administrator's hand-over pages: every URL × role, and the whole path clicked through."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from review.archive import services, xdomea
+from review.models import Handover
+from tests import factories as f
+
+from .conftest import closed_case, evaluation, receipt
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["admin", "officer", "head", "clerk", "beirat", "outsider", "anonymous"]
+
+
+@pytest.fixture
+def clients():
+    return {
+        "admin": f.logged_in_client(f.administrator()),
+        "officer": f.logged_in_client(f.officer()),
+        "head": f.logged_in_client(f.head()),
+        "clerk": f.logged_in_client(f.clerk()),
+        "beirat": f.logged_in_client(f.beirat_member()),
+        "outsider": f.logged_in_client(f.outsider()),
+        "anonymous": Client(),
+    }
+
+
+def test_every_archive_url_answers_each_role_as_expected(clients):
+    closed_case()
+    handover = services.offer_cases(by=f.make_user())
+    base = f"/verwaltung/archiv/{handover.pk}/"
+    urls = {
+        "list": ("get", "/verwaltung/archiv/"),
+        "detail": ("get", base),
+        "offer_list": ("get", f"{base}datei/anbieteverzeichnis/"),
+        "package": ("get", f"{base}datei/paket/"),  # not built yet
+        "missing": ("get", "/verwaltung/archiv/999999/"),
+        "offer": ("post", "/verwaltung/archiv/anbieten/"),
+        "evaluation": ("post", f"{base}bewertung/"),
+        "export": ("post", f"{base}paket/"),
+        "receipt": ("post", f"{base}empfang/"),
+        "close": ("post", f"{base}abschliessen/"),
+    }
+    refused = dict.fromkeys(["officer", "head", "clerk", "beirat", "outsider"], 403)
+    refused["anonymous"] = 302
+    expected = {
+        "list": {"admin": 200, **refused},
+        "detail": {"admin": 200, **refused},
+        "offer_list": {"admin": 200, **refused},
+        "package": {"admin": 404, **refused},
+        "missing": {"admin": 404, **refused},
+        # Every action answers with a redirect back to the page and a message.
+        **{name: {"admin": 302, **refused} for name in ["offer", "evaluation", "export"]},
+        **{name: {"admin": 302, **refused} for name in ["receipt", "close"]},
+    }
+    actual = {
+        name: {role: getattr(clients[role], method)(url).status_code for role in ROLES}
+        for name, (method, url) in urls.items()
+    }
+    assert actual == expected
+    assert Handover.objects.get().status == Handover.Status.OFFERED
+
+
+def test_the_list_says_what_to_do_when_nothing_was_handed_over(clients):
+    page = clients["admin"].get("/verwaltung/archiv/").content.decode()
+    assert "No hand-over yet" in page or "Noch keine Aussonderung" in page
+
+
+def test_the_administrator_hands_over_a_case_through_the_pages(clients, converter, xsd):
+    case = closed_case("V0777/24")
+    admin = clients["admin"]
+    response = admin.post("/verwaltung/archiv/anbieten/", {"closed_before": "2099-01-01"})
+    handover = Handover.objects.get()
+    assert response["Location"] == f"/verwaltung/archiv/{handover.pk}/"
+    page = admin.get(response["Location"]).content.decode()
+    assert "V0777/24" in page and str(handover.process_id) in page
+
+    offer = admin.get(f"/verwaltung/archiv/{handover.pk}/datei/anbieteverzeichnis/")
+    offer_xml = b"".join(offer.streaming_content)
+    assert xdomea.validation_errors(offer_xml, xsd) == []
+    record_id = handover.items.get().record_id
+
+    upload = SimpleUploadedFile(
+        "bewertung.xml", evaluation(handover.process_id, {record_id: "A"}), "application/xml"
+    )
+    admin.post(f"/verwaltung/archiv/{handover.pk}/bewertung/", {"file": upload})
+    admin.post(f"/verwaltung/archiv/{handover.pk}/paket/")
+    handover.refresh_from_db()
+    assert handover.status == Handover.Status.EXPORTED
+    download = admin.get(f"/verwaltung/archiv/{handover.pk}/datei/paket/")
+    assert download["Content-Type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content))) as package:
+        assert any("Stellungnahme" in name for name in package.namelist())
+
+    upload = SimpleUploadedFile("empfang.xml", receipt(handover.process_id), "application/xml")
+    response = admin.post(f"/verwaltung/archiv/{handover.pk}/empfang/", {"file": upload})
+    page = admin.get(response["Location"]).content.decode()
+    handover.refresh_from_db()
+    assert handover.is_closed
+    assert case.paper.reference in page
+    assert "empfangsbestaetigung" in page
+
+
+def test_a_wrong_file_is_refused_with_a_message(clients):
+    closed_case()
+    handover = services.offer_cases(by=f.make_user())
+    upload = SimpleUploadedFile("bewertung.txt", b"hello", "text/plain")
+    response = clients["admin"].post(
+        f"/verwaltung/archiv/{handover.pk}/bewertung/", {"file": upload}, follow=True
+    )
+    assert ".xml" in response.content.decode()
+    assert Handover.objects.get().status == Handover.Status.OFFERED
