@@ -176,3 +176,18 @@ def test_the_status_page_is_for_administrators_only(persona: str) -> None:
     user = getattr(f, persona)()
     assert f.logged_in_client(user).get("/verwaltung/betrieb/").status_code == 403
     assert Client().get("/verwaltung/betrieb/").status_code == 302
+
+
+def test_cache_check_turns_red_when_the_cache_server_is_gone(settings: Any) -> None:
+    # As configured in production (django-redis, errors ignored so pages keep working): the
+    # page would still answer, but monitoring must see the cache is gone.
+    settings.CACHES = {
+        **settings.CACHES,
+        "gone": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{_free_port()}/0",
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5},
+        },
+    }
+    assert _status(health.Cache(alias="gone")) == "error"
+    assert _status(health.Cache()) == "ok"
