@@ -17,3 +17,5 @@ class ReviewConfig(AppConfig):
             sessions,
         )
         from .oparl import admin  # noqa: F401  (admin for sources, sync runs, keywords)
+        from .search import admin as search_admin  # noqa: F401  (admin for the synonyms)
+        from .search import receivers  # noqa: F401  (keeps the cases' index rows current)

@@ -4,7 +4,7 @@ from . import views
 from .accounts.urls import password_reset_urlpatterns
 from .feeds import views as feed_views
 from .oparl import views as oparl_views
-from .views import papers
+from .views import papers, search
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.home, name="home"),
@@ -17,6 +17,19 @@ urlpatterns: list[URLPattern | URLResolver] = [
                     path("<int:pk>/", papers.paper_detail, name="detail"),
                 ],
                 "papers",
+            )
+        ),
+    ),
+    path(
+        "suche/",
+        include(
+            (
+                [
+                    path("", search.search, name="results"),
+                    path("vorschau/", search.preview, name="preview"),
+                    path("aehnlich/<int:review_pk>/", search.similar_cases, name="similar"),
+                ],
+                "search",
             )
         ),
     ),

@@ -32,6 +32,7 @@ from .reviews import (
     StatementVersion,
     Topic,
 )
+from .search import SearchEntry, SearchSynonym, SearchTerm
 from .sync import KeywordTerm, SyncError, SyncRun
 
 __all__ = [
@@ -64,6 +65,9 @@ __all__ = [
     "Recommendation",
     "Review",
     "Role",
+    "SearchEntry",
+    "SearchSynonym",
+    "SearchTerm",
     "Source",
     "Statement",
     "StatementVersion",
