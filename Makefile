@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: install run test lint format typecheck checks pytest messages lock clean \
-        bench-import bench-documents bench-web
+        bench-import bench-documents bench-web bench-search
 
 $(VENV)/.installed: requirements.lock
 	@test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
@@ -66,6 +66,9 @@ bench-documents: install
 
 bench-web: install
 	$(PY) scripts/bench_web.py
+
+bench-search: install
+	$(PY) scripts/bench_search.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles var .mypy_cache .ruff_cache .pytest_cache

@@ -8,7 +8,7 @@ import without them leaves PostgreSQL guessing and scanning instead of using the
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 
 from django.db import connection, transaction
@@ -34,6 +34,8 @@ TEXT_LIMIT = 4000
 # A sync that changed at least this many papers refreshes the statistics (a full sync always).
 ANALYZE_AFTER = 200
 Kind = SearchEntry.Kind
+# Told how many rows a batch wrote (a progress bar on the terminal).
+Progress = Callable[[int], object] | None
 
 
 def _padded(terms: str) -> str:
@@ -179,7 +181,7 @@ def _remove(kind: str, ids: Iterable[int]) -> None:
     SearchEntry.objects.filter(kind=kind, object_id__in=list(ids)).delete()
 
 
-def index_papers(paper_ids: Iterable[int] | None = None) -> int:
+def index_papers(paper_ids: Iterable[int] | None = None, progress: Progress = None) -> int:
     """(Re)index these papers, or all; soft-deleted ones leave the index. Returns the count."""
     papers = _papers() if paper_ids is None else _papers().filter(pk__in=list(paper_ids))
     if paper_ids is not None:
@@ -189,10 +191,12 @@ def index_papers(paper_ids: Iterable[int] | None = None) -> int:
     for batch in _batches(papers.order_by("pk").iterator(chunk_size=BATCH)):
         _write(Kind.PAPER, [(*paper_entry(p), set()) for p in batch])
         count += len(batch)
+        if progress is not None:
+            progress(len(batch))
     return count
 
 
-def index_reviews(review_ids: Iterable[int] | None = None) -> int:
+def index_reviews(review_ids: Iterable[int] | None = None, progress: Progress = None) -> int:
     reviews = _reviews() if review_ids is None else _reviews().filter(pk__in=list(review_ids))
     count = 0
     for batch in _batches(reviews.order_by("pk").iterator(chunk_size=BATCH)):
@@ -208,10 +212,12 @@ def index_reviews(review_ids: Iterable[int] | None = None) -> int:
             ],
         )
         count += len(batch)
+        if progress is not None:
+            progress(len(batch))
     return count
 
 
-def index_council(meeting_ids: Iterable[int] | None = None) -> int:
+def index_council(meeting_ids: Iterable[int] | None = None, progress: Progress = None) -> int:
     """Meetings (or these meetings) and all committees: few rows, rebuilt together."""
     meetings = Meeting.objects.prefetch_related("organizations")
     if meeting_ids is not None:
@@ -223,6 +229,8 @@ def index_council(meeting_ids: Iterable[int] | None = None) -> int:
             [(meeting_entry(m), {o.pk for o in m.organizations.all()}, set()) for m in batch],
         )
         count += len(batch)
+        if progress is not None:
+            progress(len(batch))
     organizations = list(Organization.objects.filter(is_placeholder=False))
     _write(Kind.ORGANIZATION, [(organization_entry(o), {o.pk}, set()) for o in organizations])
     return count + len(organizations)
@@ -249,10 +257,12 @@ def index_after_sync(run: SyncRun) -> int:
     return count
 
 
-def index_all() -> int:
+def index_all(progress: Progress = None) -> int:
     SearchEntry.objects.all().delete()
     SearchTerm.objects.all().delete()
-    count = index_papers() + index_reviews() + index_council()
+    count = index_papers(progress=progress)
+    count += index_reviews(progress=progress)
+    count += index_council(progress=progress)
     refresh_statistics()
     return count
 

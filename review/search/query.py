@@ -122,9 +122,9 @@ def make_plan(text: str) -> Plan | None:
 
 
 def _lexeme(term: str, prefix: bool, titles_only: bool) -> str:
-    return (
-        "'" + term.replace("'", "") + "'" + (":*" if prefix else "") + ("A" if titles_only else "")
-    )
+    """'term', 'term':* (prefix), 'term':A (titles only) or 'term':*A."""
+    flags = ("*" if prefix else "") + ("A" if titles_only else "")
+    return "'" + term.replace("'", "") + "'" + (f":{flags}" if flags else "")
 
 
 def _tsquery(plan: Plan, titles_only: bool) -> str:

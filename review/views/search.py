@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -37,9 +38,7 @@ class Hit:
 
 
 def _user(request: HttpRequest) -> User:
-    user = request.user
-    if not user.is_authenticated:
-        raise PermissionDenied
+    user: User = request.user  # type: ignore[assignment]
     if not (
         user.has_perm("review.view_paper")
         or access.is_office(user)
@@ -138,6 +137,7 @@ def _facet_links(request: HttpRequest, facets: dict[str, Counter]) -> list[dict[
     return result
 
 
+@login_required
 def search(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     text = request.GET.get("q", "").strip()[:MAX_QUERY]
@@ -159,6 +159,7 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+@login_required
 def preview(request: HttpRequest) -> HttpResponse:
     """The header box's list while typing: the best few hits, each a link."""
     user = _user(request)
@@ -173,6 +174,7 @@ def preview(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
 def similar_cases(request: HttpRequest, review_pk: int) -> HttpResponse:
     """Earlier cases on similar papers, for the case page and the drafting page (office only)."""
     user = _user(request)
