@@ -71,15 +71,16 @@ def _papers() -> QuerySet[Paper]:
     return Paper.objects.prefetch_related(
         "under_direction_of",
         "consultations__organizations",
-        Prefetch("files", queryset=File.objects.only("id", "paper_id", "name", "file_name")),
+        Prefetch("files", queryset=File.objects.order_by("pk")),
     )
 
 
 def paper_entry(paper: Paper) -> tuple[SearchEntry, set[int]]:
     lead = list(paper.under_direction_of.all())
     committees = {o.pk for c in paper.consultations.all() for o in c.organizations.all()}
+    # Attachment text (#13 stores it as File.text) joins with one change of the next line:
+    # `f"{f.name or f.file_name}\n{f.text}"`.
     attachments = [f.name or f.file_name for f in paper.files.all()]
-    # Attachment text (#13 stores it as File.text) joins here: add `f.text` to this list.
     entry = _entry(
         kind=Kind.PAPER,
         object_id=paper.pk,
