@@ -243,7 +243,8 @@ def _with_similar_terms(plan: Plan, words: list[QueryWord]) -> Plan | None:
     )
     widened = Plan(words=[list(alts) for alts in plan.words], prefix_terms=set(plan.prefix_terms))
     for i, word in enumerate(words):
-        if word.stem in known:
+        # Numbers and very short words have no useful neighbours in the vocabulary.
+        if word.stem in known or word.stem.isdigit() or len(word.stem) < 4:
             continue
         similar = [t for t in _similar_terms(word.stem) if t != word.stem]
         widened.words[i] += [[t] for t in similar]
@@ -283,11 +284,13 @@ def run(*, text: str, user: User, filters: Filters = Filters()) -> Ranked:
         by_number = list(
             entries.with_reference(key).order_by("-date", "id").values(*ROW_FIELDS)[:CANDIDATES]
         )
+    # A number that names papers needs no word search: its digits would match every paper of
+    # that year by its reference, to be ranked for nothing.
     plan = make_plan(text)
     rows: list[Row] = []
-    if plan is not None:
+    if plan is not None and not by_number:
         rows = _rank(entries, plan, titles_only)
-        if len(rows) + len(by_number) < FEW and not by_number:
+        if len(rows) < FEW:
             widened = _with_similar_terms(plan, query_words(text))
             if widened is not None:
                 plan, rows = widened, _rank(entries, widened, titles_only)
