@@ -336,7 +336,12 @@ def start_gunicorn(port: int) -> subprocess.Popen[bytes]:
         cwd=ROOT,
         env={**bench_web._env(), "DATABASE_URL": DATABASE_URL},
     )  # fmt: skip
-    wait_for_gunicorn(port, process)
+    try:
+        wait_for_gunicorn(port, process)
+    except BaseException:
+        process.terminate()  # a server that never answered must not outlive the benchmark
+        process.wait(timeout=30)
+        raise
     return process
 
 
