@@ -13,7 +13,8 @@ PORT ?= 8000
 export DEBUG ?= true
 
 .PHONY: install run test lint format typecheck checks pytest messages lock clean \
-        bench-import bench-documents bench-web bench-chaos bench-relevance bench-report prod-check
+        bench-import bench-documents bench-web bench-chaos bench-relevance bench-report \
+        bench-search prod-check
 
 $(VENV)/.installed: requirements.lock
 	@test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
@@ -83,6 +84,9 @@ bench-relevance: install
 
 bench-report: install
 	$(PY) scripts/bench_report.py
+
+bench-search: install
+	$(PY) scripts/bench_search.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles var .mypy_cache .ruff_cache .pytest_cache

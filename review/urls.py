@@ -6,7 +6,7 @@ from .api.api import api
 from .feeds import views as feed_views
 from .oparl import profile_views
 from .oparl import views as oparl_views
-from .views import papers
+from .views import papers, search
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.home, name="home"),
@@ -19,6 +19,19 @@ urlpatterns: list[URLPattern | URLResolver] = [
                     path("<int:pk>/", papers.paper_detail, name="detail"),
                 ],
                 "papers",
+            )
+        ),
+    ),
+    path(
+        "suche/",
+        include(
+            (
+                [
+                    path("", search.search, name="results"),
+                    path("vorschau/", search.preview, name="preview"),
+                    path("aehnlich/<int:review_pk>/", search.similar_cases, name="similar"),
+                ],
+                "search",
             )
         ),
     ),

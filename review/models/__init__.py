@@ -39,6 +39,7 @@ from .reviews import (
     StatementVersion,
     Topic,
 )
+from .search import SearchEntry, SearchSynonym, SearchTerm
 from .send_backs import SendBack
 from .sync import KeywordTerm, RelevanceModel, SyncError, SyncRun
 
@@ -83,6 +84,9 @@ __all__ = [
     "ReportTemplate",
     "Review",
     "Role",
+    "SearchEntry",
+    "SearchSynonym",
+    "SearchTerm",
     "SendBack",
     "Source",
     "Statement",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from django.db import connections, models
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -275,20 +275,7 @@ class AgendaItem(OParlObject):
 
 
 class PaperQuerySet(SoftDeleteQuerySet):
-    def search(self, text: str) -> PaperQuerySet:
-        """German full text on PostgreSQL (stemming: "Geflüchteten" finds "Geflüchtete"),
-        substring search elsewhere; a reference ("V2345/24") is always matched as a substring."""
-        if connections[self.db].vendor == "postgresql":
-            from django.contrib.postgres.search import SearchQuery, SearchVector
-
-            vector = SearchVector("name", config="german")
-            matches = Q(search_vector=SearchQuery(text, config="german", search_type="websearch"))
-            # Only text with a digit can be a reference; a plain word search stays on the index
-            # (migration 0007) instead of scanning every row for a substring.
-            if any(char.isdigit() for char in text):
-                matches |= Q(reference__icontains=text)
-            return self.annotate(search_vector=vector).filter(matches)
-        return self.filter(Q(name__icontains=text) | Q(reference__icontains=text))
+    pass
 
     def visible_to(self, user: User | AnonymousUser) -> PaperQuerySet:
         """The office sees every paper; committee clerks only the public papers consulted in

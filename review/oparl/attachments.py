@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from review.models import File
+from review.search.indexing import index_papers
 
 from .relevance import reassess
 
@@ -109,6 +110,8 @@ def read_text(*, file_id: int, now: datetime | None = None) -> str:
         )
         if updated and text and file.paper_id:
             reassess([file.paper_id], now=now or timezone.now())
+            # The text is found by the search too (review/search/indexing.py).
+            index_papers([file.paper_id])
     return str(status)
 
 

@@ -30,6 +30,7 @@ from review.models import (
     SyncError,
     SyncRun,
 )
+from review.search import indexing as search_indexing
 
 from . import objects
 from . import parsing as p
@@ -152,6 +153,12 @@ class Sync:
         else:
             log.status = SyncRun.Status.SUCCESS
         log.save()
+        # What the run wrote becomes searchable now, with fresh planner statistics after a large
+        # run; a failure here must not turn a finished sync into a failed one.
+        try:
+            search_indexing.index_after_sync(log)
+        except Exception:
+            logger.exception("Search indexing after the sync of %s failed", self.source)
         return log
 
     def _run(self) -> None:

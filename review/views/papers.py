@@ -10,9 +10,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from review.models import Consultation, Organization, Paper
+from review.models import Consultation, Organization, Paper, SearchEntry
 from review.models.expressions import joined_names
 from review.models.oparl import PaperQuerySet
+from review.search import query as search_query
 
 from .listing import page_query, sort_columns
 
@@ -72,9 +73,20 @@ def paper_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
     paper_type = request.GET.get("art", "")
     organization = request.GET.get("gremium", "")
+    meeting = request.GET.get("sitzung", "")
     papers: PaperQuerySet = Paper.objects.visible_to(request.user)
     if query:
-        papers = papers.search(query)
+        # The one search (review/search), kept to papers; the list keeps its own sort order.
+        ranked = search_query.run(
+            text=query,
+            user=request.user,  # type: ignore[arg-type]
+            filters=search_query.Filters(kind="paper"),
+        )
+        papers = papers.filter(
+            pk__in=SearchEntry.objects.filter(pk__in=ranked.ids).values("object_id")
+        )
+    if meeting.isdigit():
+        papers = papers.filter(consultations__meeting=int(meeting)).distinct()
     if paper_type:
         papers = papers.filter(paper_type=paper_type)
     if organization.isdigit():

@@ -1,0 +1,335 @@
+"""Running a search: what the user typed → ranked, permitted, faceted index rows.
+
+A query is a list of words; each must match by one of its alternatives (its stem, all parts of
+the compound, a synonym from the office's list, or, when the exact search finds little, a
+similarly spelt term of the vocabulary). The last word also matches as a prefix, for typing.
+A Vorlage number in any usual form matches the normalised `reference_key` first.
+
+PostgreSQL matches and ranks with the GIN-indexed tsvector (ts_rank, title terms weighted
+above the rest) and a recency boost; SQLite matches with LIKE and ranks the same way in Python.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db import connection
+from django.db.models import BooleanField, FloatField, Q
+from django.db.models.expressions import RawSQL
+
+from review.external import access
+from review.models import (
+    Organization,
+    Paper,
+    SearchEntry,
+    SearchSynonym,
+    SearchTerm,
+    Topic,
+    User,
+)
+from review.models.search import SearchEntryQuerySet
+
+from .analysis import QueryWord, is_number_query, query_words, reference_key
+
+Kind = SearchEntry.Kind
+Row = dict[str, Any]
+# Rows ranked per search; facets count among them (the page says "more than" beyond).
+CANDIDATES = 1000
+# Fewer exact hits than this, and misspelt words are looked up in the vocabulary.
+FEW = 3
+SIMILAR_TERMS = 3
+# Title terms count this much more than the rest (ts_rank's default weights A=1.0, B=0.4).
+BODY_WEIGHT = 0.4
+FACET_FIELDS = ["kind", "paper_type", "year", "status"]
+
+
+@dataclass(frozen=True)
+class Filters:
+    kind: str = ""
+    paper_type: str = ""
+    year: int | None = None
+    status: str = ""
+    organization: int | None = None
+    topic: int | None = None
+
+
+@dataclass
+class Plan:
+    """Per word: the alternatives (each a list of terms that must all match)."""
+
+    words: list[list[list[str]]]
+    prefix_terms: set[str] = field(default_factory=set)
+    corrections: list[str] = field(default_factory=list)
+
+    def terms(self) -> set[str]:
+        return {t for word in self.words for alt in word for t in alt}
+
+
+@dataclass
+class Ranked:
+    ids: list[int]
+    total: int
+    facets: dict[str, Counter]
+    plan: Plan | None
+    by_number: set[int] = field(default_factory=set)
+
+    @property
+    def capped(self) -> bool:
+        return self.total >= CANDIDATES
+
+
+def visible_entries(user: User) -> tuple[SearchEntryQuerySet, bool]:
+    """The rows this person may find, and whether only titles may match (a Beirat member sees
+    shared cases, not the office's notes on them)."""
+    condition = Q(pk__in=[])
+    if user.has_perm("review.view_paper"):
+        condition |= Q(kind__in=[Kind.MEETING, Kind.ORGANIZATION])
+        # The rule of the paper pages: clerks find only the public papers of their committees.
+        if access.is_office(user):
+            condition |= Q(kind=Kind.PAPER)
+        else:
+            visible = Paper.objects.visible_to(user).values("pk")
+            condition |= Q(kind=Kind.PAPER, paper__in=visible)
+    if access.is_office(user):
+        condition |= Q(kind=Kind.CASE)
+    elif user.has_perm("review.view_shared_review"):
+        condition |= Q(kind=Kind.CASE, shared_with_beirat=True)
+    titles_only = not access.is_office(user) and not user.has_perm("review.view_paper")
+    return SearchEntry.objects.filter(condition), titles_only
+
+
+def _synonyms() -> dict[str, list[list[str]]]:
+    """Stem of a one-word synonym → the analysed phrases of its group."""
+    found: dict[str, list[list[str]]] = {}
+    for synonym in SearchSynonym.objects.filter(is_active=True):
+        phrases = [words for words in map(_phrase, synonym.phrases()) if words]
+        for phrase in phrases:
+            if len(phrase) == 1:
+                found.setdefault(phrase[0], []).extend(p for p in phrases if p != phrase)
+    return found
+
+
+def _phrase(text: str) -> list[str]:
+    # Only the words' own stems: their compound parts would make a phrase match too widely.
+    return [w.stem for w in query_words(text + " ")]
+
+
+def make_plan(text: str) -> Plan | None:
+    words = query_words(text)
+    if not words:
+        return None
+    synonyms = _synonyms()
+    plan = Plan(words=[])
+    for word in words:
+        alternatives = [[word.stem]]
+        if word.prefix:
+            plan.prefix_terms.add(word.stem)
+        if word.parts:
+            alternatives.append(list(word.parts))
+        alternatives += synonyms.get(word.stem, [])
+        plan.words.append(alternatives)
+    return plan
+
+
+def _lexeme(term: str, prefix: bool, titles_only: bool) -> str:
+    """'term', 'term':* (prefix), 'term':A (titles only) or 'term':*A."""
+    flags = ("*" if prefix else "") + ("A" if titles_only else "")
+    return "'" + term.replace("'", "") + "'" + (f":{flags}" if flags else "")
+
+
+def _tsquery(plan: Plan, titles_only: bool) -> str:
+    return " & ".join(
+        "("
+        + " | ".join(
+            "(" + " & ".join(_lexeme(t, t in plan.prefix_terms, titles_only) for t in alt) + ")"
+            for alt in word
+        )
+        + ")"
+        for word in plan.words
+    )
+
+
+def _like(term: str, prefix: bool, titles_only: bool) -> Q:
+    needle = f" {term}" if prefix else f" {term} "
+    condition = Q(title_terms__contains=needle)
+    return condition if titles_only else condition | Q(body_terms__contains=needle)
+
+
+def _matches_sqlite(plan: Plan, titles_only: bool) -> Q:
+    condition = Q()
+    for word in plan.words:
+        any_of = Q(pk__in=[])
+        for alt in word:
+            all_of = Q()
+            for term in alt:
+                all_of &= _like(term, term in plan.prefix_terms, titles_only)
+            any_of |= all_of
+        condition &= any_of
+    return condition
+
+
+def _apply_filters(entries: SearchEntryQuerySet, filters: Filters) -> SearchEntryQuerySet:
+    if filters.kind:
+        entries = entries.filter(kind=filters.kind)
+    if filters.paper_type:
+        entries = entries.filter(paper_type=filters.paper_type)
+    if filters.year:
+        entries = entries.filter(date__year=filters.year)
+    if filters.status:
+        entries = entries.filter(status=filters.status)
+    if filters.organization:
+        entries = entries.filter(organizations=filters.organization)
+    if filters.topic:
+        entries = entries.filter(topics=filters.topic)
+    return entries
+
+
+def _recency(day: date | None, today: date) -> float:
+    """1 for today, ½ a year ago, falling slowly: newer matches of the same quality first."""
+    return 1.0 / (1.0 + max((today - day).days, 0) / 365.0) if day else 0.0
+
+
+ROW_FIELDS = ["id", "kind", "paper_type", "date", "status"]
+
+
+def _rank_postgres(entries: SearchEntryQuerySet, plan: Plan, titles_only: bool) -> list[Row]:
+    query = _tsquery(plan, titles_only)
+    score = RawSQL(
+        "ts_rank(vector, to_tsquery('simple'::regconfig, %s), 1) * (1 + 1.0 / (1 + "
+        "GREATEST(current_date - COALESCE(date, DATE '1990-01-01'), 0) / 365.0))",
+        [query],
+        output_field=FloatField(),
+    )
+    matches = RawSQL(
+        "vector @@ to_tsquery('simple'::regconfig, %s)", [query], output_field=BooleanField()
+    )
+    rows = entries.filter(matches).annotate(score=score).order_by("-score", "-date", "id")
+    return list(rows.values(*ROW_FIELDS, "score")[:CANDIDATES])
+
+
+def _rank_sqlite(entries: SearchEntryQuerySet, plan: Plan, titles_only: bool) -> list[Row]:
+    rows = list(
+        entries.filter(_matches_sqlite(plan, titles_only))
+        .order_by("-date", "id")
+        .values(*ROW_FIELDS, "title_terms", "body_terms")[: CANDIDATES * 5]
+    )
+    today = date.today()
+    for row in rows:
+        title, body = str(row.pop("title_terms")), str(row.pop("body_terms"))
+        quality = 0.0
+        for term in plan.terms():
+            needle = f" {term}" if term in plan.prefix_terms else f" {term} "
+            quality += 1.0 if needle in title else BODY_WEIGHT if needle in body else 0.0
+        row["score"] = quality * (1 + _recency(row["date"], today))
+    rows.sort(key=lambda r: (-float(r["score"]), -(r["date"] or date.min).toordinal(), r["id"]))
+    return rows[:CANDIDATES]
+
+
+def _rank(entries: SearchEntryQuerySet, plan: Plan, titles_only: bool) -> list[Row]:
+    if connection.vendor == "postgresql":
+        return _rank_postgres(entries, plan, titles_only)
+    return _rank_sqlite(entries, plan, titles_only)
+
+
+def _similar_terms(stem: str) -> list[str]:
+    if connection.vendor == "postgresql":
+        similarity = RawSQL("similarity(term, %s)", [stem], output_field=FloatField())
+        close = RawSQL("term %% %s", [stem], output_field=BooleanField())
+        return list(
+            SearchTerm.objects.filter(close)
+            .annotate(similarity=similarity)
+            .order_by("-similarity", "term")
+            .values_list("term", flat=True)[:SIMILAR_TERMS]
+        )
+    vocabulary = SearchTerm.objects.filter(term__startswith=stem[:1]).values_list("term", flat=True)
+    return difflib.get_close_matches(stem, list(vocabulary), n=SIMILAR_TERMS, cutoff=0.75)
+
+
+def _with_similar_terms(plan: Plan, words: list[QueryWord]) -> Plan | None:
+    """The plan with misspelt words (terms the vocabulary does not know) widened by similar
+    terms; None if every word is known."""
+    known = set(
+        SearchTerm.objects.filter(term__in=[w.stem for w in words]).values_list("term", flat=True)
+    )
+    widened = Plan(words=[list(alts) for alts in plan.words], prefix_terms=set(plan.prefix_terms))
+    for i, word in enumerate(words):
+        # Numbers and very short words have no useful neighbours in the vocabulary.
+        if word.stem in known or word.stem.isdigit() or len(word.stem) < 4:
+            continue
+        similar = [t for t in _similar_terms(word.stem) if t != word.stem]
+        widened.words[i] += [[t] for t in similar]
+        widened.corrections += similar
+    return widened if widened.corrections else None
+
+
+def _facets(rows: list[Row]) -> dict[str, Counter]:
+    facets: dict[str, Counter] = {name: Counter() for name in FACET_FIELDS}
+    for row in rows:
+        facets["kind"][row["kind"]] += 1
+        if row["paper_type"]:
+            facets["paper_type"][row["paper_type"]] += 1
+        if row["date"]:
+            facets["year"][row["date"].year] += 1
+        if row["status"]:
+            facets["status"][row["status"]] += 1
+    ids = [row["id"] for row in rows]
+    for name, through, column, model in (
+        ("organization", SearchEntry.organizations.through, "organization_id", Organization),
+        ("topic", SearchEntry.topics.through, "topic_id", Topic),
+    ):
+        counts = Counter(
+            through.objects.filter(searchentry_id__in=ids).values_list(column, flat=True)
+        )
+        names = dict(model.objects.filter(pk__in=list(counts)).values_list("pk", "name"))
+        facets[name] = Counter({(pk, names.get(pk, "?")): n for pk, n in counts.most_common(12)})
+    return facets
+
+
+def run(*, text: str, user: User, filters: Filters = Filters()) -> Ranked:
+    """All permitted rows matching `text`, best first (at most CANDIDATES), with facet counts."""
+    entries, titles_only = visible_entries(user)
+    entries = _apply_filters(entries, filters)
+    by_number: list[Row] = []
+    if is_number_query(text) and (key := reference_key(text)):
+        by_number = list(
+            entries.with_reference(key).order_by("-date", "id").values(*ROW_FIELDS)[:CANDIDATES]
+        )
+    # A number that names papers needs no word search: its digits would match every paper of
+    # that year by its reference, to be ranked for nothing.
+    plan = make_plan(text)
+    rows: list[Row] = []
+    if plan is not None and not by_number:
+        rows = _rank(entries, plan, titles_only)
+        if len(rows) < FEW:
+            widened = _with_similar_terms(plan, query_words(text))
+            if widened is not None:
+                plan, rows = widened, _rank(entries, widened, titles_only)
+    number_ids = {int(row["id"]) for row in by_number}
+    merged = by_number + [row for row in rows if row["id"] not in number_ids]
+    return Ranked(
+        ids=[int(row["id"]) for row in merged],
+        total=len(merged),
+        facets=_facets(merged),
+        plan=plan,
+        by_number=number_ids,
+    )
+
+
+def similar_cases(*, review_id: int, limit: int) -> Ranked:
+    """Other cases ranked by how many of this case's title terms they share (compound parts
+    included), newer first among equals: the office's own earlier arguments on the subject."""
+    own = SearchEntry.objects.filter(kind=Kind.CASE, object_id=review_id).first()
+    if own is None:
+        return Ranked(ids=[], total=0, facets={}, plan=None)
+    terms = [t for t in dict.fromkeys(own.title_terms.split()) if len(t) > 3 and not t.isdigit()]
+    if not terms:
+        return Ranked(ids=[], total=0, facets={}, plan=None)
+    plan = Plan(words=[[[t] for t in terms[:24]]])
+    entries = SearchEntry.objects.filter(kind=Kind.CASE).exclude(object_id=review_id)
+    rows = _rank(entries, plan, titles_only=False)[:limit]
+    ids = [int(row["id"]) for row in rows]
+    return Ranked(ids=ids, total=len(ids), facets={}, plan=plan)

@@ -1,0 +1,161 @@
+"""The German rules, numbers, ranking and statistics of the one search, on the database the
+tests run on (PostgreSQL in CI, SQLite by default): the same rules hold on both."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from review.models import SearchEntry, SearchSynonym
+from review.search import indexing
+from tests import factories as f
+
+from .conftest import titles
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def officer(db):
+    return f.officer()
+
+
+def test_a_part_of_a_compound_finds_the_compound(council, officer):
+    assert titles("Unterkunft", officer) == ["Neue Flüchtlingsunterkunft in der Südstadt"]
+    assert titles("Behörde", officer) == ["Personalausstattung der Ausländerbehörde"]
+
+
+def test_a_compound_finds_its_parts_written_apart(db, officer):
+    f.make_paper("Unterkunft für Flüchtlinge am Stadtrand")
+    indexing.index_all()
+    assert titles("Flüchtlingsunterkunft", officer) == ["Unterkunft für Flüchtlinge am Stadtrand"]
+
+
+def test_spelling_without_umlauts_finds_umlauts(council, officer):
+    assert titles("Gebuehren", officer) == ["Satzung über Gebühren für Sportstätten"]
+    assert titles("Auslaenderbehoerde", officer) == ["Personalausstattung der Ausländerbehörde"]
+    assert titles("Fluechtlingsunterkunft", officer) == [
+        "Neue Flüchtlingsunterkunft in der Südstadt"
+    ]
+
+
+def test_the_last_word_matches_as_a_prefix_while_typing(council, officer):
+    assert titles("Integrat", officer) == ["Integrationskonzept 2030"]
+    assert titles("Flücht", officer) == ["Neue Flüchtlingsunterkunft in der Südstadt"]
+
+
+def test_a_typo_finds_the_word_through_the_vocabulary(council, officer):
+    assert titles("Integartionskonzept", officer) == ["Integrationskonzept 2030"]
+    assert titles("Gebürhen", officer) == ["Satzung über Gebühren für Sportstätten"]
+
+
+def test_synonyms_from_the_office_list_are_found(council, officer):
+    assert "Ausbau der Kindertagesstätten im Osten" in titles("Kita", officer)
+    assert titles("Nahverkehr", officer) == ["Taktverdichtung im ÖPNV"]
+
+
+def test_an_edited_synonym_applies_to_the_next_search_without_reindexing(council, officer):
+    assert titles("Bolzplatz", officer) == []
+    SearchSynonym.objects.create(words="Bolzplatz, Sportstätte")
+    assert titles("Bolzplatz", officer) == ["Satzung über Gebühren für Sportstätten"]
+
+
+@pytest.mark.parametrize("written", ["2025/0576", "2025/576", "25/0576", "0576/2025", "2025 0576"])
+def test_a_vorlage_number_in_any_usual_form_finds_it_first(council, officer, written):
+    assert titles(written, officer)[0] == "Neue Flüchtlingsunterkunft in der Südstadt"
+
+
+def test_a_title_match_ranks_above_a_match_in_the_attachments(db, officer):
+    in_attachment = f.make_paper("Bericht des Jugendamts")
+    f.make_file(in_attachment, name="Anlage Sprachförderung")
+    f.make_paper("Sprachförderung an Grundschulen")
+    indexing.index_all()
+    assert titles("Sprachförderung", officer) == [
+        "Sprachförderung an Grundschulen",
+        "Bericht des Jugendamts",
+    ]
+
+
+def test_of_two_equal_matches_the_newer_ranks_first(db, officer):
+    f.make_paper("Sanierung der Stadtbibliothek", date=f.in_days(-3000))
+    f.make_paper("Sanierung der Stadtbibliothek", date=f.in_days(-10), reference="2026/1")
+    indexing.index_all()
+    ranked = titles("Stadtbibliothek", officer)
+    assert len(ranked) == 2
+    newest = SearchEntry.objects.get(reference="2026/1")
+    from review.search import query
+
+    assert query.run(text="Stadtbibliothek", user=officer).ids[0] == newest.pk
+
+
+def test_case_text_is_found_and_facets_count_kinds(case, officer):
+    from review.search import query
+
+    ranked = query.run(text="Familien", user=officer)
+    assert [SearchEntry.objects.get(pk=pk).kind for pk in ranked.ids] == ["case"]
+    both = query.run(text="Flüchtlingsunterkunft", user=officer)
+    assert both.facets["kind"] == {"paper": 1, "case": 1}
+
+
+def test_a_statement_version_reindexes_its_case(case, officer):
+    f.make_statement_version(case, officer, assessment="Schulweg der Kinder sichern")
+    assert titles("Schulweg", officer) == ["Neue Flüchtlingsunterkunft in der Südstadt"]
+
+
+def test_a_paper_entered_by_hand_is_found_with_its_attachment(db, officer):
+    paper = f.make_paper("Bürgerhaushalt")
+    f.make_file(paper, name="Stellungnahme Seniorenbeirat.pdf")
+    assert titles("Seniorenbeirat", officer) == ["Bürgerhaushalt"]
+
+
+def test_soft_deleted_papers_leave_the_index(council, officer):
+    council["gebuehren"].soft_delete()
+    assert titles("Gebühren", officer) == []
+
+
+def test_a_word_search_uses_the_index_on_postgresql(council, officer):
+    if connection.vendor != "postgresql":
+        pytest.skip("the GIN index and EXPLAIN exist on PostgreSQL only")
+    indexing.refresh_statistics()
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute(
+            "EXPLAIN SELECT id FROM review_searchentry "
+            "WHERE vector @@ to_tsquery('simple', 'unterkunft')"
+        )
+        plan = " ".join(row[0] for row in cursor.fetchall())
+        cursor.execute("RESET enable_seqscan")
+    assert "review_searchentry_vector" in plan
+
+
+def test_a_large_sync_refreshes_the_statistics(db, monkeypatch):
+    calls = []
+    monkeypatch.setattr(indexing, "refresh_statistics", lambda: calls.append(1))
+    source = f.make_source()
+    from django.utils import timezone
+
+    from review.models import SyncRun
+
+    run = SyncRun.objects.create(source=source, started_at=timezone.now(), is_full=True)
+    f.make_paper("Neu importiert")
+    assert indexing.index_after_sync(run) >= 1
+    assert calls == [1]
+    small = SyncRun.objects.create(source=source, started_at=timezone.now(), is_full=False)
+    indexing.index_after_sync(small)
+    assert calls == [1]
+
+
+def test_after_analyze_postgresql_knows_the_index_rows(council):
+    if connection.vendor != "postgresql":
+        pytest.skip("planner statistics exist on PostgreSQL only")
+    indexing.refresh_statistics()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT n_live_tup > 0 OR last_analyze IS NOT NULL FROM pg_stat_user_tables "
+            "WHERE relname = 'review_searchentry'"
+        )
+        assert cursor.fetchone() == (True,)
+    with CaptureQueriesContext(connection) as queries:
+        indexing.refresh_statistics()
+    assert any("ANALYZE" in q["sql"] for q in queries.captured_queries)
