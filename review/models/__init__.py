@@ -20,7 +20,7 @@ from .oparl import (
     Paper,
     Source,
 )
-from .people import Role, User
+from .people import Role, SignIn, User
 from .reviews import (
     BeiratVote,
     ChangeProposal,
@@ -64,6 +64,7 @@ __all__ = [
     "Recommendation",
     "Review",
     "Role",
+    "SignIn",
     "Source",
     "Statement",
     "StatementVersion",

@@ -14,3 +14,32 @@ def eager_tasks() -> Iterator[None]:
         yield
     finally:
         app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def directory(tmp_path, settings):
+    """A fresh slapd with directory.ldif, and Stellwerk configured to sign in against it."""
+    from .servers import SERVICE_DN, SERVICE_PASSWORD, SUFFIX, running_slapd, slapd_missing
+
+    if reason := slapd_missing():
+        pytest.skip(reason)
+    with running_slapd(tmp_path / "slapd") as server:
+        settings.LDAP_SERVER_URI = server.uri
+        settings.LDAP_BIND_DN = SERVICE_DN
+        settings.LDAP_BIND_PASSWORD = SERVICE_PASSWORD
+        settings.LDAP_USER_SEARCH_BASE = SUFFIX
+        settings.LDAP_USER_FILTER = "(&(objectClass=inetOrgPerson)(!(employeeType=ausgeschieden)))"
+        settings.LDAP_USERNAME_ATTRIBUTE = "uid"
+        settings.LDAP_GROUP_SEARCH_BASE = f"ou=gruppen,{SUFFIX}"
+        settings.LDAP_GROUP_FILTER = "(&(objectClass=groupOfNames)(member={user_dn}))"
+        settings.LDAP_ROLE_GROUPS = (
+            f"Sachbearbeitung=cn=integration-sachbearbeitung,ou=gruppen,{SUFFIX};"
+            "Beauftragte=integration-leitung"
+        )
+        settings.AUTHENTICATION_BACKENDS = [
+            "axes.backends.AxesStandaloneBackend",
+            "review.accounts.ldap.LDAPBackend",
+            "review.accounts.backends.LocalStaffLoginGate",
+            "django.contrib.auth.backends.ModelBackend",
+        ]
+        yield server
