@@ -43,3 +43,40 @@ def directory(tmp_path, settings):
             "django.contrib.auth.backends.ModelBackend",
         ]
         yield server
+
+
+OIDC_CALLBACK = "http://testserver/anmelden/sso/zurueck/"
+
+
+@pytest.fixture(scope="module")
+def oidc_provider(tmp_path_factory):
+    """One provider process for the module (Node starts in about a second)."""
+    from .servers import provider_missing, running_provider
+
+    if reason := provider_missing():
+        pytest.skip(reason)
+    with running_provider(OIDC_CALLBACK, tmp_path_factory.mktemp("oidc")) as provider:
+        yield provider
+
+
+@pytest.fixture
+def oidc(oidc_provider, settings):
+    """Stellwerk configured for the provider as a city would set it (docs/sso.md)."""
+    settings.OIDC_RP_CLIENT_ID = oidc_provider.client_id
+    settings.OIDC_RP_CLIENT_SECRET = oidc_provider.client_secret
+    settings.OIDC_OP_AUTHORIZATION_ENDPOINT = oidc_provider.endpoint("authorization_endpoint")
+    settings.OIDC_OP_TOKEN_ENDPOINT = oidc_provider.endpoint("token_endpoint")
+    settings.OIDC_OP_USER_ENDPOINT = oidc_provider.endpoint("userinfo_endpoint")
+    settings.OIDC_OP_JWKS_ENDPOINT = oidc_provider.endpoint("jwks_uri")
+    settings.OIDC_ROLE_GROUPS = (
+        "Sachbearbeitung=integration-sachbearbeitung;Beauftragte=integration-leitung;"
+        "Administration=stellwerk-administration"
+    )
+    settings.OIDC_LOGIN_LABEL = "Mit dem Konto der Stadt Musterstadt anmelden"
+    settings.AUTHENTICATION_BACKENDS = [
+        "axes.backends.AxesStandaloneBackend",
+        "review.accounts.oidc.OIDCBackend",
+        "review.accounts.backends.LocalStaffLoginGate",
+        "django.contrib.auth.backends.ModelBackend",
+    ]
+    return oidc_provider
