@@ -5,20 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.backends import BaseBackend
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 from review.models import User
 
 
-class LocalStaffLoginGate(BaseBackend):
+class LocalStaffLoginGate:
     """With LOCAL_STAFF_LOGIN off, stop the password check for local staff accounts.
 
     Placed after the directory backends and before Django's ModelBackend: raising
     PermissionDenied ends Django's authenticate() there. External people (Beirat, clerks
     without a city account) keep their local passwords and second factor; superusers keep
     theirs as the way in when the directory is down.
+
+    Deliberately no BaseBackend: a backend with get_user() could be chosen for sessions
+    (Client.force_login takes the first one), and this one signs nobody in.
     """
 
     def authenticate(
