@@ -11,6 +11,7 @@ class ReviewConfig(AppConfig):
             caching,  # noqa: F401  (watches writes for the page-part cache)
             checks,  # noqa: F401  (registers the system checks)
         )
+        from .accounts import checks as sso_checks  # noqa: F401  (single sign-on settings)
         from .accounts import (  # noqa: F401  (forget cached answers on changes)
             otp,
             permissions,
