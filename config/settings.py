@@ -179,6 +179,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# The OpenID Connect callback: the provider throttles its own password form (docs/sso.md).
+AXES_WHITELIST_CALLABLE = "review.accounts.oidc.is_provider_callback"
 
 # Two-factor login (django-otp): the issuer names the entry in the authenticator app;
 # wrong codes slow down further tries exponentially (per device, survives new logins).

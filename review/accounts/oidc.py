@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
@@ -52,6 +53,13 @@ def person_from_claims(claims: dict[str, Any]) -> DirectoryPerson | None:
         email=str(claims.get("email") or "").lower(),
         groups=frozenset(_claim_list(claims.get(settings.OIDC_GROUPS_CLAIM))),
     )
+
+
+def is_provider_callback(request: HttpRequest, credentials: dict[str, Any] | None) -> bool:
+    """AXES_WHITELIST_CALLABLE: the provider checked the password, not Stellwerk. A refused
+    callback (no role) carries no user name, so django-axes would count it against the address
+    only, and a city's staff behind one proxy address would lock each other out."""
+    return request.path == reverse("oidc_callback")
 
 
 class OIDCBackend(OIDCAuthenticationBackend):

@@ -168,3 +168,17 @@ def test_sign_in_urls_answer_every_role_as_expected(oidc, settings) -> None:
         role: {"login": 200, "oidc_start": 404, "oidc_callback": 404} for role in personas
     }
     assert personas["anonymous"].post(reverse("oidc_start")).status_code == 405
+
+
+def test_failed_provider_sign_ins_do_not_lock_out_colleagues_behind_the_same_address(
+    oidc, settings
+) -> None:
+    # City networks reach Stellwerk through one proxy address; the callback carries no user name.
+    settings.AXES_FAILURE_LIMIT = 2
+    for _ in range(3):
+        client = Client()
+        _callback(client, _sign_in(client, "dieter.krause", "dieter-kennwort"))
+    colleague = Client()
+    back = _callback(colleague, _sign_in(colleague, "anna.schmidt", "anna-kennwort"))
+    assert back.status_code == 302 and back["Location"] == "/"
+    assert colleague.get("/aufgaben/").status_code == 200
