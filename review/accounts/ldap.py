@@ -19,7 +19,7 @@ import ldap3
 from django.conf import settings
 from django.contrib.auth.backends import BaseBackend
 from django.http import HttpRequest
-from ldap3.core.exceptions import LDAPException
+from ldap3.core.exceptions import LDAPException, LDAPSizeLimitExceededResult
 from ldap3.utils.conv import escape_filter_chars
 
 from review.models import Role, SignIn, User
@@ -116,15 +116,19 @@ def _groups_of(connection: ldap3.Connection, dn: str) -> list[str]:
 
 
 def _find(connection: ldap3.Connection, username: str) -> dict[str, Any] | None:
-    connection.search(
-        settings.LDAP_USER_SEARCH_BASE,
-        _user_filter(username),
-        search_scope=ldap3.SUBTREE,
-        attributes=_attributes(),
-        size_limit=2,
-    )
+    # Two entries for one name would make the password decide who signs in: refuse (more than
+    # two make the server answer "size limit exceeded", which ldap3 raises).
+    try:
+        connection.search(
+            settings.LDAP_USER_SEARCH_BASE,
+            _user_filter(username),
+            search_scope=ldap3.SUBTREE,
+            attributes=_attributes(),
+            size_limit=2,
+        )
+    except LDAPSizeLimitExceededResult:
+        return None
     entries = [e for e in connection.response or [] if e.get("type") == "searchResEntry"]
-    # Two entries for one name would make the password decide who signs in: refuse.
     return entries[0] if len(entries) == 1 else None
 
 

@@ -193,3 +193,14 @@ def test_role_mapping_rejects_unknown_roles_and_pairs_without_group() -> None:
 def test_without_configuration_the_backend_does_nothing(settings) -> None:
     settings.LDAP_SERVER_URI = ""
     assert ldap.LDAPBackend().authenticate(None, username="x", password="y") is None
+
+
+def test_a_user_name_found_twice_in_the_directory_signs_nobody_in(directory) -> None:
+    _admin(directory).add(
+        f"uid=anna.schmidt,ou=verwaltung,{SUFFIX}",
+        ["inetOrgPerson"],
+        {"cn": "Anna Schmidt", "sn": "Schmidt", "userPassword": "anderes-kennwort"},
+    )
+    assert _log_in("anna.schmidt", "anna-kennwort")[1] == 200
+    assert _log_in("anna.schmidt", "anderes-kennwort")[1] == 200
+    assert not User.objects.filter(username="anna.schmidt").exists()
