@@ -226,7 +226,7 @@ OIDC_LOGIN_LABEL = os.environ.get("OIDC_LOGIN_LABEL", "")
 OIDC_USE_PKCE = True
 OIDC_TIMEOUT = LDAP_TIMEOUT_SECONDS
 OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_callback"
-LOGIN_REDIRECT_URL_FAILURE = "login"  # a failed OIDC sign-in: back to the login page
+LOGIN_REDIRECT_URL_FAILURE = "/anmelden/"  # a failed OIDC sign-in (a path: not resolved)
 # Off: staff sign in only through the directory; external people and superusers keep passwords.
 LOCAL_STAFF_LOGIN = env_bool("LOCAL_STAFF_LOGIN", default=True)
 
