@@ -146,8 +146,16 @@ DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 AUTH_USER_MODEL = "review.User"
 
 # --- Authentication and sessions ------------------------------------------------------------
+# Directory backends only where configured (mozilla-django-oidc's backend refuses to load
+# without its endpoints); the gate ends a local staff password check when LOCAL_STAFF_LOGIN=false.
+SSO_BACKENDS = [
+    *(["review.accounts.ldap.LDAPBackend"] if os.environ.get("LDAP_SERVER_URI") else []),
+    *(["review.accounts.oidc.OIDCBackend"] if os.environ.get("OIDC_RP_CLIENT_ID") else []),
+    "review.accounts.backends.LocalStaffLoginGate",
+]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    *SSO_BACKENDS,  # directory sign-in, see "Single sign-on" below
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -187,6 +195,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# The OpenID Connect callback: the provider throttles its own password form (docs/sso.md).
+AXES_WHITELIST_CALLABLE = "review.accounts.oidc.is_provider_callback"
 
 # Two-factor login (django-otp): the issuer names the entry in the authenticator app;
 # wrong codes slow down further tries exponentially (per device, survives new logins).
@@ -199,6 +209,45 @@ STAFF_SECOND_FACTOR = env_bool("STAFF_SECOND_FACTOR", default=False)
 # An invitation link for an external person stays valid this many days.
 INVITATION_MAX_AGE_DAYS = int(os.environ.get("INVITATION_MAX_AGE_DAYS", "7"))
 PASSWORD_RESET_TIMEOUT = 2 * 3600
+
+# --- Single sign-on for staff (docs/sso.md) -------------------------------------------------
+# LDAP / Active Directory: search with a service account, bind as the person. Unset
+# LDAP_SERVER_URI: no directory sign-in. Role mappings: "Sachbearbeitung=<group DN or cn>;…".
+LDAP_SERVER_URI = os.environ.get("LDAP_SERVER_URI", "")
+LDAP_START_TLS = env_bool("LDAP_START_TLS", default=False)
+LDAP_BIND_DN = os.environ.get("LDAP_BIND_DN", "")
+LDAP_BIND_PASSWORD = os.environ.get("LDAP_BIND_PASSWORD", "")
+LDAP_USER_SEARCH_BASE = os.environ.get("LDAP_USER_SEARCH_BASE", "")
+# AD: "(&(objectClass=user)(!(userAccountControl:1.2.840.113556.1.4.803:=2)))" leaves out
+# disabled accounts; whoever the filter no longer finds is deactivated by the nightly check.
+LDAP_USER_FILTER = os.environ.get("LDAP_USER_FILTER", "(objectClass=inetOrgPerson)")
+LDAP_USERNAME_ATTRIBUTE = os.environ.get("LDAP_USERNAME_ATTRIBUTE", "uid")  # AD: sAMAccountName
+LDAP_FIRST_NAME_ATTRIBUTE = os.environ.get("LDAP_FIRST_NAME_ATTRIBUTE", "givenName")
+LDAP_LAST_NAME_ATTRIBUTE = os.environ.get("LDAP_LAST_NAME_ATTRIBUTE", "sn")
+LDAP_EMAIL_ATTRIBUTE = os.environ.get("LDAP_EMAIL_ATTRIBUTE", "mail")
+LDAP_GROUP_SEARCH_BASE = os.environ.get("LDAP_GROUP_SEARCH_BASE", "")
+LDAP_GROUP_FILTER = os.environ.get("LDAP_GROUP_FILTER", "(member={user_dn})")
+LDAP_ROLE_GROUPS = os.environ.get("LDAP_ROLE_GROUPS", "")
+LDAP_TIMEOUT_SECONDS = int(os.environ.get("LDAP_TIMEOUT_SECONDS", "10"))
+# OpenID Connect (mozilla-django-oidc's own setting names): on when client id and endpoint are set.
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email profile")
+OIDC_USERNAME_CLAIM = os.environ.get("OIDC_USERNAME_CLAIM", "preferred_username")
+OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups")
+OIDC_ROLE_GROUPS = os.environ.get("OIDC_ROLE_GROUPS", "")
+OIDC_LOGIN_LABEL = os.environ.get("OIDC_LOGIN_LABEL", "")
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = LDAP_TIMEOUT_SECONDS
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/anmelden/"  # a failed OIDC sign-in (a path: not resolved)
+# Off: staff sign in only through the directory; external people and superusers keep passwords.
+LOCAL_STAFF_LOGIN = env_bool("LOCAL_STAFF_LOGIN", default=True)
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "de"
@@ -354,6 +403,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "retention-apply-rules": {
         "task": "retention.apply_rules",
         "schedule": crontab(hour=3, minute=10),
+    },
+    # Directory accounts the directory removed or disabled are deactivated (docs/sso.md).
+    "accounts-check-directory-users": {
+        "task": "accounts.check_directory_users",
+        "schedule": crontab(hour=2, minute=30),
     },
     "oparl-sync": {
         "task": "oparl.sync_all_sources",

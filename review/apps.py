@@ -8,6 +8,7 @@ class ReviewConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers the system checks)
+        from .accounts import checks as sso_checks  # noqa: F401  (single sign-on settings)
         from .accounts import sessions  # noqa: F401  (starts the idle clock at login)
         from .api import admin as api_admin  # noqa: F401  (lists and switches off API tokens)
         from .oparl import admin  # noqa: F401  (admin for sources, sync runs, keywords)

@@ -10,6 +10,7 @@ def ping(value: str) -> str:
 
 
 # The worker finds tasks in each app's `tasks` module; these live in a sub-package.
+from review.accounts.tasks import check_directory_users  # noqa: E402, F401
 from review.audit.tasks import verify_audit_chain  # noqa: E402, F401
 from review.dispatch.tasks import flag_unconfirmed, send_dispatch  # noqa: E402, F401
 from review.dispatch.tasks import housekeeping as dispatch_housekeeping  # noqa: E402, F401

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, path, reverse_lazy
 
-from . import views
+from . import oidc, views
 from .forms import LoginForm
 from .password_reset import PasswordResetView
 
@@ -24,8 +24,11 @@ urlpatterns: list[URLPattern] = [
 
 # Django's login and password reset views with our templates; the names stay Django's own.
 password_reset_urlpatterns: list[URLPattern] = [
-    path("anmelden/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
+    path("anmelden/", oidc.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
+    # OpenID Connect sign-in (docs/sso.md); both answer 404 unless OIDC is configured.
+    path("anmelden/sso/", oidc.start, name="oidc_start"),
+    path("anmelden/sso/zurueck/", oidc.callback, name="oidc_callback"),
     path(
         "konto/passwort/",
         auth_views.PasswordChangeView.as_view(

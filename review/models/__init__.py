@@ -24,7 +24,7 @@ from .oparl import (
     Paper,
     Source,
 )
-from .people import Role, User
+from .people import Role, SignIn, User
 from .report_documents import ReportDocument, ReportTemplate
 from .retention import DeletionRecord
 from .reviews import (
@@ -88,6 +88,7 @@ __all__ = [
     "SearchSynonym",
     "SearchTerm",
     "SendBack",
+    "SignIn",
     "Source",
     "Statement",
     "StatementVersion",

@@ -83,6 +83,20 @@ class AuditVerb(models.TextChoices):
     REPORT_GENERATED = "report.generated", _("Situation report generated")
     REPORT_FAILED = "report.failed", _("Situation report could not be generated")
     REPORT_TEMPLATE_UPLOADED = "report_template.uploaded", _("Report template uploaded")
+    # Directory sign-in (review/accounts/directory.py, docs/sso.md).
+    ACCOUNT_DIRECTORY_CREATED = (
+        "account.directory_created",
+        _("Account created at directory sign-in"),
+    )
+    ACCOUNT_DIRECTORY_UPDATED = "account.directory_updated", _("Access updated from the directory")
+    ACCOUNT_DIRECTORY_REACTIVATED = (
+        "account.directory_reactivated",
+        _("Access reactivated by the directory"),
+    )
+    ACCOUNT_DIRECTORY_DEACTIVATED = (
+        "account.directory_deactivated",
+        _("Access deactivated by the directory"),
+    )
     # Hand-over to the archive (review/archive).
     ARCHIVE_OFFERED = "archive.offered", _("Offered to the archive")
     ARCHIVE_OFFER_CREATED = "archive.offer_created", _("Offer list for the archive created")

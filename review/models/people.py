@@ -22,6 +22,14 @@ class Role(models.TextChoices):
     ADMIN = "Administration", _("Administration")
 
 
+class SignIn(models.TextChoices):
+    """Where a person's password is checked; directory accounts have no usable local one."""
+
+    LOCAL = "", _("Local password")
+    LDAP = "ldap", _("Directory (LDAP)")
+    OIDC = "oidc", _("OpenID Connect")
+
+
 class User(AbstractUser):
     job_title = models.CharField(
         _("Funktion"),
@@ -62,6 +70,11 @@ class User(AbstractUser):
             "Person außerhalb der Verwaltung (z. B. Beiratsmitglied): "
             "Anmeldung nur mit zweitem Faktor."
         ),
+    )
+    # Set by the first directory or OpenID Connect sign-in; the nightly directory check only
+    # deactivates accounts that came from the directory (docs/sso.md).
+    sign_in = models.CharField(
+        _("Sign-in"), max_length=10, choices=SignIn.choices, default=SignIn.LOCAL, blank=True
     )
 
     class Meta:
