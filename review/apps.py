@@ -7,13 +7,6 @@ class ReviewConfig(AppConfig):
     verbose_name = _("Prüfung von Vorlagen")
 
     def ready(self) -> None:
-        from . import (
-            caching,  # noqa: F401  (watches writes for the page-part cache)
-            checks,  # noqa: F401  (registers the system checks)
-        )
-        from .accounts import (  # noqa: F401  (forget cached answers on changes)
-            otp,
-            permissions,
-            sessions,
-        )
+        from . import checks  # noqa: F401  (registers the system checks)
+        from .accounts import sessions  # noqa: F401  (starts the idle clock at login)
         from .oparl import admin  # noqa: F401  (admin for sources, sync runs, keywords)

@@ -1,56 +1,53 @@
-"""make bench-web: the office's pages under load.
+"""make bench-web: the office's pages under load, with writes and logins, judged against targets.
 
-Uses the PostgreSQL database `stellwerk_bench` (shared with `make bench-import`, which syncs the
-Karlsruhe archive into it), adds 5,000 reviews spread over every status, starts gunicorn on
-loopback (4 workers, port 8180) with Redis as its shared cache, as in production (database 13,
-emptied first, so every run starts cold), and lets 20 logged-in clients request the inbox, the
-review list and a random one of the 5,000 review pages for 60 seconds. Prints requests/s,
-p50/p95/p99 and errors per page and overall.
-Targets on the 2-core machine: >= 150 requests/s, p95 <= 150 ms, 0 errors.
+Fills a PostgreSQL database of its own (BENCH_DATABASE_URL, default `stellwerk_bench`) with
+5,000 cases over every status, running flows (drafting tasks, a pool of triage tasks per person)
+and sent dispatches awaiting receipt; starts gunicorn on loopback as in production (4 workers,
+Redis as cache, sessions and broker: BENCH_REDIS_URL) and runs locust headless against it
+(scripts/bench_web_locustfile.py): inbox, case list and case pages, about 10 % writes (autosave,
+claim, triage decision, receipt confirmation), logins during the run, and a bare signed-in page
+as the floor. Prints locust's figures per page and judges the targets; exits 1 on a miss.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import http.client
+import json
 import os
-import random
-import re
 import socket
-import statistics
 import subprocess
 import sys
-import threading
+import tempfile
 import time
-from collections import defaultdict
-from datetime import date, timedelta
 from pathlib import Path
-from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-DB_NAME = "stellwerk_bench"
-DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{DB_NAME}")
-HOST = "127.0.0.1"
-PASSWORD = "Bench-Passwort-2026!"
-KARLSRUHE_PREFIX = "https://web1.karlsruhe.de/"
-# gunicorn runs as in production, with Redis as the shared cache (sessions, permissions, page
-# parts); a database of its own, emptied before each run, so every run starts cold.
+DATABASE_URL = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/stellwerk_bench"
+)
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
-TARGETS = {"rps": 150.0, "p95_ms": 150.0}
+CACHE_PREFIX = f"bench-web-{os.getpid()}"
+HOST = "127.0.0.1"
+TARGETS = {"rps": 150.0, "p95_ms": 150.0, "case_over_floor": 3.0, "write_share": 0.09}
+READS = ("inbox", "case list", "case page", "floor (bare page)", "clerk page")
+WRITES = ("autosave", "claim", "triage decision", "receipt confirmation")
 
 
 def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DEBUG"}}
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL"}}
     env.update(
         DATABASE_URL=DATABASE_URL,
+        REDIS_URL=REDIS_URL,
+        CACHE_KEY_PREFIX=CACHE_PREFIX,
         SECRET_KEY="bench-web-" + "x" * 50,
         ALLOWED_HOSTS=HOST,
         SECURE_SSL_REDIRECT="false",
-        # Not production's 30 minutes idle matter here, only that sessions outlive the run.
-        SESSION_IDLE_SECONDS="3600",
+        SESSION_IDLE_SECONDS="3600",  # only that sessions outlive the run matters here
         LOGIN_FAILURE_LIMIT="1000",
-        DJANGO_SETTINGS_MODULE="config.settings",
+        DJANGO_SETTINGS_MODULE="scripts.bench_web_settings",
     )
     return env
 
@@ -58,16 +55,28 @@ def _env() -> dict[str, str]:
 def create_database() -> None:
     import psycopg
 
-    admin_url = DATABASE_URL.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME]).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{DB_NAME}"')
-            print(f"created database {DB_NAME}")
+    base, name = DATABASE_URL.rsplit("/", 1)
+    with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+            print(f"created database {name}")
 
 
 def manage(*args: str) -> None:
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=_env(), check=True)
+
+
+def collect_static() -> None:
+    """collectstatic (minutes: it compresses every file) only when a source is newer."""
+    manifest = ROOT / "staticfiles" / "staticfiles.json"
+    sources = [
+        ROOT / "static",
+        ROOT / "node_modules" / "@kern-ux",
+        ROOT / "node_modules" / "htmx.org",
+    ]
+    newest = max(f.stat().st_mtime for d in sources for f in d.rglob("*") if f.is_file())
+    if not manifest.exists() or manifest.stat().st_mtime < newest:
+        manage("collectstatic", "--noinput", "-v", "0")
 
 
 def setup_django() -> None:
@@ -78,409 +87,173 @@ def setup_django() -> None:
     django.setup()
 
 
-def ensure_karlsruhe() -> bool:
-    """True when the Karlsruhe archive is synced into the bench database."""
-    from django.db import connections
-
-    from review.models import Paper
-
-    count = Paper.objects.filter(oparl_id__startswith=KARLSRUHE_PREFIX).count()
-    if count >= 10_000:
-        print(f"Karlsruhe data present: {count} papers")
-        return True
-    helper = ROOT / "scripts" / "bench_import.py"
-    if helper.exists():
-        print("Karlsruhe data missing: syncing it with scripts/bench_import.py …")
-        # The import benchmark recreates the database and leaves its synced data in it; our
-        # connection must not hold the database open meanwhile.
-        connections.close_all()
-        result = subprocess.run([PYTHON, str(helper)], cwd=ROOT, env=_env())
-        connections.close_all()
-        if result.returncode == 0:
-            count = Paper.objects.filter(oparl_id__startswith=KARLSRUHE_PREFIX).count()
-            if count >= 10_000:
-                return True
-    print(
-        "NOTE: the Karlsruhe archive is not synced into stellwerk_bench (run `make bench-import`"
-        " first, it needs ../shared/data/oparl/karlsruhe-2026-08.tar.gz). Using synthetic papers"
-        " instead; the figures are then not comparable with the targets' data set."
-    )
-    return False
-
-
-def synthetic_papers(count: int) -> None:
-    from django.utils import timezone
-
-    from review.models import Consultation, Meeting, Organization, Paper
-
-    existing = Paper.objects.count()
-    if existing >= count:
-        return
-    orgs = [Organization.objects.get_or_create(name=f"Bench-Gremium {n}")[0] for n in range(1, 11)]
-    now = timezone.now()
-    meetings = []
-    for n, org in enumerate(orgs):
-        for week in range(8):
-            meeting = Meeting.objects.create(
-                name=f"Sitzung {org.name}", start=now + timedelta(days=7 * week + n)
-            )
-            meeting.organizations.add(org)
-            meetings.append((org, meeting))
-    papers = Paper.objects.bulk_create(
-        [
-            Paper(
-                name=f"Bench-Vorlage {n}: Maßnahmen zur Integration im Stadtteil {n % 40}",
-                reference=f"B{n:05d}/26",
-                paper_type=["Beschlussvorlage", "Informationsvorlage", "Antrag"][n % 3],
-                date=now.date() - timedelta(days=n % 365),
-            )
-            for n in range(existing, count)
-        ],
-        batch_size=2000,
-    )
-    consultations = []
-    for i, paper in enumerate(papers):
-        for step in range(2):
-            _org, meeting = meetings[(i + step * 7) % len(meetings)]
-            consultations.append(
-                Consultation(paper=paper, meeting=meeting, role="Vorberatung", order=step)
-            )
-    created = Consultation.objects.bulk_create(consultations, batch_size=2000)
-    through = Consultation.organizations.through
-    by_meeting = {meeting.pk: org for org, meeting in meetings}
-    through.objects.bulk_create(
-        [
-            through(consultation_id=c.pk, organization_id=by_meeting[c.meeting_id].pk)
-            for c in created
-        ],
-        batch_size=5000,
-    )
-    print(f"created {len(papers)} synthetic papers")
-
-
-def bench_users() -> list[str]:
-    from django.contrib.auth.models import Group
-
-    from review.models import Role, User
-
-    names = [f"bench-officer-{n}" for n in range(10)]
-    for name in names:
-        user, created = User.objects.get_or_create(
-            username=name, defaults={"first_name": "Bench", "last_name": name[-1]}
-        )
-        if created:
-            user.set_password(PASSWORD)
-            user.save()
-            user.groups.add(*Group.objects.filter(name__in=[Role.HEAD.value, Role.OFFICER.value]))
-    return names
-
-
-def bench_tasks(usernames: list[str], per_user: int) -> None:
-    """Running flows: `per_user` drafting tasks in each bench user's inbox, as many triage tasks
-    in the team queue. Moved through the real services, like the demo data."""
-    from django.db import transaction
-
-    from review.models import Paper, Review, User
-    from workflows.demo import STEPS
-    from workflows.flows import start_for_review
-    from workflows.models import ReviewProcess
-
-    users = list(User.objects.filter(username__in=usernames).order_by("username"))
-    wanted = 2 * per_user * len(users)
-    if ReviewProcess.objects.count() >= wanted:
-        return
-    drafting = dict(STEPS)["drafting"]
-    today = date.today()
-    papers = Paper.objects.filter(review__isnull=True).order_by("id")[:wanted]
-    started = time.monotonic()
-    for n, paper in enumerate(papers):
-        review = Review.objects.create(paper=paper, deadline=today + timedelta(days=n % 40))
-        with transaction.atomic():
-            start_for_review(review)
-            if n % 2 == 0:
-                officer = users[(n // 2) % len(users)]
-                head = users[(n // 2 + 1) % len(users)]
-                drafting(review, officer, officer, head)
-    print(f"started {wanted} flows in {time.monotonic() - started:.0f} s")
-
-
-def bench_reviews(count: int, usernames: list[str]) -> list[int]:
-    """`count` reviews over every status, with statements and audit events like real cases."""
-    from django.utils import timezone
-
-    from review.models import AuditEvent, Paper, Review, Statement, StatementVersion, User
-    from review.models.audit import GENESIS_HASH
-
-    existing = list(Review.objects.values_list("pk", flat=True)[:count])
-    if len(existing) >= count:
-        return existing
-    users = list(User.objects.filter(username__in=usernames))
-    statuses = list(Review.Status)
-    today = timezone.localdate()
-    now = timezone.now()
-    papers = Paper.objects.filter(review__isnull=True).order_by("-date", "-id")
-    reviews = []
-    for n, paper in enumerate(papers[: count - len(existing)].iterator()):
-        status = statuses[n % len(statuses)]
-        closed = status in Review.Status.closed_values()
-        reviews.append(
-            Review(
-                paper=paper,
-                status=status,
-                assignee=None if status == Review.Status.NEW else users[n % len(users)],
-                relevance_score=(n * 37) % 101,
-                relevance_reasons=["Stichwort: Integration", "Beratung im Ausländerbeirat"],
-                deadline=today + timedelta(days=(n % 90) - 30),
-                closed_at=now if closed else None,
-                close_reason="Keine Betroffenheit." if closed else "",
-            )
-        )
-    created = Review.objects.bulk_create(reviews, batch_size=2000)
-    statements = Statement.objects.bulk_create(
-        [Statement(review=r) for r in created if r.status != Review.Status.NEW], batch_size=2000
-    )
-    StatementVersion.objects.bulk_create(
-        [
-            StatementVersion(
-                statement=s,
-                number=number,
-                author=users[i % len(users)],
-                facts="Die Vorlage sieht vor, …",
-                assessment="Aus Sicht der Integration …",
-                recommendation="approve",
-            )
-            for i, s in enumerate(statements)
-            for number in (1, 2)
-        ],
-        batch_size=4000,
-    )
-    # The hash chain is computed here, in order, and written in one go (record() is per row).
-    last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
-    previous = last or GENESIS_HASH
-    events = []
-    for i, review in enumerate(created):
-        for verb in ("review.opened", "review.triaged", "review.assigned", "statement.saved"):
-            event = AuditEvent(
-                verb=verb,
-                actor=users[i % len(users)],
-                review=review,
-                object_id=str(review.pk),
-                object_repr=f"Vorgang {review.pk}",
-                created_at=now,
-                details={},
-                prev_hash=previous,
-            )
-            event.hash = event.compute_hash()
-            previous = event.hash
-            events.append(event)
-    AuditEvent.objects.bulk_create(events, batch_size=4000)
-    print(f"created {len(created)} reviews, {len(statements)} statements, {len(events)} events")
-    return existing + [r.pk for r in created]
-
-
 # --- load -------------------------------------------------------------------------------------
 
 
-class Session:
-    """One logged-in client: a session cookie, a fresh connection per request."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.cookies: dict[str, str] = {}
-
-    def request(
-        self, method: str, path: str, body: str | None = None
-    ) -> tuple[int, bytes, http.client.HTTPResponse]:
-        conn = http.client.HTTPConnection(HOST, self.port, timeout=30)
-        conn.connect()
-        # Without TCP_NODELAY, Nagle's algorithm and delayed ACKs add ~40 ms to each request.
-        conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        if body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-            headers["Referer"] = f"http://{HOST}:{self.port}{path}"
-        conn.request(method, path, body=body, headers=headers)
-        response = conn.getresponse()
-        data = response.read()
-        for header, value in response.getheaders():
-            if header.lower() == "set-cookie":
-                name, _, rest = value.partition("=")
-                self.cookies[name] = rest.split(";", 1)[0]
-        conn.close()
-        return response.status, data, response
-
-    def log_in(self, username: str) -> None:
-        status, html, _r = self.request("GET", "/anmelden/")
-        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', html)
-        assert status == 200 and token, f"login page: {status}"
-        body = urlencode(
-            {
-                "csrfmiddlewaretoken": token.group(1).decode(),
-                "username": username,
-                "password": PASSWORD,
-            }
-        )
-        status, _html, _r = self.request("POST", "/anmelden/", body)
-        assert status == 302, f"login failed for {username}: {status}"
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return int(probe.getsockname()[1])
 
 
-def wait_for_server(port: int, process: subprocess.Popen[bytes]) -> None:
+def warm_up(port: int, session: str, review_id: int, process: subprocess.Popen[bytes]) -> None:
+    """Wait for gunicorn, then let every worker compile its templates and load the catalogues."""
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+    while True:
         if process.poll() is not None:
             raise SystemExit("gunicorn exited; see its output above")
         try:
             http.client.HTTPConnection(HOST, port, timeout=1).request("GET", "/anmelden/")
-            return
+            break
         except OSError:
+            if time.monotonic() > deadline:
+                raise SystemExit("gunicorn did not answer within 60 s") from None
             time.sleep(0.3)
-    raise SystemExit("gunicorn did not answer within 60 s")
+    for _round in range(8):
+        for path in ("/aufgaben/", "/vorgaenge/", f"/vorgaenge/{review_id}/", "/bench/boden/"):
+            conn = http.client.HTTPConnection(HOST, port, timeout=30)
+            conn.request("GET", path, headers={"Cookie": f"sessionid={session}"})
+            conn.getresponse().read()
+            conn.close()
 
 
-def run_load(
-    port: int, usernames: list[str], review_ids: list[int], clients: int, duration: float
-) -> None:
-    probe = Session(port)
-    probe.log_in(usernames[0])
-    inbox = "/aufgaben/" if probe.request("GET", "/aufgaben/")[0] == 200 else "/"
-    if inbox == "/":
-        print("NOTE: /aufgaben/ (inbox of the workflow) not available; measuring the start page")
-    pages = {"inbox": lambda: inbox, "list": lambda: "/vorgaenge/"}
-    pages["review"] = lambda: f"/vorgaenge/{random.choice(review_ids)}/"
-    # Every worker compiles its templates and loads the catalogues on its first requests.
-    for _n in range(8):
-        for url in pages.values():
-            probe.request("GET", url())
-    # One client alone first: the service time of each page without queueing.
-    for name, url in pages.items():
-        alone = []
-        for _n in range(10):
-            began = time.perf_counter()
-            probe.request("GET", url())
-            alone.append((time.perf_counter() - began) * 1000)
-        print(f"{name:<8} one client: median {statistics.median(alone):.1f} ms")
-    timings: dict[str, list[float]] = defaultdict(list)
-    errors: dict[str, int] = defaultdict(int)
-    lock = threading.Lock()
-    sessions = []
-    for n in range(clients):
-        session = Session(port)
-        session.log_in(usernames[n % len(usernames)])
-        sessions.append(session)
-    start_event = threading.Event()
-    stop_at = 0.0
-
-    def worker(session: Session, offset: int) -> None:
-        names = list(pages)
-        i = offset
-        start_event.wait()
-        while time.monotonic() < stop_at:
-            name = names[i % len(names)]
-            i += 1
-            began = time.perf_counter()
-            try:
-                status, _body, _r = session.request("GET", pages[name]())
-                ok = status == 200
-            except OSError:
-                ok = False
-            elapsed = (time.perf_counter() - began) * 1000
-            with lock:
-                timings[name].append(elapsed)
-                if not ok:
-                    errors[name] += 1
-
-    threads = [
-        threading.Thread(target=worker, args=(s, n), daemon=True) for n, s in enumerate(sessions)
-    ]
-    for thread in threads:
-        thread.start()
-    began = time.monotonic()
-    stop_at = began + duration
-    start_event.set()
-    for thread in threads:
-        thread.join()
-    wall = time.monotonic() - began
-    report(timings, errors, wall, clients)
+def run_locust(port: int, plan: Path, users: int, seconds: int, logins: int, out: Path) -> None:
+    subprocess.run(
+        [
+            PYTHON,
+            "-m",
+            "locust",
+            "-f",
+            str(ROOT / "scripts" / "bench_web_locustfile.py"),
+            "--headless",
+            "--users",
+            str(users),
+            "--spawn-rate",
+            str(users),
+            "--run-time",
+            f"{seconds}s",
+            "--host",
+            f"http://{HOST}:{port}",
+            "--csv",
+            str(out),
+            "--only-summary",
+            "--stop-timeout",
+            "10",
+            "--loglevel",
+            "WARNING",
+        ],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "BENCH_WEB_PLAN": str(plan),
+            "BENCH_WEB_SECONDS": str(seconds),
+            "BENCH_WEB_LOGINS": str(logins),
+        },
+        check=False,  # locust exits 1 on any failure; the judgement below says which
+    )
 
 
-def _percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered)) - 1))
-    return ordered[index]
+def judge(stats_csv: Path) -> bool:
+    """Print the figures per page and whether the targets are met."""
+    rows = {row["Name"]: row for row in csv.DictReader(stats_csv.open())}
+    total = rows.pop("Aggregated")
 
+    def count(name: str) -> int:
+        return int(rows[name]["Request Count"]) if name in rows else 0
 
-def report(
-    timings: dict[str, list[float]], errors: dict[str, int], wall: float, clients: int
-) -> None:
-    print(f"\n{clients} clients, {wall:.1f} s")
-    header = ["requests", "req/s", "p50 ms", "p95 ms", "p99 ms"]
-    print(f"{'page':<8} " + " ".join(f"{h:>8}" for h in header) + " errors")
-    everything: list[float] = []
-    for name, values in timings.items():
-        everything += values
+    print(f"\n{'page':<22} {'requests':>9} {'req/s':>7} {'p50':>6} {'p95':>6} {'p99':>6} errors")
+    for name, row in [*sorted(rows.items()), ("all", total)]:
         print(
-            f"{name:<8} {len(values):>9} {len(values) / wall:>8.1f} "
-            f"{statistics.median(values):>8.1f} {_percentile(values, 95):>8.1f} "
-            f"{_percentile(values, 99):>8.1f} {errors[name]}"
+            f"{name:<22} {row['Request Count']:>9} {float(row['Requests/s']):>7.1f} "
+            f"{row['50%']:>6} {row['95%']:>6} {row['99%']:>6} {row['Failure Count']}"
         )
-    total_errors = sum(errors.values())
-    rps = len(everything) / wall
-    p95 = _percentile(everything, 95)
-    print(
-        f"{'all':<8} {len(everything):>9} {rps:>8.1f} {statistics.median(everything):>8.1f} "
-        f"{p95:>8.1f} {_percentile(everything, 99):>8.1f} {total_errors}"
-    )
-    met = rps >= TARGETS["rps"] and p95 <= TARGETS["p95_ms"] and total_errors == 0
-    print(
-        f"targets (>= {TARGETS['rps']:.0f} req/s, p95 <= {TARGETS['p95_ms']:.0f} ms, 0 errors): "
-        + ("met" if met else "NOT met")
-    )
+    rps, p95 = float(total["Requests/s"]), float(total["95%"])
+    errors = int(total["Failure Count"])
+    writes = sum(count(name) for name in WRITES)
+    share = writes / max(1, int(total["Request Count"]))
+    case_p95 = float(rows["case page"]["95%"]) if "case page" in rows else float("inf")
+    floor_p95 = float(rows["floor (bare page)"]["95%"]) if "floor (bare page)" in rows else 0.0
+    checks = [
+        (f"throughput {rps:.1f} req/s >= {TARGETS['rps']:.0f}", rps >= TARGETS["rps"]),
+        (f"p95 {p95:.0f} ms <= {TARGETS['p95_ms']:.0f} ms", p95 <= TARGETS["p95_ms"]),
+        (f"errors {errors} == 0", errors == 0),
+        (
+            f"case page p95 {case_p95:.0f} ms <= {TARGETS['case_over_floor']:.0f} x floor p95 "
+            f"{floor_p95:.0f} ms",
+            case_p95 <= TARGETS["case_over_floor"] * floor_p95,
+        ),
+        (
+            f"writes {share:.1%} of requests >= {TARGETS['write_share']:.0%}",
+            share >= TARGETS["write_share"],
+        ),
+        (f"logins during the run: {count('login')}", count("login") > 0),
+    ]
+    print()
+    for text, ok in checks:
+        print(f"{'met ' if ok else 'MISS'}  {text}")
+    return all(ok for _text, ok in checks)
+
+
+def clean_redis() -> None:
+    """The queued tasks (no worker runs here) and this run's cache entries."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    client.delete("celery", "documents", "notifications")
+    for key in client.scan_iter(f"{CACHE_PREFIX}:*"):
+        client.delete(key)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--reviews", type=int, default=5000)
-    parser.add_argument("--tasks-per-user", type=int, default=20)
-    parser.add_argument("--clients", type=int, default=20)
-    parser.add_argument("--duration", type=float, default=60)
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--cases", type=int, default=5000)
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--logins", type=int, default=10, help="logins during the run")
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--port", type=int, default=8180)
+    parser.add_argument("--port", type=int, default=0, help="default: a free port")
     args = parser.parse_args()
 
     create_database()
     manage("migrate", "--noinput", "-v", "0")
+    collect_static()
     setup_django()
-    if not ensure_karlsruhe():
-        synthetic_papers(args.reviews + 2 * args.tasks_per_user * 10)
-    usernames = bench_users()
-    review_ids = bench_reviews(args.reviews, usernames)
-    bench_tasks(usernames, args.tasks_per_user)
-    manage("collectstatic", "--noinput", "-v", "0")
-    import redis
+    from bench_web_data import write_plan  # next to this script
 
-    redis.Redis.from_url(REDIS_URL).flushdb()
+    workdir = Path(tempfile.mkdtemp(prefix="bench-web-"))
+    plan = workdir / "plan.json"
+    write_plan(plan, args.cases)
+    first = json.loads(plan.read_text())
+    port = args.port or free_port()
     gunicorn = subprocess.Popen(
         [
             str(Path(PYTHON).parent / "gunicorn"),
             "config.wsgi",
             "--bind",
-            f"{HOST}:{args.port}",
+            f"{HOST}:{port}",
             "--workers",
             str(args.workers),
             "--log-level",
             "warning",
-            # Workers start with the code imported, not importing it on their first requests.
-            "--preload",
+            "--preload",  # workers start with the code imported
         ],
         cwd=ROOT,
-        env={**_env(), "REDIS_URL": REDIS_URL},
+        env=_env(),
     )
     try:
-        wait_for_server(args.port, gunicorn)
-        run_load(args.port, usernames, review_ids, args.clients, args.duration)
+        warm_up(port, first["officers"][-1]["session"], first["reviews"][0], gunicorn)
+        print(
+            f"locust: {args.users} people for {args.seconds} s against gunicorn "
+            f"({args.workers} workers) on port {port}, {args.logins} logins during the run"
+        )
+        run_locust(port, plan, args.users, args.seconds, args.logins, workdir / "locust")
     finally:
         gunicorn.terminate()
         gunicorn.wait(timeout=30)
+        clean_redis()
+    met = judge(workdir / "locust_stats.csv")
+    print("targets: " + ("met" if met else "NOT met"))
+    sys.exit(0 if met else 1)
 
 
 if __name__ == "__main__":

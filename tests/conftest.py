@@ -45,18 +45,11 @@ def _no_libreoffice_by_default(settings: Any) -> None:
 @pytest.fixture(autouse=True)
 def _cache_of_its_own(settings: Any) -> None:
     """Each test starts with an empty cache: a key prefix of its own (the Redis in CI is shared
-    with the broker, so it is not flushed). Cached sessions and permission sets of an earlier
-    test, whose rows were rolled back, cannot leak into the next one."""
+    with the broker, so it is not flushed). Cached sessions of an earlier test, whose rows were
+    rolled back, cannot leak into the next one."""
     caches = {name: dict(config) for name, config in settings.CACHES.items()}
     caches["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
     settings.CACHES = caches
-
-
-@pytest.fixture
-def every_page_rendered(settings: Any) -> None:
-    """For counting a page's queries: rendered every time, not served from the page-part
-    cache (review/caching.py), whose hits depend on what earlier requests left in it."""
-    settings.PAGE_CACHE = False
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -127,7 +120,7 @@ def celery_worker(transactional_db: None) -> Iterator[subprocess.Popen[str]]:
         "REDIS_URL": settings.REDIS_URL,
         "DB_CONN_MAX_AGE": "0",
         # The worker reads and writes the same cache entries as the test.
-        "CACHE_KEY_PREFIX": settings.CACHES["default"]["KEY_PREFIX"],
+        "CACHE_KEY_PREFIX": str(settings.CACHES["default"]["KEY_PREFIX"]),
         # And reaches LibreOffice only where the test does: by default nowhere, so it neither
         # talks to a developer's unoserver on 2003 nor starts one there to "repair" it.
         "UNOSERVER_PORT": str(settings.UNOSERVER_PORT),

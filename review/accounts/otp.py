@@ -7,13 +7,9 @@ import io
 import operator
 import secrets
 from functools import reduce
-from typing import Any
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Exists
-from django.db.models.signals import post_delete, post_save
 from django_otp import device_classes, devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -39,33 +35,8 @@ def has_second_factor(user: User) -> bool:
         return False
     known: bool | None = user.__dict__.get("_has_second_factor")
     if known is None:
-        known = user.__dict__["_has_second_factor"] = _cached_second_factor(user)
+        known = user.__dict__["_has_second_factor"] = _query_second_factor(user)
     return known
-
-
-def _cache_key(user_id: int) -> str:
-    return f"second-factor:{user_id}"
-
-
-def _cached_second_factor(user: User) -> bool:
-    """With a shared cache the answer is kept there; saving or deleting a device forgets it."""
-    if not settings.SHARED_CACHE:
-        return _query_second_factor(user)
-    return bool(cache.get_or_set(_cache_key(user.pk), lambda: _query_second_factor(user), 15 * 60))
-
-
-def _device_changed(sender: type, instance: Any, **kwargs: Any) -> None:
-    key = _cache_key(instance.user_id)
-    cache.delete(key)
-    # Again after the commit: a page rendered meanwhile may have cached the old answer.
-    transaction.on_commit(lambda: cache.delete(key))
-
-
-for _model in (TOTPDevice, StaticDevice):
-    post_save.connect(_device_changed, sender=_model, dispatch_uid=f"otp.forget.{_model.__name__}")
-    post_delete.connect(
-        _device_changed, sender=_model, dispatch_uid=f"otp.forget_deleted.{_model.__name__}"
-    )
 
 
 def _query_second_factor(user: User) -> bool:

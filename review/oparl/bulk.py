@@ -11,8 +11,6 @@ from typing import Any
 from django.db import connection, models
 from psycopg import sql
 
-from review import caching
-
 BATCH = 1000
 
 
@@ -44,8 +42,6 @@ def insert_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> list[i
                         for f in fields
                     ]
                 )
-    # COPY goes past Django's cursor wrappers, which tell the page cache of other writes.
-    caching.data_changed(connection)
     return ids
 
 
@@ -68,4 +64,3 @@ def insert_pairs(
     with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
         for pair in pairs:
             copy.write_row(pair)
-    caching.data_changed(connection)

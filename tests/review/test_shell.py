@@ -237,20 +237,12 @@ def test_every_page_names_the_favicon_and_favicon_ico_leads_to_it(client) -> Non
     assert response["Location"].endswith("img/favicon.svg")
 
 
-@pytest.fixture
-def cached_header(settings):
-    # The header is a page part kept per person until the next write (review.caching).
-    settings.SHARED_CACHE = True
-    settings.PAGE_CACHE = True
-
-
 def _current_link(html: str) -> str:
     found = re.search(r'href="([^"]+)" aria-current="page"', html)
     return found.group(1) if found else ""
 
 
-@pytest.mark.usefixtures("cached_header")
-def test_the_cached_header_marks_the_page_it_is_shown_on() -> None:
+def test_the_header_marks_the_page_it_is_shown_on() -> None:
     client = f.logged_in_client(f.officer())
     inbox, cases = reverse("workflows:inbox"), reverse("workflows:review_list")
     assert _current_link(client.get(inbox).content.decode()) == inbox
@@ -258,8 +250,7 @@ def test_the_cached_header_marks_the_page_it_is_shown_on() -> None:
     assert _current_link(client.get(inbox).content.decode()) == inbox
 
 
-@pytest.mark.usefixtures("cached_header")
-def test_the_cached_header_counts_a_notification_that_arrived_since() -> None:
+def test_the_header_counts_a_notification_that_arrived_since() -> None:
     from review.models import Notification, NotificationKind
 
     officer = f.officer()
@@ -272,16 +263,14 @@ def test_the_cached_header_counts_a_notification_that_arrived_since() -> None:
     assert re.search(r"ungelesen: </span>1<", html)
 
 
-@pytest.mark.usefixtures("cached_header")
-def test_the_language_switch_in_a_cached_header_returns_to_the_current_page() -> None:
+def test_the_language_switch_in_the_header_returns_to_the_current_page() -> None:
     client = f.logged_in_client(f.officer())
     client.get(reverse("workflows:inbox"))
     html = client.get(reverse("workflows:review_list") + "?status=new").content.decode()
     assert 'name="next" value="/vorgaenge/?status=new"' in html
 
 
-@pytest.mark.usefixtures("cached_header")
-def test_a_colleagues_cached_header_is_never_shown() -> None:
+def test_a_colleagues_header_is_never_shown() -> None:
     anna, bert = f.officer(username="anna"), f.officer(username="bert")
     f.logged_in_client(anna).get(reverse("home"))
     html = f.logged_in_client(bert).get(reverse("home")).content.decode()

@@ -12,7 +12,7 @@ from workflows.flows import ReviewFlow, start_for_review
 
 from .conftest import client_for, open_task, task_url
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("every_page_rendered")]
+pytestmark = pytest.mark.django_db
 
 
 def _reviews_in_triage(n: int) -> list:
@@ -25,7 +25,7 @@ def _reviews_in_triage(n: int) -> list:
 
 
 def _queries(client, url: str) -> int:
-    client.get(url)  # the session and the permission set are in the cache from now on
+    client.get(url)  # the first request compiles templates and loads the catalogues
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
     return len(captured.captured_queries)

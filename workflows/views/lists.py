@@ -6,7 +6,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from review.caching import deferred
 from review.models import Contribution, User
 
 from .. import queries
@@ -24,20 +23,14 @@ def inbox(request: HttpRequest) -> HttpResponse:
         request,
         "workflows/inbox.html",
         {
-            "rows": deferred(lambda: queries.inbox(user)),
-            "contributions": deferred(
-                lambda: list(
-                    Contribution.objects.filter(
-                        contributor=user, status=Contribution.Status.REQUESTED
-                    )
-                    .select_related("review__paper")
-                    .order_by("due_date", "id")
-                )
-            ),
-            "failed_documents": deferred(lambda: queries.failed_documents() if dispatcher else []),
-            "without_documents": deferred(
-                lambda: queries.reviews_without_documents() if dispatcher else []
-            ),
+            "rows": queries.inbox(user),
+            "contributions": Contribution.objects.filter(
+                contributor=user, status=Contribution.Status.REQUESTED
+            )
+            .select_related("review__paper")
+            .order_by("due_date", "id"),
+            "failed_documents": queries.failed_documents() if dispatcher else [],
+            "without_documents": queries.reviews_without_documents() if dispatcher else [],
         },
     )
 

@@ -6,15 +6,14 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 from django.db.models import F, Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 
-from review.caching import deferred
 from review.dispatch.queries import dispatches_for_review
 from review.documents.services import documents_for_review
 from review.models import (
@@ -80,44 +79,38 @@ def review_list(request: HttpRequest) -> HttpResponse:
 
 
 def _list_context(request: HttpRequest) -> dict[str, Any]:
-    """Everything is deferred: a page part served from the cache queries nothing."""
     today = timezone.localdate()
-    form = deferred(lambda: ReviewFilterForm(request.GET or None))
+    form = ReviewFilterForm(request.GET or None)
     sort, ordering = _ordering(request.GET.get("sort", DEFAULT_SORT))
-
-    def page() -> Page:
-        reviews = form().filter(Review.objects.all(), today)
-        listed = reviews.select_related("paper", "assignee").prefetch_related("topics")
-        return Paginator(listed.order_by(*ordering), PAGE_SIZE).get_page(request.GET.get("seite"))
-
+    reviews = form.filter(Review.objects.all(), today)
+    listed = reviews.select_related("paper", "assignee").prefetch_related("topics")
+    page = Paginator(listed.order_by(*ordering), PAGE_SIZE).get_page(request.GET.get("seite"))
     return {
         "form": form,
-        "page": deferred(page),
+        "page": page,
         "today": today,
         "sort": sort,
         "query": request.GET.urlencode(),
         "filter_params": page_query(request.GET),
         "filtered": any(request.GET.get(name) for name in ReviewFilterForm.base_fields),
-        "columns": deferred(
-            lambda: sort_columns(
-                request.GET,
-                sort,
-                [
-                    ("reference", _("Paper")),
-                    ("status", _("Status")),
-                    ("assignee", _("Officer in charge")),
-                    ("deadline", _("Deadline")),
-                    ("relevance", _("Relevance")),
-                ],
-            )
+        "columns": sort_columns(
+            request.GET,
+            sort,
+            [
+                ("reference", _("Paper")),
+                ("status", _("Status")),
+                ("assignee", _("Officer in charge")),
+                ("deadline", _("Deadline")),
+                ("relevance", _("Relevance")),
+            ],
         ),
     }
 
 
 def _get_review(pk: int) -> Review:
-    """The case with everything its page shows. The page is opened all day, mostly anew (a
-    case page is cached only until the next write), so names come as strings in the case's own
-    query and the lists that are usually empty are asked for only when they are not."""
+    """The case with everything its page shows. The page is opened all day and rendered anew
+    each time, so names come as strings in the case's own query and the lists that are usually
+    empty are asked for only when they are not."""
     return get_object_or_404(
         Review.objects.select_related("paper", "assignee", "beirat_vote__recorded_by")
         .prefetch_related(
@@ -160,33 +153,29 @@ def _proposals(version: StatementVersion | None) -> list[ChangeProposal]:
 @login_required
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _check_office(request)
-    # Every case has a paper and every paper a reference (maybe ""): None means no such case.
-    reference = Review.objects.filter(pk=pk).values_list("paper__reference", flat=True).first()
-    if reference is None:
-        raise Http404
-    review = deferred(lambda: _get_review(pk))
-    versions = deferred(lambda: _statement_versions(pk))
-    current_version = deferred(lambda: versions()[0] if versions() else None)
+    review = _get_review(pk)
+    versions = _statement_versions(pk)
+    current_version = versions[0] if versions else None
     return render(
         request,
         "workflows/reviews/detail.html",
         {
             "review_pk": pk,
-            "reference": reference,
+            "reference": review.paper.reference,
             "review": review,
-            "paper": lambda: review().paper,
+            "paper": review.paper,
             "today": timezone.localdate(),
-            "reasons": lambda: _reasons(review().relevance_reasons),
+            "reasons": _reasons(review.relevance_reasons),
             "current_version": current_version,
-            "proposals": deferred(lambda: _proposals(current_version())),
-            "lead_names": lambda: review().lead_names,  # type: ignore[attr-defined]
+            "proposals": _proposals(current_version),
+            "lead_names": review.lead_names,  # type: ignore[attr-defined]
             "versions": versions,
-            "beirat_vote": lambda: getattr(review(), "beirat_vote", None),
-            "contributions": deferred(lambda: _contributions(review())),
-            "open_tasks": deferred(lambda: _open_tasks(review())),
-            "timeline": deferred(lambda: review_timeline(review())),
-            "documents": deferred(lambda: documents_for_review(review())),
-            "dispatches": deferred(lambda: list(dispatches_for_review(review()))),
+            "beirat_vote": getattr(review, "beirat_vote", None),
+            "contributions": _contributions(review),
+            "open_tasks": _open_tasks(review),
+            "timeline": review_timeline(review),
+            "documents": documents_for_review(review),
+            "dispatches": list(dispatches_for_review(review)),
         },
     )
 

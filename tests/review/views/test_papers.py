@@ -114,7 +114,6 @@ def _add_papers(count: int) -> None:
         f.make_review(paper)
 
 
-@pytest.mark.usefixtures("every_page_rendered")
 def test_the_number_of_queries_does_not_grow_with_the_papers(django_assert_max_num_queries) -> None:
     client = f.logged_in_client(f.officer())
     _add_papers(2)

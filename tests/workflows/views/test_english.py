@@ -180,7 +180,7 @@ def test_the_case_page_is_english(office: Office, case: Review) -> None:
     )
 
 
-def test_english_and_german_pages_do_not_share_a_cached_part(office: Office, case: Review) -> None:
+def test_the_case_page_follows_a_switch_of_language(office: Office, case: Review) -> None:
     client = f.logged_in_client(office.officer)
     url = reverse("workflows:review_detail", args=[case.pk])
     assert "Verlauf" in _page(client, url)

@@ -119,7 +119,6 @@ def test_no_match_says_what_to_do(cases) -> None:
     assert "Kein Vorgang passt zu diesen Filtern" in _list({"status": "dispatched"})
 
 
-@pytest.mark.usefixtures("every_page_rendered")
 def test_the_list_query_count_does_not_grow_with_the_cases(
     cases, django_assert_max_num_queries
 ) -> None:

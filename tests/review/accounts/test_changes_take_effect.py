@@ -1,5 +1,5 @@
-"""Permission sets and the second-factor flag come from the shared cache, and changes to roles
-or devices take effect with the next request."""
+"""Changes to roles, permissions, devices, passwords and accounts take effect with the next
+request: nothing about the signed-in person is kept across requests."""
 
 from __future__ import annotations
 
@@ -12,12 +12,6 @@ from review.models import Role
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def shared_cache(settings):
-    # The tests' memory cache stands in for Redis: one process, so it is shared here.
-    settings.SHARED_CACHE = True
 
 
 def test_a_role_taken_away_ends_access_with_the_next_request() -> None:
@@ -55,31 +49,6 @@ def test_a_device_set_up_elsewhere_asks_this_session_for_the_second_factor() -> 
     assert response["Location"].startswith(reverse("accounts:verify"))
 
 
-@pytest.fixture
-def cached_person(settings):
-    settings.PAGE_CACHE = True
-
-
-def _asks_for_the_person(client, url: str) -> bool:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return any('FROM "review_user"' in q["sql"] for q in queries.captured_queries)
-
-
-@pytest.mark.usefixtures("cached_person")
-def test_the_signed_in_person_is_read_from_the_cache_until_the_next_write() -> None:
-    client = f.logged_in_client(f.officer())
-    inbox = reverse("workflows:inbox")
-    client.get(inbox)
-    assert not _asks_for_the_person(client, inbox)
-    f.make_review()
-    assert _asks_for_the_person(client, inbox)
-
-
-@pytest.mark.usefixtures("cached_person")
 def test_a_person_deactivated_past_the_model_is_signed_out_with_the_next_request() -> None:
     from review.models import User
 
@@ -92,7 +61,6 @@ def test_a_person_deactivated_past_the_model_is_signed_out_with_the_next_request
     assert response["Location"].startswith(reverse("login"))
 
 
-@pytest.mark.usefixtures("cached_person")
 def test_a_password_changed_elsewhere_ends_this_session() -> None:
     officer = f.officer()
     client = f.logged_in_client(officer)
