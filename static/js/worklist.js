@@ -116,12 +116,18 @@
     var current = document.getElementById(row.id);
     if (current && !current.hasAttribute("data-decided")) {
       var field = current.querySelector(".worklist-reason");
-      (field || current).focus(); // refused: stay on the row and show why
+      window.setTimeout(function () {
+        (field || current).focus(); // refused: stay on the row and show why
+      }, 0);
       return;
     }
     if (pendingFocus) {
-      focusRow(document.getElementById("sichtung-" + pendingFocus));
+      // After htmx has put the focus back on the element it had before the swap.
+      var next = document.getElementById("sichtung-" + pendingFocus);
       pendingFocus = null;
+      window.setTimeout(function () {
+        focusRow(next);
+      }, 0);
     }
   });
 
