@@ -74,14 +74,14 @@ def _preview_context(review: Review) -> dict[str, Any]:
     return {"row": row, "review": review, "consultations": consultations}
 
 
-def _in_triage_or_404(pk: int) -> Review:
+def _review_or_404(pk: int) -> Review:
     return get_object_or_404(Review.objects.select_related("paper"), pk=pk)
 
 
 @permission("review.triage_review")
 @require_GET
 def preview(request: HttpRequest, review_pk: int) -> HttpResponse:
-    review = _in_triage_or_404(review_pk)
+    review = _review_or_404(review_pk)
     return render(request, f"{TEMPLATE}#preview", _preview_context(review))
 
 
@@ -95,7 +95,7 @@ def _assignee(request: HttpRequest) -> User | None:
 @permission("review.triage_review")
 @require_POST
 def decide(request: HttpRequest, review_pk: int) -> HttpResponse:
-    review = _in_triage_or_404(review_pk)
+    review = _review_or_404(review_pk)
     user: User = request.user  # type: ignore[assignment]
     decision = request.POST.get("decision")
     reason = request.POST.get("reason", "")
