@@ -25,6 +25,9 @@ def _items(request: HttpRequest) -> list[NavItem]:
     path = request.path
     entries: list[tuple[str, str, bool]] = []
     # One permission query per request (Django caches them on the user object).
+    if user.has_perm("review.triage_review"):
+        worklist = reverse("workflows:worklist")
+        entries.append((_("Triage"), worklist, path.startswith(worklist)))
     if user.has_perm("review.draft_statement"):
         inbox, team_queue = reverse("workflows:inbox"), reverse("workflows:team_queue")
         entries += [

@@ -142,9 +142,10 @@ def pull_in_paper(*, paper: Paper, by: User) -> Review:
 def triage_relevant(*, review: Review, by: User, note: str = "") -> Review:
     review = _locked(review)
     _require(review, Review.Status.NEW)
+    review.move_to(Review.Status.AWAITING_ASSIGNMENT)
     review.triaged_at = timezone.now()
     review.triaged_by = by
-    review.save(update_fields=["triaged_at", "triaged_by", "updated_at"])
+    review.save(update_fields=["status", "triaged_at", "triaged_by", "updated_at"])
     AuditEvent.record(
         AuditVerb.REVIEW_TRIAGED,
         actor=by,
@@ -198,7 +199,7 @@ def assign_review(*, review: Review, assignee: User, by: User, link: str = "") -
     review = _locked(review)
     _require(
         review,
-        Review.Status.NEW,
+        Review.Status.AWAITING_ASSIGNMENT,
         Review.Status.ASSIGNED,
         Review.Status.DRAFTING,
         Review.Status.CONSULTATION,
@@ -206,7 +207,7 @@ def assign_review(*, review: Review, assignee: User, by: User, link: str = "") -
     )
     previous = review.assignee
     review.assignee = assignee
-    if review.status == Review.Status.NEW:
+    if review.status == Review.Status.AWAITING_ASSIGNMENT:
         review.move_to(Review.Status.ASSIGNED)
     review.save(update_fields=["assignee", "status", "updated_at"])
     AuditEvent.record(

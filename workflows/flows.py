@@ -256,7 +256,9 @@ def expected_steps(review: Review) -> frozenset[str]:
     decides, the flow follows. tests/workflows/test_state_agreement.py checks every path."""
     status = review.status
     if status == Review.Status.NEW:
-        return frozenset({"assign" if review.triaged_at else "triage"})
+        return frozenset({"triage"})
+    if status == Review.Status.AWAITING_ASSIGNMENT:
+        return frozenset({"assign"})
     if status in (Review.Status.ASSIGNED, Review.Status.DRAFTING):
         return frozenset({"draft"})
     if status == Review.Status.CONSULTATION:

@@ -1,11 +1,15 @@
 from django.urls import URLPattern, path
 
-from .views import consultation, drafting, intake, lists, reviews, tasks
+from .views import consultation, drafting, intake, lists, reviews, tasks, worklist
 
 app_name = "workflows"
 
 urlpatterns: list[URLPattern] = [
     path("aufgaben/", lists.inbox, name="inbox"),
+    path("sichtung/", worklist.worklist_page, name="worklist"),
+    path("sichtung/mehrere/", worklist.decide_many, name="worklist_decide_many"),
+    path("sichtung/<int:review_pk>/entscheiden/", worklist.decide, name="worklist_decide"),
+    path("sichtung/<int:review_pk>/vorschau/", worklist.preview, name="worklist_preview"),
     path("aufgaben/team/", lists.team_queue, name="team_queue"),
     path("aufgaben/<int:pk>/", tasks.task, name="task"),
     path("aufgaben/<int:pk>/uebernehmen/", tasks.claim, name="claim"),

@@ -55,7 +55,11 @@ class ReviewQuerySet(models.QuerySet):
 
     def awaiting_assignment(self) -> ReviewQuerySet:
         """Triaged as affected, nobody assigned yet: the flow's assignment step is open."""
-        return self.filter(status=Review.Status.NEW, triaged_at__isnull=False)
+        return self.filter(status=Review.Status.AWAITING_ASSIGNMENT)
+
+    def in_triage(self) -> ReviewQuerySet:
+        """New, not yet triaged: the rows of the triage worklist."""
+        return self.filter(status=Review.Status.NEW)
 
     def due_for_archive(self, closed_before: datetime) -> ReviewQuerySet:
         """Closed before that time and not yet offered to the archive (review/archive/)."""
@@ -75,6 +79,7 @@ class Review(models.Model):
 
     class Status(models.TextChoices):
         NEW = "new", _("New – triage open")
+        AWAITING_ASSIGNMENT = "awaiting_assignment", _("Awaiting assignment")
         NOT_AFFECTED = "not_affected", _("Not affected")
         ASSIGNED = "assigned", _("Assigned")
         DRAFTING = "drafting", _("Drafting")
@@ -92,7 +97,8 @@ class Review(models.Model):
     # case only with Review.move_to; the flow's decisions read the status; the open steps of
     # the flow per status are in workflows/flows.py (STEPS_BY_STATUS). docs/state-model.md.
     TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
-        Status.NEW: frozenset({Status.NOT_AFFECTED, Status.ASSIGNED}),
+        Status.NEW: frozenset({Status.NOT_AFFECTED, Status.AWAITING_ASSIGNMENT}),
+        Status.AWAITING_ASSIGNMENT: frozenset({Status.ASSIGNED}),
         Status.ASSIGNED: frozenset({Status.DRAFTING, Status.CONSULTATION, Status.APPROVAL}),
         Status.DRAFTING: frozenset({Status.CONSULTATION, Status.APPROVAL}),
         Status.CONSULTATION: frozenset({Status.APPROVAL}),
@@ -129,7 +135,8 @@ class Review(models.Model):
         related_name="assigned_reviews",
         verbose_name=_("Bearbeitung"),
     )
-    # The triage decision "betroffen" (the status stays NEW until someone is assigned).
+    # Who triaged the case and when (as "betroffen": AWAITING_ASSIGNMENT; as not affected:
+    # NOT_AFFECTED, with closed_at the same time).
     triaged_at = models.DateTimeField(_("gesichtet am"), null=True, blank=True)
     triaged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

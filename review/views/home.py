@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from review.models import AuditCheck, Review, User
+from review.models import AuditCheck, Review, StatementVersion, User
 from review.models.people import Role
 
 # How many of a person's own cases the start page lists before linking to the full list.
@@ -33,9 +33,19 @@ def _office_summary(user: User) -> dict[str, object]:
     # The workflow's human tasks, read from viewflow's own table (review never imports
     # workflows): mine, and the unclaimed ones my permissions let me take.
     human_tasks = Task.objects.filter(flow_task_type="HUMAN")
-    counts["my_task_count"] = human_tasks.filter(
-        owner=user, status__in=[STATUS.ASSIGNED, STATUS.STARTED]
-    ).count()
+    # As "Meine Aufgaben" lists them: my tasks, and the unclaimed Schlusszeichnungen I may do
+    # (four-eyes: not of a statement I wrote a version of).
+    mine_or_my_approvals = Q(owner=user, status__in=[STATUS.ASSIGNED, STATUS.STARTED])
+    if user.has_perm("review.approve_statement"):
+        drafted = StatementVersion.objects.filter(
+            statement__review__process__pk=OuterRef("process_id"), author=user
+        )
+        mine_or_my_approvals |= Q(
+            ~Exists(drafted), status=STATUS.NEW, owner_permission="review.approve_statement"
+        )
+    counts["my_task_count"] = human_tasks.filter(mine_or_my_approvals).count()
+    if user.has_perm("review.triage_review"):
+        counts["triage_count"] = Review.objects.in_triage().count()
     counts["team_queue_count"] = human_tasks.filter(
         status=STATUS.NEW, owner_permission__in=user.get_all_permissions()
     ).count()
@@ -60,6 +70,7 @@ def _is_administrator(user: User) -> bool:
 def _head_summary() -> dict[str, object]:
     return {
         "awaiting_assignment": Review.objects.awaiting_assignment().count(),
+        "awaiting_approval_count": Review.objects.filter(status=Review.Status.APPROVAL).count(),
         "awaiting_approval": list(
             Review.objects.filter(status=Review.Status.APPROVAL)
             .select_related("paper", "assignee")

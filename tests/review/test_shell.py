@@ -153,16 +153,16 @@ def test_check_deploy_reports_no_warnings_with_production_settings() -> None:
     [
         (
             f.officer,
-            ["Meine Aufgaben", "Team", "Vorgänge", "Vorlagen"],
+            ["Sichtung", "Meine Aufgaben", "Team", "Vorgänge", "Vorlagen"],
             ["Verwaltung", "Relevanz"],
         ),
-        (f.head, ["Meine Aufgaben", "Vorgänge", "Vorlagen"], ["Verwaltung"]),
+        (f.head, ["Sichtung", "Meine Aufgaben", "Vorgänge", "Vorlagen"], ["Verwaltung"]),
         (
             f.clerk,
             ["Gremienbetreuung", "Vorlagen"],
-            ["Meine Aufgaben", "Vorgänge", "Verwaltung"],
+            ["Sichtung", "Meine Aufgaben", "Vorgänge", "Verwaltung"],
         ),
-        (f.beirat_member, ["Beirat"], ["Meine Aufgaben", "Vorlagen", "Vorgänge"]),
+        (f.beirat_member, ["Beirat"], ["Sichtung", "Meine Aufgaben", "Vorlagen", "Vorgänge"]),
         (
             lambda: f.administrator(is_staff=True),
             ["Verwaltung", "Vorlagen", "Vorgänge", "Relevanz"],

@@ -21,7 +21,7 @@ def test_demo_reviews_are_spread_over_the_steps():
     assert list(moved) == ["triaged", "assigned", "drafting", "consultation", "approval"]
     status = {name: Review.objects.get(pk=pk).status for name, pk in moved.items()}
     assert status == {
-        "triaged": Review.Status.NEW,
+        "triaged": Review.Status.AWAITING_ASSIGNMENT,
         "assigned": Review.Status.ASSIGNED,
         "drafting": Review.Status.DRAFTING,
         "consultation": Review.Status.CONSULTATION,

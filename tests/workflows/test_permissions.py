@@ -84,6 +84,11 @@ def urls(office):
         "missing_task": "/aufgaben/999999/",
         "near_threshold": "/vorlagen/knapp-unter-der-schwelle/",
         "pull_in": f"/vorlagen/{f.make_paper('Haushalt').pk}/aufnehmen/",
+        "worklist": "/sichtung/",
+        "worklist_preview": f"/sichtung/{in_triage.pk}/vorschau/",
+        "worklist_decide": f"/sichtung/{in_triage.pk}/entscheiden/",
+        "worklist_decide_many": "/sichtung/mehrere/",
+        "worklist_missing": "/sichtung/999999/vorschau/",
     }
 
 
@@ -110,6 +115,12 @@ EXPECTED = {
     "missing_task": {"officer": 404, "head": 404, "superuser": 404, **OFFICE_ONLY},
     "near_threshold": {"officer": 200, "head": 200, "superuser": 200, **OFFICE_ONLY},
     "pull_in": {"officer": 405, "head": 405, "superuser": 405, **OFFICE_ONLY},  # POST only
+    # The triage worklist (#15): everyone who may triage; decisions are POSTs (fragments).
+    "worklist": {"officer": 200, "head": 200, "superuser": 200, **OFFICE_ONLY},
+    "worklist_preview": {"officer": 200, "head": 200, "superuser": 200, **OFFICE_ONLY},
+    "worklist_decide": {"officer": 405, "head": 405, "superuser": 405, **OFFICE_ONLY},
+    "worklist_decide_many": {"officer": 405, "head": 405, "superuser": 405, **OFFICE_ONLY},
+    "worklist_missing": {"officer": 404, "head": 404, "superuser": 404, **OFFICE_ONLY},
 }
 
 
@@ -128,8 +139,28 @@ def test_anonymous_visitors_are_sent_to_the_login(clients, urls):
 
 def test_posts_are_refused_like_gets(clients, urls):
     for role in ["clerk", "beirat", "outsider"]:
-        for name in ["triage", "assign", "approve", "beirat_vote", "open_review"]:
+        for name in [
+            "triage",
+            "assign",
+            "approve",
+            "beirat_vote",
+            "open_review",
+            "worklist_decide",
+            "worklist_decide_many",
+        ]:
             assert clients[role].post(urls[name], {}).status_code == 403, (role, name)
+
+
+def test_the_worklist_decisions_answer_posts_by_role(clients, urls):
+    # Empty posts: people who may triage get the row (htmx) or the list back, nothing decided.
+    htmx = {"HX-Request": "true"}
+    expected = {"officer": 200, "head": 200, "clerk": 403, "beirat": 403, "outsider": 403}
+    for name in ["worklist_decide", "worklist_decide_many"]:
+        actual = {
+            role: clients[role].post(urls[name], {}, headers=htmx).status_code for role in expected
+        }
+        assert actual == expected, name
+        assert clients["anonymous"].post(urls[name], {}).status_code == 302
 
 
 def test_the_drafting_actions_answer_posts_by_role(clients, urls):

@@ -48,7 +48,7 @@ def _triage_and_assign(office, review) -> None:
     _agree(review, Review.Status.NEW)
     assert open_steps(review) == {"triage"}
     officer.post(task_url(open_task(review, ReviewFlow.triage)), {"decision": "relevant"})
-    _agree(review, Review.Status.NEW)
+    _agree(review, Review.Status.AWAITING_ASSIGNMENT)
     assert open_steps(review) == {"assign"}
     head.post(task_url(open_task(review, ReviewFlow.assign)), {"assignee": office.officer.pk})
     _agree(review, Review.Status.ASSIGNED)

@@ -13,6 +13,7 @@ from viewflow.workflow.status import STATUS
 from review.models import Review
 from review.services import triage_relevant
 from tests import factories as f
+from tests.workflows.conftest import DRAFT, client_for, open_task, task_url
 from workflows.flows import ReviewFlow, start_for_review
 from workflows.runner import complete
 
@@ -99,3 +100,41 @@ def test_a_superuser_administrator_is_not_addressed_as_the_commissioner() -> Non
 def test_a_person_without_a_role_is_told_whom_to_ask() -> None:
     html = f.logged_in_client(f.outsider()).get(reverse("home")).content.decode()
     assert "noch keine Rolle" in html
+
+
+def test_the_start_page_counts_what_waits_for_this_person_and_links_to_exactly_those() -> None:
+    head = f.head()
+    drafter = f.officer()
+    for reference in ("V6/26", "V7/26"):
+        start_for_review(f.make_review(f.make_paper("Neu", reference=reference)))
+    triaged = Review.objects.get(paper__reference="V7/26")
+    triage = Task.objects.get(
+        process__reviewprocess__review=triaged, flow_task=ReviewFlow.triage, status=STATUS.NEW
+    )
+    complete(triage, drafter, None, lambda: triage_relevant(review=triaged, by=drafter))  # type: ignore[arg-type]
+    # An approval waits for the head: it counts among her tasks although nobody claimed it.
+    approving = f.make_review(f.make_paper("Zur Zeichnung", reference="V8/26"))
+    start_for_review(approving)
+    officer = client_for(drafter)
+    officer.post(task_url(open_task(approving, ReviewFlow.triage)), {"decision": "relevant"})
+    client_for(head).post(
+        task_url(open_task(approving, ReviewFlow.assign)), {"assignee": drafter.pk}
+    )
+    officer.post(task_url(open_task(approving, ReviewFlow.draft)), {**DRAFT, "action": "approval"})
+    assert Review.objects.get(pk=approving.pk).status == Review.Status.APPROVAL
+    html = f.logged_in_client(head).get(reverse("home")).content.decode()
+    assert 'data-testid="my-task-count">1<' in html
+    assert 'data-testid="triage-count">1<' in html
+    assert 'href="/sichtung/"' in html
+    assert "1 Vorgang wartet auf die Zuweisung." in html
+    assert 'href="/vorgaenge/?status=awaiting_assignment"' in html
+    assert "1 Stellungnahme wartet auf die Schlusszeichnung." in html
+    assert 'href="/vorgaenge/?status=approval"' in html
+    # The links open exactly the cases counted.
+    client = f.logged_in_client(head)
+    assigning = client.get("/vorgaenge/?status=awaiting_assignment").content.decode()
+    assert "V7/26" in assigning and "V6/26" not in assigning and "V8/26" not in assigning
+    approvals = client.get("/vorgaenge/?status=approval").content.decode()
+    assert "V8/26" in approvals and "V7/26" not in approvals
+    inbox = client.get(reverse("workflows:inbox")).content.decode()
+    assert "V8/26" in inbox
