@@ -138,7 +138,6 @@ def annotate(reviews: ReviewQuerySet) -> ReviewQuerySet:
         first_clerk_sent=_first_sent(Dispatch.Audience.CLERK),
         first_beirat_sent=_first_sent(Dispatch.Audience.BEIRAT),
         recommendation=latest_recommendation,
-        triaged_at=_first_event("review.triaged"),
         assigned_at=_first_event("review.assigned"),
         submitted_at=_first_event("statement.submitted"),
         approved_at=_first_event("statement.approved"),

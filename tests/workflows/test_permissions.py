@@ -113,14 +113,15 @@ EXPECTED = {
     "documents": {"officer": 200, "head": 200, "superuser": 200, **OFFICE_ONLY},
     "contribution": {"officer": 200, "head": 403, "superuser": 403, **OFFICE_ONLY},
     "missing_task": {"officer": 404, "head": 404, "superuser": 404, **OFFICE_ONLY},
-    "near_threshold": {"officer": 200, "head": 200, "superuser": 200, **OFFICE_ONLY},
-    "pull_in": {"officer": 405, "head": 405, "superuser": 405, **OFFICE_ONLY},  # POST only
-    # The triage worklist (#15): everyone who may triage; decisions are POSTs (fragments).
-    "worklist": {"officer": 200, "head": 200, "superuser": 200, **OFFICE_ONLY},
-    "worklist_preview": {"officer": 200, "head": 200, "superuser": 200, **OFFICE_ONLY},
-    "worklist_decide": {"officer": 405, "head": 405, "superuser": 405, **OFFICE_ONLY},
-    "worklist_decide_many": {"officer": 405, "head": 405, "superuser": 405, **OFFICE_ONLY},
-    "worklist_missing": {"officer": 404, "head": 404, "superuser": 404, **OFFICE_ONLY},
+    "near_threshold": {"officer": 200, "head": 200, "superuser": 403, **OFFICE_ONLY},
+    "pull_in": {"officer": 405, "head": 405, "superuser": 403, **OFFICE_ONLY},  # POST only
+    # The triage worklist (#15): everyone who may triage (not the IT superuser, who never acts
+    # in the office's steps); decisions are POSTs (fragments).
+    "worklist": {"officer": 200, "head": 200, "superuser": 403, **OFFICE_ONLY},
+    "worklist_preview": {"officer": 200, "head": 200, "superuser": 403, **OFFICE_ONLY},
+    "worklist_decide": {"officer": 405, "head": 405, "superuser": 403, **OFFICE_ONLY},
+    "worklist_decide_many": {"officer": 405, "head": 405, "superuser": 403, **OFFICE_ONLY},
+    "worklist_missing": {"officer": 404, "head": 404, "superuser": 403, **OFFICE_ONLY},
 }
 
 

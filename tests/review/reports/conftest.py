@@ -52,6 +52,9 @@ def _opened(review: Review, when: datetime = OPENED) -> Review:
 def _event(verb: str, review: Review, when: datetime, actor: User | None = None) -> None:
     with time_machine.travel(when, tick=False):
         AuditEvent.record(AuditVerb(verb), actor=actor, obj=review, review=review)
+    if verb == AuditVerb.REVIEW_TRIAGED:
+        # The triage time is a fact on the case (Review.triaged_at), as the service records it.
+        Review.objects.filter(pk=review.pk).update(triaged_at=when)
 
 
 def _sent(review: Review, when: datetime, **fields: Any) -> Dispatch:
