@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import snowballstemmer
-from compound_split import char_split
+
+from .splitting import split_compound
 
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # Splits below this CharSplit score are mostly wrong ("Unter|kunft", "Gebüh|ren"); right ones of
@@ -105,7 +106,7 @@ _UMLAUT = {"a": "ä", "o": "ö", "u": "ü"}
 
 def _split(word: str) -> tuple[float, str, str]:
     spelled = _SPELLED_UMLAUT.sub(lambda m: _UMLAUT[m.group(1)], word)
-    score, modifier, head = char_split.split_compound(spelled)[0]
+    score, modifier, head = split_compound(spelled)[0]
     return score, modifier.lower(), head.lower()
 
 

@@ -95,10 +95,23 @@ def test_the_office_finds_papers_and_cases_with_their_notes(clients, cases):
     assert "Vertraulicher" in _hit_titles(clients["officer"], "Vermerk")
 
 
-def test_a_clerk_finds_papers_but_no_cases(clients, cases):
-    hits = _hit_titles(clients["clerk"], "Sprachkurse")
+def test_a_clerk_finds_the_public_papers_of_their_committees_but_no_cases(cases):
+    # The rule of the paper pages (Paper.objects.visible_to): public papers deliberated in the
+    # clerk's own committees only.
+    committee = f.make_organization("Integrationsausschuss")
+    clerk = f.clerk(username="clerk2")
+    clerk.organizations.add(committee)
+    client = client_for(clerk)
+    assert _hit_titles(client, "Sprachkurse") == ""
+    f.make_consultation(cases["shared"].paper, organization=committee)
+    cases["shared"].paper.save()  # re-indexed like a synced change
+    hits = _hit_titles(client, "Sprachkurse")
     assert hits.count("Sprachkurse für Geflüchtete") == 1
-    assert _hit_titles(clients["clerk"], "Vermerk") == ""
+    assert _hit_titles(client, "Vermerk") == ""
+    secret = f.make_paper("Sprachkurse nichtöffentlich", reference="2026/0103", is_public=False)
+    f.make_consultation(secret, organization=committee)
+    secret.save()
+    assert "nichtöffentlich" not in _hit_titles(client, "Sprachkurse")
 
 
 def test_a_beirat_member_finds_shared_cases_by_title_only(clients, cases):
