@@ -228,7 +228,12 @@ def main() -> None:
             browser = sign_in(base, username, env)
             page = browser.follow("/")
             if page.status_code != 200 or expected not in page.text:
-                fail(f"start page of {username}: HTTP {page.status_code}, '{expected}' missing")
+                found = re.search(r"<h1[^>]*>(.*?)</h1>", page.text, re.S)
+                heading = found.group(1).strip() if found else "–"
+                fail(
+                    f"start page of {username}: HTTP {page.status_code} at {page.url}, "
+                    f"'{expected}' missing (heading: {heading})"
+                )
             step(f"{username}: start page HTTP 200 with '{expected}'")
         output = manage(env, "shell", "-c", DOCUMENT_SCRIPT)
         if "DOCUMENTS-OK" not in output:
