@@ -19,7 +19,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import HttpBearer
 from ninja.throttling import AuthRateThrottle
 
-from review.models import ApiToken, Consultation, Document
+from review.models import ApiToken, Consultation, Document, StatementVersion
 
 from . import access
 from .schemas import CaseOut, ErrorOut, PaperOut, StatementOut
@@ -80,7 +80,15 @@ def _statements(request: HttpRequest) -> Any:
     return (
         access.statements(token.user)
         .select_related("paper", "statement")
-        .prefetch_related(Prefetch("documents", queryset=ready, to_attr="ready_documents"))
+        .prefetch_related(
+            Prefetch("documents", queryset=ready, to_attr="ready_documents"),
+            # The newest version of each statement, for the whole page in one query.
+            Prefetch(
+                "statement__versions",
+                queryset=StatementVersion.objects.order_by("-number"),
+                to_attr="versions_newest_first",
+            ),
+        )
     )
 
 

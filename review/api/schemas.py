@@ -168,12 +168,11 @@ class StatementOut(Schema):
 
 
 def _version(review: Review) -> Any:
-    # Released reviews always have an approved version; read it once per row.
-    cached = getattr(review, "_api_version", None)
-    if cached is None:
-        cached = review.statement.current_version
-        review._api_version = cached  # type: ignore[attr-defined]
-    return cached
+    # Released reviews always have an approved version; the endpoint prefetches them all.
+    prefetched = getattr(review.statement, "versions_newest_first", None)
+    if prefetched is not None:
+        return prefetched[0]
+    return review.statement.current_version
 
 
 class ErrorOut(Schema):

@@ -236,3 +236,22 @@ def test_the_command_issues_a_working_token_lists_and_revokes_it() -> None:
     assert f"{key_id}  DMS  Konto dms-konto" in listing.getvalue()
     call_command("api_token", "revoke", key_id, stdout=StringIO())
     assert client.get("/api/v1/cases").status_code == 401
+
+
+def test_the_statement_list_costs_the_same_queries_for_one_row_or_many() -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = _api(f.officer())
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/api/v1/statements").status_code == 200
+        return len(queries)
+
+    f.make_released_review(f.make_paper("Vorlage 1", reference="V1/26"))
+    count()  # the token's first use records its time once
+    one = count()
+    for number in range(2, 6):
+        f.make_released_review(f.make_paper(f"Vorlage {number}", reference=f"V{number}/26"))
+    assert count() == one
