@@ -147,7 +147,9 @@ class AuditEvent(models.Model):
     )
     # "system", "oparl-sync", … when no person acted.
     actor_label = models.CharField(_("Akteur"), max_length=150, blank=True)
-    verb = models.CharField(_("Aktion"), max_length=100, db_index=True, choices=AuditVerb.choices)
+    # No `choices=` here: the writers take an AuditVerb (typed), and the timeline reads its label.
+    # With choices every new verb would need a migration that only repeats the list.
+    verb = models.CharField(_("Aktion"), max_length=100, db_index=True)
     content_type = models.ForeignKey(
         ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
