@@ -1,8 +1,9 @@
 """ReviewFlow: the path of one Vorlage through the office, as a viewflow process.
 
 Business data lives in `review` (Review, Statement, …) and changes only through its services;
-the flow records who has to do what next. Human steps are served by our own views
-(`workflows/views/tasks.py`), so the nodes are not mounted with viewflow's FlowViewset.
+the flow records who has to do what next. Each human step names its page here, as viewflow's
+`flow.View(view)` does; the pages live in `workflows/views/` and are served under our own URL
+(`/aufgaben/<task>/`, see `workflows/views/tasks.py`), not mounted with viewflow's FlowViewset.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
@@ -25,11 +26,6 @@ from review.statements.services import close_consultation, is_drafter
 
 from . import deadlines, documents, reminders
 from .models import ReviewProcess, review_of
-
-
-def served_by_workflows_urls(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-    """Placeholder: task views are routed by workflows/urls.py, not by a FlowViewset."""
-    raise Http404
 
 
 def _review(activation: Activation) -> Review:
@@ -66,7 +62,15 @@ def _granted(user: Any, task: Task) -> bool:
 
 
 class OfficeView(flow.View):
-    """A human step; an absent owner's deputy may act in their place."""
+    """A human step; an absent owner's deputy may act in their place.
+
+    The page is given as a dotted path: the views import this module (to compare nodes), so the
+    flow names them the way Django's URLconfs once did and imports them on first use.
+    """
+
+    @property
+    def view(self) -> Any:
+        return import_string(self._view) if isinstance(self._view, str) else super().view
 
     def can_assign(self, user: Any, task: Task) -> bool:
         return super().can_assign(user, task) and _granted(user, task)
@@ -112,7 +116,7 @@ class ReviewFlow(flow.Flow):
     )
 
     triage = _with_deadline(
-        OfficeView(served_by_workflows_urls)
+        OfficeView("workflows.views.tasks.triage")
         .Annotation(title=_("Triage"))
         .Permission("review.triage_review"),
         this.remind,
@@ -127,7 +131,7 @@ class ReviewFlow(flow.Flow):
     )
 
     assign = _with_deadline(
-        OfficeView(served_by_workflows_urls)
+        OfficeView("workflows.views.tasks.assign")
         .Annotation(title=_("Assignment"))
         .Permission("review.assign_review"),
         this.remind,
@@ -135,7 +139,7 @@ class ReviewFlow(flow.Flow):
     ).Next(this.draft)
 
     draft = _with_deadline(
-        OfficeView(served_by_workflows_urls)
+        OfficeView("workflows.views.drafting.draft")
         .Annotation(title=_("Draft of the statement"))
         .Permission("review.draft_statement")
         .Assign(lambda activation: _review(activation).assignee),
@@ -174,7 +178,7 @@ class ReviewFlow(flow.Flow):
     )
 
     approve = _with_deadline(
-        ApprovalView(served_by_workflows_urls)
+        ApprovalView("workflows.views.tasks.approve")
         .Annotation(title=_("Final approval"))
         .Permission("review.approve_statement"),
         this.remind,
@@ -201,7 +205,7 @@ class ReviewFlow(flow.Flow):
     dispatch = flow.Function(this.send_statement).Annotation(title=_("Dispatch")).Next(this.outcome)
 
     outcome = _with_deadline(
-        OfficeView(served_by_workflows_urls)
+        OfficeView("workflows.views.tasks.outcome")
         .Annotation(title=_("Record the decision"))
         .Permission("review.record_outcome"),
         this.remind,

@@ -1,7 +1,8 @@
 """Task pages of the human steps: triage, assignment, approval, outcome (drafting: drafting.py).
 
-One URL per task (/aufgaben/<id>/); the page for the task's node is picked here. A POST runs
-the domain service and completes the task in one locked transaction (runner.complete).
+One URL per task (/aufgaben/<id>/); the page is the view the task's node names in
+workflows/flows.py (`OfficeView("workflows.views.tasks.triage")`, …), called with the task. A POST
+runs the domain service and completes the task in one locked transaction (runner.complete).
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ from . import drafting
 from .access import forbidden, human_task, office_required, permission, refusal
 from .context import task_context
 
-Handler = Callable[[HttpRequest, Task], HttpResponse]
+# The signature of the pages the flow's human nodes name.
+TaskPage = Callable[[HttpRequest, Task], HttpResponse]
 DOMAIN_ERRORS = (services.ReviewActionError, statements.StatementError, runner.TaskError)
 
 
@@ -163,15 +165,6 @@ def outcome(request: HttpRequest, task: Task) -> HttpResponse:
     )
 
 
-HANDLERS: dict[str, Handler] = {
-    "triage": triage,
-    "assign": assign,
-    "draft": drafting.draft,
-    "approve": approve,
-    "outcome": outcome,
-}
-
-
 @office_required
 @require_http_methods(["GET", "POST"])
 def task(request: HttpRequest, pk: int) -> HttpResponse:
@@ -182,7 +175,8 @@ def task(request: HttpRequest, pk: int) -> HttpResponse:
     reason = refusal(found, request.user)  # type: ignore[arg-type]
     if reason is not None:
         return forbidden(request, reason)
-    return HANDLERS[found.flow_task.name](request, found)
+    page: TaskPage = found.flow_task.view
+    return page(request, found)
 
 
 @office_required
