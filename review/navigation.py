@@ -34,6 +34,13 @@ def _items(request: HttpRequest) -> list[NavItem]:
             (_("My tasks"), inbox, path == inbox),
             (_("Team"), team_queue, path.startswith(team_queue)),
         ]
+    # The Commissioner's desk; the IT superuser holds the permissions but does not do this work.
+    if user.has_perm("review.assign_review") and not user.is_superuser:
+        desk = reverse("workflows:assignment_desk")
+        entries.append((_("Assignment"), desk, path.startswith(desk)))
+    if user.has_perm("review.approve_statement") and not user.is_superuser:
+        desk = reverse("workflows:approval_desk")
+        entries.append((_("Final approval"), desk, path.startswith(desk)))
     if user.has_perm("review.view_review"):
         entries.append(
             (_("Cases"), reverse("workflows:review_list"), path.startswith("/vorgaenge/"))

@@ -83,6 +83,51 @@ class AssignForm(forms.Form):
         self.fields["assignee"].queryset = staff().filter(groups__name=Role.OFFICER.value)  # type: ignore[attr-defined]
 
 
+ASSIGNEE_ABSENT = _(
+    "%(name)s is absent until %(until)s. Please choose someone who is there; "
+    "the deputy is %(deputy)s."
+)
+
+
+class DeskAssignForm(AssignForm):
+    """The assignment desk: only officers who are there today (absent ones are not offered)."""
+
+    def clean_assignee(self) -> User:
+        person: User = self.cleaned_data["assignee"]
+        if person.is_absent():
+            raise forms.ValidationError(
+                ASSIGNEE_ABSENT,
+                params={
+                    "name": person.get_full_name() or person.username,
+                    "until": person.absent_until.strftime("%d.%m.%Y")
+                    if person.absent_until
+                    else "–",
+                    "deputy": person.deputy or "–",
+                },
+            )
+        return person
+
+
+class AbsenceForm(forms.Form):
+    absent_from = forms.DateField(label=_("Absent from"), required=False, widget=DATE)
+    absent_until = forms.DateField(label=_("Absent until"), required=False, widget=DATE)
+    deputy = PersonChoiceField(label=_("Deputy"), queryset=User.objects.none(), required=False)
+
+    def __init__(self, *args: Any, person: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["deputy"].queryset = staff().exclude(pk=person.pk)  # type: ignore[attr-defined]
+
+
+class SendBackForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for sending it back"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("The officer sees it above the editor, and you see it again next time."),
+        error_messages={"required": _("Please give a reason for sending it back.")},
+    )
+
+
 class StatementForm(forms.Form):
     # The version the editor was loaded with (kept current by autosave): a save on an older one
     # is refused, so two windows cannot silently replace each other's text.

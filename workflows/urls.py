@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from .views import consultation, drafting, intake, lists, reviews, tasks, worklist
+from .views import consultation, desk, drafting, intake, lists, reviews, tasks, worklist
 
 app_name = "workflows"
 
@@ -14,6 +14,12 @@ urlpatterns: list[URLPattern] = [
     path("aufgaben/<int:pk>/", tasks.task, name="task"),
     path("aufgaben/<int:pk>/uebernehmen/", tasks.claim, name="claim"),
     path("aufgaben/<int:pk>/neu-zuweisen/", tasks.reassign, name="reassign"),
+    path("aufgaben/<int:pk>/freigeben/", desk.approve, name="approve"),
+    path("aufgaben/<int:pk>/zurueckgeben/", desk.send_back, name="send_back"),
+    path("zuweisung/", desk.assignment_desk, name="assignment_desk"),
+    path("zuweisung/<int:pk>/", desk.assign_from_desk, name="assign_from_desk"),
+    path("schlusszeichnung/", desk.approval_desk, name="approval_desk"),
+    path("personen/<int:user_pk>/abwesenheit/", desk.absence, name="absence"),
     path("aufgaben/<int:pk>/zwischenspeichern/", drafting.autosave, name="autosave"),
     path("aufgaben/<int:pk>/zur-schlusszeichnung/", drafting.submit, name="submit_draft"),
     path("aufgaben/<int:pk>/beteiligung-starten/", drafting.consult, name="start_consultation"),

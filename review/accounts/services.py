@@ -1,8 +1,10 @@
-"""Inviting, activating and deactivating the accounts of people outside the administration."""
+"""Inviting, activating and deactivating the accounts of people outside the administration;
+the absence and deputy of the office's staff."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from importlib import import_module
 
 from django.conf import settings
@@ -24,6 +26,11 @@ INVITABLE_ROLES = (Role.BEIRAT, Role.CLERK)
 EMAIL_TAKEN = _("There is already an account with this e-mail address.")
 ROLE_NOT_INVITABLE = _("Only Beirat members and committee service can be invited.")
 ALREADY_ACCEPTED = _("This invitation has already been accepted.")
+ABSENCE_NOT_YOURS = _("Only the person themselves or the Commissioner may set an absence.")
+ABSENCE_ENDS_BEFORE_START = _("The absence cannot end before it starts.")
+DEPUTY_IS_SELF = _("Nobody can be their own deputy.")
+DEPUTY_NOT_STAFF = _("The deputy must be an active member of the office (Officer or Commissioner).")
+DEPUTY_ABSENT_TOO = _("The deputy is absent on that day as well; please choose someone else.")
 
 
 class AccountError(Exception):
@@ -159,6 +166,52 @@ def reset_second_factor(*, user: User, by: User) -> None:
     otp.remove_second_factor(user=user)
     _end_sessions(user)
     AuditEvent.record(AuditVerb.ACCOUNT_SECOND_FACTOR_RESET, actor=by, obj=user)
+
+
+def may_set_absence(*, person: User, by: User) -> bool:
+    """The person for themselves; the Commissioner (who assigns the cases) for anyone."""
+    return by.pk == person.pk or "review.assign_review" in by.granted_permissions()
+
+
+@transaction.atomic
+def set_absence(
+    *,
+    person: User,
+    absent_from: date | None,
+    absent_until: date | None,
+    deputy: User | None,
+    by: User,
+) -> User:
+    """Absent from/until (either may be open) and who acts meanwhile. Tasks owned by an absent
+    person go to the deputy's list (User.acting_person); the assignment desk skips them."""
+    if not may_set_absence(person=person, by=by):
+        raise AccountError(ABSENCE_NOT_YOURS)
+    if absent_from and absent_until and absent_until < absent_from:
+        raise AccountError(ABSENCE_ENDS_BEFORE_START)
+    if deputy is not None:
+        if deputy.pk == person.pk:
+            raise AccountError(DEPUTY_IS_SELF)
+        if not deputy.is_active or not (
+            deputy.has_role(Role.OFFICER) or deputy.has_role(Role.HEAD)
+        ):
+            raise AccountError(DEPUTY_NOT_STAFF)
+        first_day = absent_from or timezone.localdate()
+        if (absent_from or absent_until) and deputy.is_absent(first_day):
+            raise AccountError(DEPUTY_ABSENT_TOO)
+    person = User.objects.select_for_update().get(pk=person.pk)
+    person.absent_from, person.absent_until, person.deputy = absent_from, absent_until, deputy
+    person.save(update_fields=["absent_from", "absent_until", "deputy"])
+    AuditEvent.record(
+        AuditVerb.ACCOUNT_ABSENCE_SET,
+        actor=by,
+        obj=person,
+        details={
+            "from": absent_from,
+            "until": absent_until,
+            "deputy": deputy.get_username() if deputy is not None else None,
+        },
+    )
+    return person
 
 
 def external_accounts() -> list[User]:

@@ -37,6 +37,7 @@ class AuditVerb(models.TextChoices):
     ACCOUNT_INVITED = "account.invited", _("Access invited")
     ACCOUNT_REACTIVATED = "account.reactivated", _("Access reactivated")
     ACCOUNT_SECOND_FACTOR_RESET = "account.second_factor_reset", _("Second factor reset")
+    ACCOUNT_ABSENCE_SET = "account.absence_set", _("Absence and deputy set")
     BEIRAT_VOTE_RECORDED = "beirat_vote.recorded", _("Vote of the Beirat recorded")
     CONSULTATION_CLOSED = "consultation.closed", _("Consultation closed")
     CONSULTATION_STARTED = "consultation.started", _("Consultation started")

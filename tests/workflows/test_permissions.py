@@ -89,6 +89,14 @@ def urls(office):
         "worklist_decide": f"/sichtung/{in_triage.pk}/entscheiden/",
         "worklist_decide_many": "/sichtung/mehrere/",
         "worklist_missing": "/sichtung/999999/vorschau/",
+        # The Beauftragte's desk (#15).
+        "assignment_desk": "/zuweisung/",
+        "assign_from_desk": f"/zuweisung/{open_task(in_assignment, ReviewFlow.assign).pk}/",
+        "approval_desk": "/schlusszeichnung/",
+        "approve_action": f"/aufgaben/{open_task(approving, ReviewFlow.approve).pk}/freigeben/",
+        "send_back_action": f"/aufgaben/{open_task(approving, ReviewFlow.approve).pk}/zurueckgeben/",
+        "own_absence": f"/personen/{office.officer.pk}/abwesenheit/",
+        "missing_absence": "/personen/999999/abwesenheit/",
     }
 
 
@@ -122,6 +130,16 @@ EXPECTED = {
     "worklist_decide": {"officer": 405, "head": 405, "superuser": 403, **OFFICE_ONLY},
     "worklist_decide_many": {"officer": 405, "head": 405, "superuser": 403, **OFFICE_ONLY},
     "worklist_missing": {"officer": 404, "head": 404, "superuser": 403, **OFFICE_ONLY},
+    # The desk: assigning and approving are the Commissioner's (never the IT superuser's); the
+    # actions are POSTs. The approval desk sends her to the next waiting approval (302).
+    "assignment_desk": {"officer": 403, "head": 200, "superuser": 403, **OFFICE_ONLY},
+    "assign_from_desk": {"officer": 403, "head": 405, "superuser": 403, **OFFICE_ONLY},
+    "approval_desk": {"officer": 403, "head": 302, "superuser": 403, **OFFICE_ONLY},
+    "approve_action": {"officer": 405, "head": 405, "superuser": 405, **OFFICE_ONLY},
+    "send_back_action": {"officer": 405, "head": 405, "superuser": 405, **OFFICE_ONLY},
+    # The officer's own absence: theirs and the Commissioner's to set, nobody else's.
+    "own_absence": {"officer": 200, "head": 200, "superuser": 403, **OFFICE_ONLY},
+    "missing_absence": {"officer": 404, "head": 404, "superuser": 404, **OFFICE_ONLY},
 }
 
 
@@ -171,6 +189,25 @@ def test_the_drafting_actions_answer_posts_by_role(clients, urls):
         actual = {role: clients[role].post(urls[name], {}).status_code for role in expected}
         assert actual == expected, name
         assert clients["anonymous"].post(urls[name], {}).status_code == 302
+
+
+def test_the_desk_actions_answer_posts_by_role(clients, urls):
+    # Empty posts: the Commissioner gets the desk back with the error (nothing assigned or sent
+    # back) or releases; the drafter (officer) and everyone else are refused.
+    expected = {
+        "superuser": 403,
+        "officer": 403,
+        "head": 200,
+        "clerk": 403,
+        "beirat": 403,
+        "outsider": 403,
+    }
+    for name in ["assign_from_desk", "send_back_action"]:
+        actual = {role: clients[role].post(urls[name], {}).status_code for role in expected}
+        assert actual == expected, name
+        assert clients["anonymous"].post(urls[name], {}).status_code == 302
+    refused = {role: clients[role].post(urls["approve_action"]).status_code for role in expected}
+    assert refused == {**expected, "head": 302}  # the head released it
 
 
 def test_the_it_superuser_can_neither_take_nor_do_assignment_and_approval(clients, urls):

@@ -27,7 +27,7 @@ from .. import queries, runner
 from ..documents import request_not_affected_note
 from ..flows import ReviewFlow
 from ..forms import ApprovalForm, AssignForm, OutcomeForm, TriageForm
-from . import drafting
+from . import desk
 from .access import forbidden, human_task, office_required, permission, refusal
 from .context import task_context
 
@@ -98,10 +98,14 @@ def assign(request: HttpRequest, task: Task) -> HttpResponse:
 
 
 def approve(request: HttpRequest, task: Task) -> HttpResponse:
+    """The approval page (workflows/views/desk.py); its buttons post to their own views. A POST
+    here with "decision" comes from a page rendered before they had them."""
+    if request.method != "POST":
+        return desk.approval_page(request, task)
     review = queries.review_of(task)
     user: User = request.user  # type: ignore[assignment]
-    form = ApprovalForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form = ApprovalForm(request.POST)
+    if form.is_valid():
         approved = form.cleaned_data["decision"] == ApprovalForm.APPROVE
         reason = form.cleaned_data["reason"]
         error = _run(
@@ -118,14 +122,12 @@ def approve(request: HttpRequest, task: Task) -> HttpResponse:
                 if approved
                 else _("Sent back for revision."),
             )
-        form.add_error(None, error)
-    context = task_context(task)
-    versions = drafting.versions_of(review)
-    return render(
-        request,
-        "workflows/task_approve.html",
-        {**context, "form": form, "versions": versions, **drafting.last_change(versions)},
-    )
+        messages.error(request, error)
+    else:
+        for errors in form.errors.values():
+            for text in errors:
+                messages.error(request, str(text))
+    return desk.approval_page(request, task)
 
 
 def outcome(request: HttpRequest, task: Task) -> HttpResponse:
