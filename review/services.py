@@ -261,9 +261,11 @@ def record_outcome(
     return review
 
 
-def suggested_outcome(review: Review) -> str:
-    """Prefill: compare an imported decision with our recommendation (the person confirms)."""
-    text = f"{review.decision_result} {review.decision_text}".lower()
+def suggested_outcome(review: Review, decision: tuple[str, str] | None = None) -> str:
+    """Prefill: compare an imported decision (result, text; the case's by default) with our
+    recommendation (the person confirms)."""
+    result, text = decision or (review.decision_result, review.decision_text)
+    text = f"{result} {text}".lower()
     if not text.strip():
         return ""
     statement = getattr(review, "statement", None)

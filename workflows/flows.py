@@ -204,10 +204,13 @@ class ReviewFlow(flow.Flow):
     )
     dispatch = flow.Function(this.send_statement).Annotation(title=_("Dispatch")).Next(this.outcome)
 
+    # The officer in charge records the decision (their deputy while they are absent); a case
+    # without one (opened and closed by hand) stays in the team queue.
     outcome = _with_deadline(
         OfficeView("workflows.views.tasks.outcome")
         .Annotation(title=_("Record the decision"))
-        .Permission("review.record_outcome"),
+        .Permission("review.record_outcome")
+        .Assign(lambda activation: _review(activation).assignee),
         this.remind,
         this.escalate,
     ).Next(this.end)

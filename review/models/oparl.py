@@ -7,6 +7,7 @@ tombstones and manual deletions only set `deleted`.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from django.db import models
@@ -15,6 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .expressions import joined_names
+
+# Sorts a meeting without a start before every dated one.
+DATE_UNKNOWN = datetime.min.replace(tzinfo=UTC)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -324,6 +328,28 @@ class Paper(OParlObject):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.name}".strip()[:200]
+
+    def imported_decision(self) -> tuple[str, str] | None:
+        """The committee's result and resolution text as the sync brought them: the deciding
+        (authoritative) consultation first, then the latest meeting; None without a result.
+        The choice the sync makes when it copies a decision onto an existing case
+        (review/oparl/relevance.py); a case opened after the sync finds it here."""
+        rows = (
+            Consultation.objects.filter(paper=self, agenda_item__isnull=False)
+            .exclude(agenda_item__result="")
+            .values_list(
+                "authoritative",
+                "agenda_item__meeting__start",
+                "agenda_item__result",
+                "agenda_item__resolution_text",
+            )
+        )
+        best = max(
+            rows,
+            key=lambda row: (bool(row[0]), row[1] is not None, row[1] or DATE_UNKNOWN),
+            default=None,
+        )
+        return (best[2], best[3]) if best is not None else None
 
     def decision_files(self) -> models.QuerySet[File]:
         """Files of the agenda items under which the paper was discussed: the decision document

@@ -64,6 +64,7 @@ def urls(office):
         review=drafting, contributor=office.officer, kind="contribution"
     )
     draft_task = open_task(drafting, ReviewFlow.draft)
+    approval = open_task(approving, ReviewFlow.approve)
     return {
         "inbox": "/aufgaben/",
         "team": "/aufgaben/team/",
@@ -93,8 +94,8 @@ def urls(office):
         "assignment_desk": "/zuweisung/",
         "assign_from_desk": f"/zuweisung/{open_task(in_assignment, ReviewFlow.assign).pk}/",
         "approval_desk": "/schlusszeichnung/",
-        "approve_action": f"/aufgaben/{open_task(approving, ReviewFlow.approve).pk}/freigeben/",
-        "send_back_action": f"/aufgaben/{open_task(approving, ReviewFlow.approve).pk}/zurueckgeben/",
+        "approve_action": f"/aufgaben/{approval.pk}/freigeben/",
+        "send_back_action": f"/aufgaben/{approval.pk}/zurueckgeben/",
         "own_absence": f"/personen/{office.officer.pk}/abwesenheit/",
         "missing_absence": "/personen/999999/abwesenheit/",
     }

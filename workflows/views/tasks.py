@@ -133,10 +133,13 @@ def approve(request: HttpRequest, task: Task) -> HttpResponse:
 def outcome(request: HttpRequest, task: Task) -> HttpResponse:
     review = queries.review_of(task)
     user: User = request.user  # type: ignore[assignment]
+    # Prefilled from the decision the sync brought: on the case, else the paper's consultation.
+    imported = (review.decision_result, review.decision_text) if review.decision_result else None
+    imported = imported or review.paper.imported_decision()
     initial = {
-        "decision_result": review.decision_result,
-        "decision_text": review.decision_text,
-        "outcome": services.suggested_outcome(review),
+        "decision_result": imported[0] if imported else "",
+        "decision_text": imported[1] if imported else "",
+        "outcome": services.suggested_outcome(review, decision=imported),
     }
     form = OutcomeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -161,7 +164,7 @@ def outcome(request: HttpRequest, task: Task) -> HttpResponse:
         {
             **task_context(task),
             "form": form,
-            "imported": bool(review.decision_result),
+            "imported": imported is not None,
             "decision_files": list(review.paper.decision_files()),
         },
     )
