@@ -125,9 +125,11 @@ def test_a_paper_goes_from_triage_to_decision_through_the_pages(
     else:
         page.get_by_role("link", name="Bearbeiten").click()
     walk.check("beauftragte-schlusszeichnung")
-    page.get_by_label("Freigeben", exact=True).check()
-    page.get_by_role("button", name="Entscheidung speichern").click()
+    # The approval page (#15): the document as it goes out is on the page; one button per action.
+    assert page.get_by_test_id("document-preview").is_visible()
+    page.get_by_role("button", name="Freigeben", exact=True).click()
     walk.check("beauftragte-nach-freigabe")
+    assert page.get_by_test_id("approvals-empty").is_visible()
     review.refresh_from_db()
     assert review.status in {Review.Status.APPROVED, Review.Status.DISPATCHED}
 
