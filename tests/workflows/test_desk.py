@@ -356,3 +356,10 @@ def test_the_drafter_cannot_approve_through_the_action_url(office):
     response = client_for(office.officer).post(f"/aufgaben/{task.pk}/freigeben/")
     assert response.status_code == 403
     assert Review.objects.get(pk=review.pk).status == Review.Status.APPROVAL
+
+
+def test_my_tasks_link_to_my_own_absence(office):
+    html = client_for(office.officer).get("/aufgaben/").content.decode()
+    link = html.split('data-testid="my-absence"', 1)[0].rsplit("<a", 1)[1]
+    assert f'href="/personen/{office.officer.pk}/abwesenheit/"' in link
+    assert "Meine Abwesenheit und Vertretung" in html
