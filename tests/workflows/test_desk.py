@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
@@ -363,3 +364,26 @@ def test_my_tasks_link_to_my_own_absence(office):
     link = html.split('data-testid="my-absence"', 1)[0].rsplit("<a", 1)[1]
     assert f'href="/personen/{office.officer.pk}/abwesenheit/"' in link
     assert "Meine Abwesenheit und Vertretung" in html
+
+
+def test_the_desk_pages_are_english_after_switching(office):
+    review = _triaged("V15/26")
+    _to_approval(office, review)
+    _to_assignment(office, _triaged("V16/26"))
+    client = client_for(office.head)
+    assert client.post(reverse("set_language"), {"language": "en"}).status_code == 302
+
+    desk_page = client.get("/zuweisung/").content.decode()
+    approval = client.get(task_url(open_task(review, ReviewFlow.approve))).content.decode()
+
+    assert "1 case waits for assignment" in desk_page and "Workload of the officers" in desk_page
+    assert "1 open case" in desk_page or "0 open cases" in desk_page
+    for german in ["Vorgang wartet", "Auslastung", "offene Vorgänge", "Zuweisen", "anwesend"]:
+        assert german not in desk_page, german
+    assert "What changed" in approval and "The statement as it goes out" in approval
+    assert "First submission" in approval
+    for german in ["Was sich geändert hat", "Erste Vorlage", "Freigeben", "Zurückgeben"]:
+        assert german not in approval, german
+    # The document itself stays German: it goes to a German committee.
+    preview = approval.split('data-testid="document-preview"', 1)[1]
+    assert "Sehr geehrte Damen und Herren" in preview
