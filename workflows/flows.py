@@ -21,6 +21,7 @@ from viewflow.workflow.activation import Activation
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from review.documents.tasks import warm_statement_previews
 from review.models import Review, User
 from review.statements.services import close_consultation, is_drafter
 
@@ -180,7 +181,8 @@ class ReviewFlow(flow.Flow):
     approve = _with_deadline(
         ApprovalView("workflows.views.tasks.approve")
         .Annotation(title=_("Final approval"))
-        .Permission("review.approve_statement"),
+        .Permission("review.approve_statement")
+        .onCreate(this.approval_waiting),
         this.remind,
         this.escalate,
     ).Next(this.is_approved)
@@ -241,6 +243,11 @@ class ReviewFlow(flow.Flow):
 
     def submit_for_approval(self, activation: Activation) -> None:
         close_consultation(review=_review(activation))
+
+    def approval_waiting(self, activation: Activation) -> None:
+        """The document preview of the approval page is made while nobody waits for it."""
+        review_id = activation.process.review_id
+        transaction.on_commit(lambda: warm_statement_previews.delay(review_id))
 
     def queue_documents(self, activation: Activation) -> None:
         documents.queue(review=_review(activation))

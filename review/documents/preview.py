@@ -3,7 +3,9 @@ storage; and the statement as it would go out, before any document exists (the a
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import logging
 import shutil
 import subprocess
@@ -13,13 +15,15 @@ from pathlib import Path
 
 import mammoth
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from review.models import Document, DocumentKind, Review, User
+from review.models import Document, DocumentKind, Review, Role, StatementVersion, User
 
 from .context import build_context
 from .generation import failure_reason
@@ -107,6 +111,17 @@ PREVIEW_FAILED = _(
 )
 
 
+# Rendering costs most of the approval page (docs/performance.md); a day covers the approval
+# rounds of one statement, and a changed statement has a new key anyway.
+PREVIEW_CACHE_SECONDS = 24 * 3600
+
+
+def _preview_key(context: dict[str, object], template_sha256: str) -> str:
+    encoded = json.dumps(context, sort_keys=True, cls=DjangoJSONEncoder, ensure_ascii=False)
+    digest = hashlib.sha256(f"{template_sha256}\n{encoded}".encode()).hexdigest()
+    return f"statement-preview:{digest}"
+
+
 @dataclass(frozen=True)
 class StatementPreview:
     """The statement through the office's Word template as HTML, or why there is none."""
@@ -135,11 +150,32 @@ def statement_preview(*, review: Review, signatory: User | None) -> StatementPre
                 on=timezone.localdate(),
                 signatory=signatory,
             )
-            with template.file.open("rb") as handle:
+        # The key is everything the document is made of, so a cached preview is never stale:
+        # any change to the text, the paper, the consultations or the template is a new key.
+        key = _preview_key(context, template.sha256)
+        html = cache.get(key)
+        if html is None:
+            with translation.override(settings.LANGUAGE_CODE), template.file.open("rb") as handle:
                 data = RENDERERS[DocumentKind.COMMITTEE](context, template=handle.read())
-        # mammoth escapes the document's text; the template's own markup becomes plain tags.
-        html = mammoth.convert_to_html(io.BytesIO(data), style_map=HEADINGS_BELOW_THE_PAGE).value
+            # mammoth escapes the document's text; the template's markup becomes plain tags.
+            html = mammoth.convert_to_html(
+                io.BytesIO(data), style_map=HEADINGS_BELOW_THE_PAGE
+            ).value
+            cache.set(key, html, PREVIEW_CACHE_SECONDS)
     except Exception as exc:  # a broken template must not block the approval
         logger.warning("statement preview of review %s failed: %r", review.pk, exc)
         return StatementPreview(None, str(PREVIEW_FAILED % {"reason": failure_reason(exc)}))
     return StatementPreview(mark_safe(html))
+
+
+def warm_statement_previews(*, review_id: int) -> int:
+    """Render the preview for everyone who may approve it, before they open it (the first view
+    otherwise pays the rendering). Returns how many were made."""
+    review = Review.objects.select_related("paper").get(pk=review_id)
+    drafters = StatementVersion.objects.filter(statement__review=review).values("author")
+    approvers = (
+        User.objects.filter(is_active=True, groups__name=Role.HEAD.value)
+        .exclude(pk__in=drafters)
+        .distinct()
+    )
+    return sum(1 for person in approvers if statement_preview(review=review, signatory=person).html)

@@ -3,7 +3,7 @@ unoserver."""
 
 from celery import shared_task
 
-from . import generation, housekeeping, services
+from . import generation, housekeeping, preview, services
 
 
 @shared_task(name="documents.generate", acks_late=True, reject_on_worker_lost=True)
@@ -20,3 +20,9 @@ def remove_orphan_files() -> int:
 @shared_task(name="documents.requeue_stale")
 def requeue_stale() -> int:
     return services.requeue_stale()
+
+
+# Default queue: no LibreOffice involved, so it does not wait behind the document jobs.
+@shared_task(name="previews.warm")
+def warm_statement_previews(review_id: int) -> int:
+    return preview.warm_statement_previews(review_id=review_id)

@@ -387,3 +387,57 @@ def test_the_desk_pages_are_english_after_switching(office):
     # The document itself stays German: it goes to a German committee.
     preview = approval.split('data-testid="document-preview"', 1)[1]
     assert "Sehr geehrte Damen und Herren" in preview
+
+
+def test_the_preview_is_rendered_once_per_content(office, monkeypatch):
+    from review.documents import preview as previews
+
+    review = _triaged("V17/26")
+    _to_approval(office, review)
+    rendered = []
+    original = previews.RENDERERS[DocumentKind.COMMITTEE]
+
+    def counting(context, *, template=None):
+        rendered.append(context["statement"]["version"])
+        return original(context, template=template)
+
+    monkeypatch.setitem(previews.RENDERERS, DocumentKind.COMMITTEE, counting)
+    first = previews.statement_preview(review=review, signatory=office.head)
+    again = previews.statement_preview(review=review, signatory=office.head)
+    assert first == again and rendered == [1]
+    # Anything the document shows changes the key: here the title of the paper.
+    review.paper.name = "Sprachkurse für Eltern"
+    review.paper.save()
+    changed = previews.statement_preview(
+        review=Review.objects.get(pk=review.pk), signatory=office.head
+    )
+    assert rendered == [1, 1] and changed.html and "Sprachkurse für Eltern" in changed.html
+
+
+def test_the_preview_is_made_for_the_approvers_when_the_approval_starts(
+    office, monkeypatch, django_capture_on_commit_callbacks
+):
+    from review.documents import preview as previews
+
+    review = _triaged("V18/26")
+    _to_assignment(office, review)
+    client_for(office.head).post(
+        task_url(open_task(review, ReviewFlow.assign)), {"assignee": office.officer.pk}
+    )
+    rendered: list[str] = []
+    original = previews.RENDERERS[DocumentKind.COMMITTEE]
+
+    def counting(context, *, template=None):
+        rendered.append(context["signatory"]["name"])
+        return original(context, template=template)
+
+    monkeypatch.setitem(previews.RENDERERS, DocumentKind.COMMITTEE, counting)
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(office.officer).post(
+            task_url(open_task(review, ReviewFlow.draft)), {**DRAFT, "action": "approval"}
+        )
+    # Both Beauftragte, not the drafter; opening the page then renders nothing more.
+    assert sorted(rendered) == ["Chefin Muster", "Vize Muster"]
+    page = client_for(office.head).get(task_url(open_task(review, ReviewFlow.approve)))
+    assert 'data-testid="document-preview"' in page.content.decode()
+    assert len(rendered) == 2
