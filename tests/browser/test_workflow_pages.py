@@ -92,6 +92,9 @@ def test_workflow_pages_pass_axe_for_officer_and_beauftragte(live_server, browse
             "schlusszeichnung": task_url(open_task(approving, ReviewFlow.approve)),
             "neu-zuweisen": reverse("workflows:reassign", args=[draft.pk]),
             "aufgaben-leer": reverse("workflows:inbox"),
+            # The desk (#15): the assignment list and an officer's absence.
+            "zuweisungsliste": reverse("workflows:assignment_desk"),
+            "abwesenheit": reverse("workflows:absence", args=[officer.pk]),
         },
     )
     assert not problems, "\n".join(problems)
