@@ -14,7 +14,7 @@ from viewflow.workflow.status import STATUS
 from review.documents.services import active_template
 from review.models import AuditEvent, AuditVerb, DocumentKind, Review, StatementVersion
 from tests import factories as f
-from workflows import desk
+from workflows import desk, flows
 from workflows.flows import ReviewFlow, start_for_review
 
 from .conftest import DRAFT, client_for, open_task, task_url
@@ -432,12 +432,17 @@ def test_the_preview_is_made_for_the_approvers_when_the_approval_starts(
         return original(context, template=template)
 
     monkeypatch.setitem(previews.RENDERERS, DocumentKind.COMMITTEE, counting)
+    queued: list[int] = []
+    monkeypatch.setattr(flows.warm_statement_previews, "delay", queued.append)
     with django_capture_on_commit_callbacks(execute=True):
         client_for(office.officer).post(
             task_url(open_task(review, ReviewFlow.draft)), {**DRAFT, "action": "approval"}
         )
-    # Both Beauftragte, not the drafter; opening the page then renders nothing more.
+    assert queued == [review.pk] and rendered == []  # queued on commit, ids only
+    # What the worker does: both Beauftragte, not the drafter.
+    assert previews.warm_statement_previews(review_id=review.pk) == 2
     assert sorted(rendered) == ["Chefin Muster", "Vize Muster"]
+    # Opening the page then renders nothing more.
     page = client_for(office.head).get(task_url(open_task(review, ReviewFlow.approve)))
     assert 'data-testid="document-preview"' in page.content.decode()
     assert len(rendered) == 2
