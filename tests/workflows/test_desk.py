@@ -446,3 +446,17 @@ def test_the_preview_is_made_for_the_approvers_when_the_approval_starts(
     page = client_for(office.head).get(task_url(open_task(review, ReviewFlow.approve)))
     assert 'data-testid="document-preview"' in page.content.decode()
     assert len(rendered) == 2
+
+
+def test_a_send_back_reason_may_be_5000_characters_long(office):
+    review = _triaged("V19/26")
+    _to_approval(office, review)
+    task = open_task(review, ReviewFlow.approve)
+    head = client_for(office.head)
+    too_long = head.post(f"/aufgaben/{task.pk}/zurueckgeben/", {"reason": "x" * 5001})
+    assert too_long.status_code == 200
+    assert "höchstens 5000 Zeichen" in too_long.content.decode()
+    assert not review.send_backs.exists()
+    done = head.post(f"/aufgaben/{task.pk}/zurueckgeben/", {"reason": "x" * 5000})
+    assert done.status_code == 302
+    assert review.send_backs.get().reason == "x" * 5000
