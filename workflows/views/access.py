@@ -18,6 +18,7 @@ from review.models import User
 from review.statements.services import APPROVE_OWN_DRAFT, is_drafter
 
 from ..flows import ReviewFlow
+from ..models import review_of
 from ..runner import CANNOT_TAKE, NOT_YOUR_TASK
 
 View = Callable[..., HttpResponse]
@@ -67,10 +68,7 @@ def human_task(pk: int) -> Task:
 
 def refusal(task: Task, user: User) -> str | None:
     """Why this person may not work on this open task now, or None if they may."""
-    if task.flow_task is ReviewFlow.approve and is_drafter(
-        review=task.process.reviewprocess.review,
-        user=user,
-    ):
+    if task.flow_task is ReviewFlow.approve and is_drafter(review=review_of(task), user=user):
         return str(APPROVE_OWN_DRAFT)
     if task.status == STATUS.NEW and not task.flow_task.can_assign(user, task):
         return str(CANNOT_TAKE)
