@@ -460,3 +460,36 @@ def test_a_send_back_reason_may_be_5000_characters_long(office):
     done = head.post(f"/aufgaben/{task.pk}/zurueckgeben/", {"reason": "x" * 5000})
     assert done.status_code == 302
     assert review.send_backs.get().reason == "x" * 5000
+
+
+def test_the_absence_service_refuses_an_absent_or_outside_deputy(office):
+    from review.accounts import services as accounts
+
+    office.officer2.absent_until = f.in_days(5)
+    office.officer2.save()
+    clerk = f.clerk()
+    cases = [
+        (office.officer2, accounts.DEPUTY_ABSENT_TOO),
+        (clerk, accounts.DEPUTY_NOT_STAFF),
+        (office.officer, accounts.DEPUTY_IS_SELF),
+    ]
+    for deputy, message in cases:
+        with pytest.raises(accounts.AccountError) as refused:
+            accounts.set_absence(
+                person=office.officer,
+                absent_from=f.in_days(1),
+                absent_until=f.in_days(3),
+                deputy=deputy,
+                by=office.officer,
+            )
+        assert str(refused.value) == str(message)
+    with pytest.raises(accounts.AccountError) as refused:
+        accounts.set_absence(
+            person=office.officer2,
+            absent_from=None,
+            absent_until=None,
+            deputy=None,
+            by=office.officer,
+        )
+    assert str(refused.value) == str(accounts.ABSENCE_NOT_YOURS)
+    assert not AuditEvent.objects.filter(verb=AuditVerb.ACCOUNT_ABSENCE_SET).exists()
