@@ -18,6 +18,7 @@ from review.dispatch.downloads import statement_files
 from review.models import File, Meeting, Review, User
 
 from . import access, services
+from . import clerk as clerk_cards
 from .forms import BeiratVoteForm
 from .timeline import timeline
 
@@ -147,24 +148,45 @@ def clerk(request: HttpRequest) -> HttpResponse:
     reviews = list(
         access.clerk_reviews(user)
         .select_related("paper")
-        .prefetch_related("paper__consultations__meeting", "paper__consultations__organizations")
+        .prefetch_related(
+            "paper__consultations__meeting__organizations", "paper__consultations__organizations"
+        )
         .order_by("deadline", "id")
     )
-    committees = set(access.visible_organizations(user).values_list("pk", flat=True))
-    groups: OrderedDict[Meeting | None, list[Review]] = OrderedDict()
-    keyed = []
-    for review in reviews:
-        keyed.append((access.next_meeting_for(review, committees), review))
+    # The office sees every committee; a clerk only their own.
+    committees = (
+        set() if access.is_office(user) else set(user.organizations.values_list("pk", flat=True))
+    )
+    keyed = [(access.next_meeting_for(review, committees), review) for review in reviews]
     keyed.sort(key=lambda pair: (pair[0] is None, pair[0].start if pair[0] else None, pair[1].pk))
+    groups: OrderedDict[Meeting | None, list[Review]] = OrderedDict()
     for meeting, review in keyed:
         groups.setdefault(meeting, []).append(review)
     receipts = services.receipts_for(user, reviews)
+    downloads = clerk_cards.downloads_by(user, reviews)
+
+    def card(review: Review, meeting: Meeting | None) -> clerk_cards.ClerkCard:
+        mails = receipts.get(review.pk, [])
+        return clerk_cards.ClerkCard(
+            review=review,
+            committees=clerk_cards.committees_for(review, committees),
+            meeting=meeting,
+            status=clerk_cards.clerk_status(mails, downloads.get(review.pk)),
+            downloaded_at=downloads.get(review.pk),
+        )
+
     return render(
         request,
         "external/clerk.html",
         {
             "groups": [
-                (meeting, [(r, statement_files(r, "clerk"), receipts.get(r.pk, [])) for r in rows])
+                (
+                    meeting,
+                    [
+                        (card(r, meeting), statement_files(r, "clerk"), receipts.get(r.pk, []))
+                        for r in rows
+                    ],
+                )
                 for meeting, rows in groups.items()
             ],
         },

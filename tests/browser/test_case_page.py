@@ -93,8 +93,10 @@ def test_the_essentials_fit_the_first_screen_of_a_laptop(live_server, browser_co
         for testid in ESSENTIALS
     }
     height = page.evaluate("document.documentElement.scrollHeight")
-    print(f"\ncase page at 1366×768: essentials end at {max(bottoms.values()):.0f} px, "
-          f"page {height} px with the sections closed")
+    print(
+        f"\ncase page at 1366×768: essentials end at {max(bottoms.values()):.0f} px, "
+        f"page {height} px with the sections closed"
+    )
     screenshot(page, "case-page-laptop")
     assert max(bottoms.values()) <= LAPTOP["height"], bottoms
     assert height <= 2 * LAPTOP["height"], height
