@@ -211,7 +211,7 @@ def test_a_confirmed_receipt_and_a_replaced_version_say_so(package) -> None:
     f.make_statement_version(second, f.officer())
     f.make_dispatch(second, clerk)
     page = _client(clerk).get(reverse("external:clerk")).content.decode()
-    card = page.split('id="vorgang-%d"' % first.pk, 1)[1].split("</article>", 1)[0]
+    card = page.split(f'id="vorgang-{first.pk}"', 1)[1].split("</article>", 1)[0]
     assert "Empfang bestätigt" in card
-    card = page.split('id="vorgang-%d"' % second.pk, 1)[1].split("</article>", 1)[0]
+    card = page.split(f'id="vorgang-{second.pk}"', 1)[1].split("</article>", 1)[0]
     assert "Ersetzt durch eine neue Fassung" in card
