@@ -77,7 +77,8 @@ def audience_label(user: Any) -> str:
     }
     if user is None or not user.is_authenticated:
         return office
-    if not user.is_external:
+    if user.has_perm("review.view_review"):
+        # The office's own staff.
         return _("Internal application of the municipal administration")
     if user.has_perm("review.view_shared_review"):
         return _("%(office)s – for the integration council (Beirat)") % {"office": office}
