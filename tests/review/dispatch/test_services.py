@@ -404,6 +404,7 @@ def test_the_mail_names_the_committee_and_its_meeting_in_full_but_not_in_the_sub
     with django_capture_on_commit_callbacks(execute=True):
         _dispatch(review)
     message = mail.outbox[0]
+    assert isinstance(message, EmailMultiAlternatives)
     day = timezone.localtime(meeting.start).strftime("%d.%m.%Y")
     for text in (message.body, str(message.alternatives[0][0])):
         assert "für das Gremium „Integrationsausschuss (IA)“" in text

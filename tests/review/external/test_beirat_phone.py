@@ -114,6 +114,12 @@ def test_a_non_public_paper_shows_the_summary_but_not_the_draft(shared) -> None:
     assert "nicht öffentlich: Das Büro teilt seine Kurzfassung" in page
 
 
+def _token_field(page: str) -> str:
+    found = re.search(r'<input[^>]*name="token"[^>]*>', page)
+    assert found is not None, page
+    return found.group(0)
+
+
 def test_the_code_field_opens_the_number_pad_and_the_recovery_code_the_keyboard() -> None:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -122,11 +128,11 @@ def test_the_code_field_opens_the_number_pad_and_the_recovery_code_the_keyboard(
     client = Client()
     client.force_login(member)
     page = client.get(reverse("accounts:verify")).content.decode()
-    field = re.search(r'<input[^>]*name="token"[^>]*>', page).group(0)
+    field = _token_field(page)
     assert 'inputmode="numeric"' in field and 'autocomplete="one-time-code"' in field
     assert "Wiederherstellungscode verwenden" in page
     page = client.get(reverse("accounts:verify") + "?wiederherstellung=1").content.decode()
-    field = re.search(r'<input[^>]*name="token"[^>]*>', page).group(0)
+    field = _token_field(page)
     assert 'inputmode="text"' in field
 
 
@@ -135,7 +141,7 @@ def test_the_setup_code_field_opens_the_number_pad_too() -> None:
     client = Client()
     client.force_login(member)
     page = client.get(reverse("accounts:setup")).content.decode()
-    field = re.search(r'<input[^>]*name="token"[^>]*>', page).group(0)
+    field = _token_field(page)
     assert 'inputmode="numeric"' in field and 'autocomplete="one-time-code"' in field
 
 
