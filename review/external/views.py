@@ -201,6 +201,15 @@ def clerk(request: HttpRequest) -> HttpResponse:
             downloaded_at=downloads.get(review.pk),
         )
 
+    def in_package(meeting: Meeting | None) -> int:
+        # The meeting's package holds every statement deliberated there, also those listed
+        # under an earlier meeting of the same paper (dispatch/packages.py: package_items).
+        if meeting is None:
+            return 0
+        return sum(
+            any(c.meeting_id == meeting.pk for c in r.paper.consultations.all()) for r in reviews
+        )
+
     return render(
         request,
         "external/clerk.html",
@@ -208,6 +217,7 @@ def clerk(request: HttpRequest) -> HttpResponse:
             "groups": [
                 (
                     meeting,
+                    in_package(meeting),
                     [
                         (card(r, meeting), statement_files(r, "clerk"), receipts.get(r.pk, []))
                         for r in rows

@@ -115,4 +115,15 @@ def test_the_essentials_fit_the_first_screen_of_a_laptop(live_server, browser_co
     assert page.get_by_test_id("timeline").is_visible()
     page.get_by_role("link", name="Ganze Stellungnahme lesen").click()
     assert page.locator("#teil-statement").get_attribute("open") is not None
+    # Similar cases are asked for only when their section is opened.
+    similar = page.locator("#teil-similar .kern-accordion__body")
+    assert similar.inner_text().strip() == ""
+    page.get_by_text("Ähnliche frühere Vorgänge", exact=True).click()
+    similar.locator(".similar-cases").wait_for()
     assert axe_violations(page) == []
+
+    # The open sections are remembered for this case when the page is opened again.
+    page.reload()
+    assert page.locator("#teil-history").get_attribute("open") is not None
+    assert page.locator("#teil-statement").get_attribute("open") is not None
+    assert page.locator("#teil-paper").get_attribute("open") is None

@@ -218,3 +218,18 @@ def test_a_confirmed_receipt_and_a_replaced_version_say_so(package) -> None:
     assert "Empfang bestätigt" in card
     card = page.split(f'id="vorgang-{second.pk}"', 1)[1].split("</article>", 1)[0]
     assert "Ersetzt durch eine neue Fassung" in card
+
+
+def test_the_offer_counts_every_statement_of_the_meeting_also_one_listed_earlier(
+    package,
+) -> None:
+    """A paper deliberated first in an earlier meeting is listed there, but it belongs to the
+    later meeting's package too, and the later meeting's offer counts it."""
+    earlier = f.make_meeting(
+        package["committee"], name="Vorberatung", start=timezone.now() + timedelta(days=2)
+    )
+    f.make_consultation(package["reviews"][0].paper, earlier, organization=package["committee"])
+    page = _client(package["clerk"]).get(reverse("external:clerk")).content.decode()
+    assert "1 Stellungnahme für diese Sitzung" in page
+    assert "Alle 3 Stellungnahmen für diese Sitzung" in page
+    assert page.index("Vorberatung") < page.index("Sozialausschuss")
