@@ -3,7 +3,7 @@ cover page and as a ZIP of the original files.
 
 pypdf merges the finished PDFs page by page in pure Python (pikepdf would need qpdf); fpdf2 writes
 the single cover page. The merged file is a reading copy: the PDF/A originals, the files of
-record, are in the ZIP unchanged (docs/clerk-package.md)."""
+record, are in the ZIP unchanged (docs/external-users.md, "The clerks' view")."""
 
 from __future__ import annotations
 
