@@ -32,8 +32,8 @@ logger = logging.getLogger(__name__)
 
 # A TrueType font for the cover page: „“ and – are outside the PDF core fonts' Latin-1.
 COVER_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
-# A meeting with more statements than this is not a committee's agenda but a mistake; the
-# merge would hold one request for minutes.
+# More statements than a committee's agenda holds: the package takes the first ones and says so
+# (a merge of hundreds of PDFs would hold one request for minutes).
 MAX_STATEMENTS = 60
 
 
@@ -75,7 +75,7 @@ def package_items(user: User, meeting: Meeting) -> list[PackageItem]:
         keyed.append(((min(orders, default=0), review.paper.reference or "", review.pk), review))
     keyed.sort(key=lambda pair: pair[0])
     items = []
-    for position, (_key, review) in enumerate(keyed[:MAX_STATEMENTS], 1):
+    for position, (_key, review) in enumerate(keyed, 1):
         files = statement_files(review, "clerk")
         items.append(PackageItem(position, review, files.get("pdf"), files.get("docx")))
     return items
@@ -93,13 +93,25 @@ def meeting_title(meeting: Meeting) -> str:
     return title
 
 
-def merged_pdf(meeting: Meeting, items: list[PackageItem]) -> bytes:
+def limit_note(shown: int, total: int) -> str:
+    if total <= shown:
+        return ""
+    return _(
+        "Only the first %(shown)d of %(total)d statements are in this package; please download "
+        "the others one by one from the list."
+    ) % {"shown": shown, "total": total}
+
+
+def merged_pdf(meeting: Meeting, items: list[PackageItem], *, total: int) -> bytes:
     """A cover page listing the statements, then each statement's PDF in the same order."""
     readers: list[PdfReader | None] = []
     for item in items:
         readers.append(_read_pdf(item.pdf) if item.pdf is not None else None)
+    # A long agenda takes more than one cover page: lay it out once to count them.
+    cover_pages = len(PdfReader(io.BytesIO(_cover(meeting, items, readers, 1, total))).pages)
+    cover = _cover(meeting, items, readers, cover_pages, total)
     writer = PdfWriter()
-    writer.append(PdfReader(io.BytesIO(_cover(meeting, items, readers))))
+    writer.append(PdfReader(io.BytesIO(cover)))
     for reader in readers:
         if reader is not None:
             writer.append(reader)
@@ -125,7 +137,13 @@ def _read_pdf(stored: StoredFile) -> PdfReader | None:
     return reader
 
 
-def _cover(meeting: Meeting, items: list[PackageItem], readers: list[PdfReader | None]) -> bytes:
+def _cover(
+    meeting: Meeting,
+    items: list[PackageItem],
+    readers: list[PdfReader | None],
+    cover_pages: int,
+    total: int,
+) -> bytes:
     pdf = FPDF(format="A4")
     pdf.set_margins(20, 20, 20)
     pdf.add_page()
@@ -152,12 +170,12 @@ def _cover(meeting: Meeting, items: list[PackageItem], readers: list[PdfReader |
     pdf.set_font(family, size=12)
     pdf.multi_cell(0, 6, text(meeting_title(meeting)))
     pdf.ln(4)
-    page = 2  # the cover is page 1
+    page = cover_pages + 1
     for item, reader in zip(items, readers, strict=True):
         paper = item.review.paper
         line = f"{item.position}. {paper.reference} – {paper.name}"
         if reader is None:
-            line += " " + _("(no readable PDF: only in the ZIP)")
+            line += " " + _("(no PDF: only in the ZIP)")
         else:
             pages = len(reader.pages)
             line += " " + _("(page %(first)d–%(last)d)") % {"first": page, "last": page + pages - 1}
@@ -167,6 +185,10 @@ def _cover(meeting: Meeting, items: list[PackageItem], readers: list[PdfReader |
         pdf.ln(1)
     pdf.ln(4)
     pdf.set_font(family, size=9)
+    note = limit_note(len(items), total)
+    if note:
+        pdf.multi_cell(0, 5, text(note))
+        pdf.ln(2)
     stamp = formats.date_format(timezone.localtime(), "d.m.Y, H:i")
     pdf.multi_cell(
         0,
@@ -182,7 +204,7 @@ def _cover(meeting: Meeting, items: list[PackageItem], readers: list[PdfReader |
     return bytes(pdf.output())
 
 
-def originals_zip(items: list[PackageItem]) -> bytes:
+def originals_zip(items: list[PackageItem], *, total: int) -> bytes:
     """The original files, numbered in agenda order, and a list of their SHA-256 sums."""
     out = io.BytesIO()
     sums = []
@@ -197,6 +219,9 @@ def originals_zip(items: list[PackageItem]) -> bytes:
                 archive.writestr(name, content)
                 sums.append(f"{hashlib.sha256(content).hexdigest()}  {name}")
         archive.writestr("SHA256SUMS.txt", "\n".join(sums) + "\n")
+        note = limit_note(len(items), total)
+        if note:
+            archive.writestr("HINWEIS.txt", note + "\n")
     return out.getvalue()
 
 

@@ -67,10 +67,14 @@ def meeting_package(request: HttpRequest, meeting_pk: int, fmt: str) -> HttpResp
     meeting = get_object_or_404(Meeting, pk=meeting_pk)
     if not packages.may_see_meeting(user, meeting):
         raise Http404
-    items = packages.package_items(user, meeting)
-    if not items:
+    found = packages.package_items(user, meeting)
+    if not found:
         raise Http404
-    content = packages.merged_pdf(meeting, items) if fmt == "pdf" else packages.originals_zip(items)
+    items = found[: packages.MAX_STATEMENTS]
+    if fmt == "pdf":
+        content = packages.merged_pdf(meeting, items, total=len(found))
+    else:
+        content = packages.originals_zip(items, total=len(found))
     packages.record_package_download(items=items, meeting=meeting, fmt=fmt, by=user)
     day = timezone.localtime(meeting.start).date().isoformat() if meeting.start else "ohne-Datum"
     response = HttpResponse(content, content_type=PACKAGE_FORMATS[fmt])

@@ -233,3 +233,51 @@ def test_the_offer_counts_every_statement_of_the_meeting_also_one_listed_earlier
     assert "1 Stellungnahme für diese Sitzung" in page
     assert "Alle 3 Stellungnahmen für diese Sitzung" in page
     assert page.index("Vorberatung") < page.index("Sozialausschuss")
+
+
+def test_a_statement_without_a_readable_pdf_is_named_on_the_cover_and_only_in_the_zip(
+    package,
+) -> None:
+    broken = package["documents"][1].files[0]
+    with default_storage.open(broken.path, "wb") as handle:
+        handle.write(b"%PDF-1.7 not really a PDF")
+    client = _client(package["clerk"])
+    reader = PdfReader(io.BytesIO(client.get(_url(package["meeting"], "pdf")).content))
+    cover = reader.pages[0].extract_text()
+    assert "2. V20/26 – Vorlage V20/26 (kein PDF: nur im ZIP)" in cover
+    assert "(Seite 3–3)" in cover  # V30/26 follows V10/26 directly
+    assert [p.extract_text() for p in reader.pages[1:]] == [
+        "Stellungnahme zu V10/26 Seite 1",
+        "Stellungnahme zu V30/26 Seite 1",
+    ]
+    archive = zipfile.ZipFile(io.BytesIO(client.get(_url(package["meeting"], "zip")).content))
+    assert "02_V20-26_Stellungnahme.pdf" in archive.namelist()
+
+
+def test_beyond_the_maximum_the_package_takes_the_first_and_says_so(package, monkeypatch) -> None:
+    from review.dispatch import packages
+
+    monkeypatch.setattr(packages, "MAX_STATEMENTS", 2)
+    client = _client(package["clerk"])
+    reader = PdfReader(io.BytesIO(client.get(_url(package["meeting"], "pdf")).content))
+    cover = reader.pages[0].extract_text()
+    assert "V30/26" not in cover
+    assert "Nur die ersten 2 von 3 Stellungnahmen" in " ".join(cover.split())
+    assert len(reader.pages) == 1 + 1 + 2
+    archive = zipfile.ZipFile(io.BytesIO(client.get(_url(package["meeting"], "zip")).content))
+    assert not any(name.startswith("03_") for name in archive.namelist())
+    assert "Nur die ersten 2 von 3" in archive.read("HINWEIS.txt").decode()
+
+
+def test_a_cover_longer_than_a_page_shifts_the_page_numbers(package) -> None:
+    for n in range(40):
+        _released_with_files(
+            package["committee"], package["meeting"], f"V{100 + n}/26", order=10 + n
+        )
+    reader = PdfReader(
+        io.BytesIO(_client(package["clerk"]).get(_url(package["meeting"], "pdf")).content)
+    )
+    cover = reader.pages[0].extract_text() + reader.pages[1].extract_text()
+    assert "V139/26" not in reader.pages[0].extract_text()
+    assert "1. V10/26 – Vorlage V10/26 (Seite 3–3)" in cover
+    assert reader.pages[2].extract_text() == "Stellungnahme zu V10/26 Seite 1"
