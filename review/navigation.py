@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
@@ -72,12 +73,39 @@ def _items(request: HttpRequest) -> list[NavItem]:
     return [NavItem(label, url, current) for label, url, current in entries]
 
 
+def audience_label(user: Any) -> str:
+    """Who the person is dealing with, for the header line. Volunteers of the Beirat and the
+    committees' clerks are not staff: "internal application of the administration" told them
+    nothing (and wrongly), so they read the office's name and for whom this is. Before login it
+    is only the office's name, since the login page serves everyone."""
+    office = _("%(office)s of the City of %(city)s") % {
+        "office": settings.DOCUMENT_OFFICE["name"],
+        "city": settings.DOCUMENT_OFFICE["city"],
+    }
+    if user is None or not user.is_authenticated:
+        return office
+    if user.has_perm("review.view_review"):
+        # The office's own staff.
+        return _("Internal application of the municipal administration")
+    if user.has_perm("review.view_shared_review"):
+        return _("%(office)s – for the integration council (Beirat)") % {"office": office}
+    if user.has_perm("review.view_released_statement"):
+        return _("%(office)s – for the committee services") % {"office": office}
+    return office
+
+
 def main_navigation(request: HttpRequest) -> dict[str, Any]:
     """`main_nav` for base.html; evaluated only when a page renders the header."""
     user = getattr(request, "user", None)
+    shell = {
+        "audience_label": SimpleLazyObject(lambda: audience_label(user)),
+        "office_name": settings.DOCUMENT_OFFICE["name"],
+        "office_email": settings.DOCUMENT_OFFICE["email"],
+    }
     if user is None or not user.is_authenticated:
-        return {}
+        return shell
     return {
+        **shell,
         "main_nav": SimpleLazyObject(lambda: _items(request)),
         # Before the second factor the header shows only the brand and the logout button.
         "awaiting_second_factor": SimpleLazyObject(

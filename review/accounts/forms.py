@@ -29,14 +29,24 @@ class LoginForm(AuthenticationForm):
 
 
 class TokenForm(forms.Form):
+    """The six-digit code opens the phone's number pad (volunteers log in on their phones);
+    a recovery code has letters, so its variant keeps the text keyboard."""
+
     token = forms.CharField(
         label=_("Code"),
         max_length=20,
-        help_text=_("The six-digit code from your authenticator app, or a recovery code."),
+        help_text=_("The six-digit code from your authenticator app."),
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
         ),
     )
+
+    def __init__(self, *args: Any, recovery: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if recovery:
+            field = self.fields["token"]
+            field.help_text = _("One of your recovery codes, e.g. 3f9a2-7c41b.")
+            field.widget.attrs.update({"inputmode": "text", "autocomplete": "off"})
 
 
 class SetupTokenForm(forms.Form):

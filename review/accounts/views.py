@@ -120,7 +120,8 @@ def verify(request: HttpRequest) -> HttpResponse:
     if _locked_out(request, user):
         logout(request)
         return render(request, "registration/locked_out.html", status=429)
-    form = TokenForm(request.POST or None)
+    recovery = request.GET.get("wiederherstellung") == "1"
+    form = TokenForm(request.POST or None, recovery=recovery)
     if request.method == "POST" and form.is_valid():
         device = otp.verify_second_factor(user=user, token=form.cleaned_data["token"])
         if device is not None:
@@ -136,7 +137,11 @@ def verify(request: HttpRequest) -> HttpResponse:
             logout(request)
             return render(request, "registration/locked_out.html", status=429)
         form.add_error("token", _("The code is not valid. Please try again."))
-    return render(request, "accounts/verify.html", {"form": form, "next": _next_url(request)})
+    return render(
+        request,
+        "accounts/verify.html",
+        {"form": form, "next": _next_url(request), "recovery": recovery},
+    )
 
 
 # --- The office's list of external accounts ----------------------------------------------

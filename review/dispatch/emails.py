@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from review.external import access
 from review.models import Dispatch
 from review.notifications.emails import absolute_url
 
@@ -32,6 +33,10 @@ def dispatch_email(dispatch: Dispatch) -> EmailMultiAlternatives:
             "review": review,
             "paper": review.paper,
             "organization": dispatch.organization,
+            # The clerk files the statement under the meeting it is for.
+            "meeting": access.next_meeting_for(
+                review, {dispatch.organization_id} if dispatch.organization_id else set()
+            ),
             "is_clerk": dispatch.audience == Dispatch.Audience.CLERK,
             "filenames": [a["filename"] for a in dispatch.attachments],
             "link": absolute_url(link),

@@ -15,6 +15,11 @@ urlpatterns: list[URLPattern] = [
         views.beirat_statement_file,
         name="beirat_file",
     ),
+    path(
+        "gremien/sitzung/<int:meeting_pk>/stellungnahmen.<str:fmt>",
+        views.meeting_package,
+        name="meeting_package",
+    ),
     path("gremien/eingang/<int:pk>/", views.confirm_receipt, name="confirm_receipt"),
     path("versand/<int:pk>/erneut/", views.resend, name="resend"),
 ]

@@ -9,14 +9,17 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from review.external import access
-from review.models import Dispatch, Review, User
+from review.models import Dispatch, Meeting, Review, User
 
-from . import services
+from . import packages, services
 from .downloads import FORMATS, statement_files
+
+PACKAGE_FORMATS = {"pdf": "application/pdf", "zip": "application/zip"}
 
 
 def _user(request: HttpRequest) -> User:
@@ -33,6 +36,9 @@ def _download(request: HttpRequest, pk: int, fmt: str, audience: str) -> FileRes
     stored = statement_files(review, audience).get(fmt)
     if stored is None or not default_storage.exists(stored.path):
         raise Http404
+    # Recorded so that the clerk's list can say "heruntergeladen" and the office can tell who
+    # had the statement before the meeting.
+    packages.record_download(review=review, fmt=fmt, by=_user(request))
     return FileResponse(
         default_storage.open(stored.path, "rb"),
         as_attachment=True,
@@ -49,6 +55,32 @@ def clerk_statement_file(request: HttpRequest, pk: int, fmt: str) -> FileRespons
 @login_required
 def beirat_statement_file(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
     return _download(request, pk, fmt, Dispatch.Audience.BEIRAT)
+
+
+@login_required
+def meeting_package(request: HttpRequest, meeting_pk: int, fmt: str) -> HttpResponse:
+    """All released statements for one meeting: one PDF with a cover page, or a ZIP of the
+    originals. 404 for a meeting of another committee or without statements."""
+    if fmt not in PACKAGE_FORMATS:
+        raise Http404
+    user = _user(request)
+    meeting = get_object_or_404(Meeting, pk=meeting_pk)
+    if not packages.may_see_meeting(user, meeting):
+        raise Http404
+    found = packages.package_items(user, meeting)
+    if not found:
+        raise Http404
+    items = found[: packages.MAX_STATEMENTS]
+    if fmt == "pdf":
+        content = packages.merged_pdf(meeting, items, total=len(found))
+    else:
+        content = packages.originals_zip(items, total=len(found))
+    packages.record_package_download(items=items, meeting=meeting, fmt=fmt, by=user)
+    day = timezone.localtime(meeting.start).date().isoformat() if meeting.start else "ohne-Datum"
+    response = HttpResponse(content, content_type=PACKAGE_FORMATS[fmt])
+    filename = f"Stellungnahmen_Sitzung_{day}_{meeting.pk}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @login_required

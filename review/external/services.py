@@ -46,6 +46,7 @@ def receipts_for(user: User, reviews: list[Review]) -> dict[int, list[Dispatch]]
         Dispatch.objects.for_clerks()
         .sent()
         .filter(review__in=reviews)
+        .select_related("statement_version", "organization")
         .filter(Q(recipient=user) | Q(recipient__isnull=True, organization__members=user))
         .distinct()
         .order_by("review_id", "email")

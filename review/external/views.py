@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import F
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,9 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from review.dispatch.downloads import statement_files
-from review.models import File, Meeting, Review, User
+from review.models import AuditEvent, AuditVerb, File, Meeting, Review, StatementVersion, User
 
 from . import access, services
+from . import clerk as clerk_cards
 from .forms import BeiratVoteForm
 from .timeline import timeline
 
@@ -43,9 +45,12 @@ def beirat(request: HttpRequest) -> HttpResponse:
         raise Http404
     reviews = (
         access.beirat_reviews(user)
-        .select_related("paper")
-        .order_by("beirat_deadline", "deadline", "id")
+        .select_related("paper", "beirat_vote")
+        .order_by(F("beirat_deadline").asc(nulls_last=True), "deadline", "id")
     )
+    # What a member opens the page for on the phone comes first: the open vote requests,
+    # nearest deadline first (a stable sort keeps the deadline order within each part).
+    rows = sorted(((r, access.awaits_beirat_vote(r)) for r in reviews), key=lambda r: not r[1])
     now = timezone.now()
     beirat_meetings = Meeting.objects.filter(
         organizations__is_advisory_council=True,
@@ -56,7 +61,8 @@ def beirat(request: HttpRequest) -> HttpResponse:
         request,
         "external/beirat.html",
         {
-            "reviews": [(r, access.awaits_beirat_vote(r)) for r in reviews],
+            "reviews": rows,
+            "vote_requests": sum(1 for _review, awaits in rows if awaits),
             "beirat_meetings": beirat_meetings,
         },
     )
@@ -84,11 +90,32 @@ def beirat_review(request: HttpRequest, pk: int) -> HttpResponse:
             "statement_version": review.statement.current_version
             if access.is_released(review)
             else None,
+            "draft_version": _shared_draft(review),
             "statement_files": statement_files(review, "beirat")
             if access.may_download_statement(user, review, "beirat")
             else {},
         },
     )
+
+
+def _shared_draft(review: Review) -> StatementVersion | None:
+    """The draft the office put to the Beirat when it asked for the vote (the version its
+    "consultation started" event names), which members read before they vote. Later working
+    drafts stay in the office; papers that are not public show only the office's summary; once
+    the statement is released its final text is shown instead."""
+    if access.is_released(review) or not review.paper.is_public:
+        return None
+    shared = (
+        AuditEvent.objects.filter(
+            verb=AuditVerb.CONSULTATION_STARTED, review=review, details__beirat=True
+        )
+        .order_by("-id")
+        .values_list("object_id", flat=True)
+        .first()
+    )
+    if not shared:
+        return None
+    return StatementVersion.objects.filter(pk=shared, statement__review=review).first()
 
 
 @login_required
@@ -147,24 +174,55 @@ def clerk(request: HttpRequest) -> HttpResponse:
     reviews = list(
         access.clerk_reviews(user)
         .select_related("paper")
-        .prefetch_related("paper__consultations__meeting", "paper__consultations__organizations")
+        .prefetch_related(
+            "paper__consultations__meeting__organizations", "paper__consultations__organizations"
+        )
         .order_by("deadline", "id")
     )
-    committees = set(access.visible_organizations(user).values_list("pk", flat=True))
-    groups: OrderedDict[Meeting | None, list[Review]] = OrderedDict()
-    keyed = []
-    for review in reviews:
-        keyed.append((access.next_meeting_for(review, committees), review))
+    # The office sees every committee; a clerk only their own.
+    committees = (
+        set() if access.is_office(user) else set(user.organizations.values_list("pk", flat=True))
+    )
+    keyed = [(access.next_meeting_for(review, committees), review) for review in reviews]
     keyed.sort(key=lambda pair: (pair[0] is None, pair[0].start if pair[0] else None, pair[1].pk))
+    groups: OrderedDict[Meeting | None, list[Review]] = OrderedDict()
     for meeting, review in keyed:
         groups.setdefault(meeting, []).append(review)
     receipts = services.receipts_for(user, reviews)
+    downloads = clerk_cards.downloads_by(user, reviews)
+
+    def card(review: Review, meeting: Meeting | None) -> clerk_cards.ClerkCard:
+        mails = receipts.get(review.pk, [])
+        return clerk_cards.ClerkCard(
+            review=review,
+            committees=clerk_cards.committees_for(review, committees),
+            meeting=meeting,
+            status=clerk_cards.clerk_status(mails, downloads.get(review.pk)),
+            downloaded_at=downloads.get(review.pk),
+        )
+
+    def in_package(meeting: Meeting | None) -> int:
+        # The meeting's package holds every statement deliberated there, also those listed
+        # under an earlier meeting of the same paper (dispatch/packages.py: package_items).
+        if meeting is None:
+            return 0
+        return sum(
+            any(c.meeting_id == meeting.pk for c in r.paper.consultations.all()) for r in reviews
+        )
+
     return render(
         request,
         "external/clerk.html",
         {
             "groups": [
-                (meeting, [(r, statement_files(r, "clerk"), receipts.get(r.pk, [])) for r in rows])
+                (
+                    meeting,
+                    in_package(meeting),
+                    [
+                        (card(r, meeting), statement_files(r, "clerk"), receipts.get(r.pk, []))
+                        for r in rows
+                    ],
+                )
                 for meeting, rows in groups.items()
             ],
         },

@@ -64,7 +64,7 @@ def build_calendar(user: User) -> bytes:
     meetings = access.calendar_meetings(user).filter(
         start__gte=now - timedelta(days=PAST_DAYS), start__lte=now + timedelta(days=FUTURE_DAYS)
     )
-    for meeting in meetings.order_by("start"):
+    for meeting in meetings.prefetch_related("organizations").order_by("start"):
         assert meeting.start is not None
         event = Event()
         event.add("summary", meeting.name or _("Meeting"))
@@ -74,6 +74,9 @@ def build_calendar(user: User) -> bytes:
         event.add("dtstamp", now)
         if meeting.location:
             event.add("location", meeting.location)
+        committees = ", ".join(o.full_name for o in meeting.organizations.all())
+        if committees:
+            event.add("description", committees)
         if meeting.cancelled:
             event.add("status", "CANCELLED")
         if meeting.web:

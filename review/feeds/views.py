@@ -50,7 +50,7 @@ class CommitteeStatementsFeed(Feed):
         return user, organization
 
     def title(self, obj: tuple[User, Organization]) -> str:
-        return _("Statements for %(committee)s") % {"committee": obj[1]}
+        return _("Statements for %(committee)s") % {"committee": obj[1].full_name}
 
     def subtitle(self, obj: tuple[User, Organization]) -> str:
         return _("Statements of the integration office released for this committee.")
@@ -70,6 +70,7 @@ class CommitteeStatementsFeed(Feed):
             "review.view_released_statement"
         )
         for review in reviews:
+            review.feed_committee = organization.full_name
             review.feed_link = (
                 reverse("external:beirat_review", args=[review.pk])
                 if for_beirat
@@ -84,7 +85,9 @@ class CommitteeStatementsFeed(Feed):
         }
 
     def item_description(self, item: Review) -> str:
-        return item.summary or item.get_status_display()
+        # Which committee the statement is for, in full; the office's status means nothing here.
+        line = _("For: %(committee)s") % {"committee": getattr(item, "feed_committee", "")}
+        return f"{line}. {item.summary}" if item.summary else line
 
     def item_link(self, item: Review) -> str:
         return str(getattr(item, "feed_link", reverse("external:clerk") + f"#vorgang-{item.pk}"))

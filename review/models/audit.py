@@ -69,6 +69,7 @@ class AuditVerb(models.TextChoices):
     REVIEW_TRIAGED = "review.triaged", _("Paper triaged: relevant")
     STATEMENT_APPROVED = "statement.approved", _("Statement approved")
     STATEMENT_DISPATCHED = "statement.dispatched", _("Dispatch of the statement started")
+    STATEMENT_DOWNLOADED = "statement.downloaded", _("Statement downloaded")
     STATEMENT_SAVED = "statement.saved", _("Statement saved")
     STATEMENT_SENT_BACK = "statement.sent_back", _("Statement sent back for revision")
     STATEMENT_SUBMITTED = "statement.submitted", _("Statement submitted for final approval")

@@ -216,7 +216,15 @@ class Organization(OParlObject):
         constraints = _oparl_constraints("organization")
 
     def __str__(self) -> str:
-        return self.short_name or self.name
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        """ "Integrationsausschuss (IA)": clerks and the Beirat do not know the office's
+        abbreviations, so the full name comes first and the abbreviation only in parentheses."""
+        if self.short_name and self.short_name != self.name:
+            return f"{self.name} ({self.short_name})"
+        return self.name
 
 
 class Meeting(OParlObject):

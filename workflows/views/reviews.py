@@ -157,12 +157,23 @@ def _proposals(version: StatementVersion | None) -> list[ChangeProposal]:
     return list(version.change_proposals.all())
 
 
+def _receipts(dispatches: list[Dispatch]) -> list[Dispatch]:
+    """The clerks' mails of the newest version sent: their receipt belongs on the first screen,
+    since the office is asked about it by phone (the list comes newest version first)."""
+    sent = [d for d in dispatches if d.audience == Dispatch.Audience.CLERK and d.sent_at]
+    if not sent:
+        return []
+    newest = sent[0].statement_version_id
+    return [d for d in sent if d.statement_version_id == newest]
+
+
 @login_required
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _check_office(request)
     review = _get_review(pk)
     versions = _statement_versions(pk)
     current_version = versions[0] if versions else None
+    dispatches = list(dispatches_for_review(review))
     return render(
         request,
         "workflows/reviews/detail.html",
@@ -183,7 +194,8 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "open_tasks": _open_tasks(review),
             "timeline": review_timeline(review),
             "documents": documents_for_review(review),
-            "dispatches": list(dispatches_for_review(review)),
+            "dispatches": dispatches,
+            "receipts": _receipts(dispatches),
             "decision_files": list(review.paper.decision_files()),
         },
     )

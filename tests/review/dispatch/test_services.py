@@ -391,3 +391,24 @@ def test_a_mail_lost_with_its_worker_is_marked_failed_and_the_office_resends_it(
     assert AuditEvent.objects.filter(verb="dispatch.resent", actor=head).exists()
     with pytest.raises(services.DispatchError, match=str(services.NOT_FAILED)):
         services.resend_dispatch(dispatch=stuck, by=head)
+
+
+def test_the_mail_names_the_committee_and_its_meeting_in_full_but_not_in_the_subject(
+    review, clerk, django_capture_on_commit_callbacks
+) -> None:
+    committee = clerk.organizations.get()
+    committee.name, committee.short_name = "Integrationsausschuss", "IA"
+    committee.save()
+    meeting = f.make_meeting(committee, name="Sitzung des Integrationsausschusses")
+    review.paper.consultations.update(meeting=meeting)
+    with django_capture_on_commit_callbacks(execute=True):
+        _dispatch(review)
+    message = mail.outbox[0]
+    assert isinstance(message, EmailMultiAlternatives)
+    day = timezone.localtime(meeting.start).strftime("%d.%m.%Y")
+    for text in (message.body, str(message.alternatives[0][0])):
+        assert "für das Gremium „Integrationsausschuss (IA)“" in text
+        assert "Integrationsausschuss (IA)" in text
+        assert f"Sitzung des Integrationsausschusses am {day}" in text
+    assert "„IA“" not in message.body
+    assert message.subject == "Stellungnahme zur Vorlage V2345/24"

@@ -68,6 +68,8 @@ OBJECT_MATRIX = {
     "beirat_file_unshared": (OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND),
     "confirm_receipt": (NOT_FOUND, NOT_FOUND, 302, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
     "resend": (302, 302, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    "meeting_package_pdf": (OK, OK, OK, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND),
+    "meeting_package_zip": (OK, OK, OK, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND),
 }
 
 
@@ -88,10 +90,17 @@ def released(settings, tmp_path):
         cases[name] = f.make_dispatch(review, clerk)
     other = f.clerk(username="other-clerk")
     other.organizations.add(f.make_organization("Bauausschuss"))
-    return {"cases": cases, "clerk": clerk, "other": other}
+    meeting = f.make_meeting(committee)
+    for dispatch in cases.values():
+        dispatch.review.paper.consultations.update(meeting=meeting)
+    return {"cases": cases, "clerk": clerk, "other": other, "meeting": meeting}
 
 
-def _object_url(key: str, cases: dict) -> tuple[str, str]:
+def _object_url(key: str, released: dict) -> tuple[str, str]:
+    cases = released["cases"]
+    if key.startswith("meeting_package_"):
+        fmt = key.removeprefix("meeting_package_")
+        return "get", reverse("dispatch:meeting_package", args=[released["meeting"].pk, fmt])
     if key == "clerk_file":
         return "get", reverse("dispatch:clerk_file", args=[cases["shared"].review_id, "pdf"])
     if key in ("confirm_receipt", "resend"):
@@ -102,7 +111,7 @@ def _object_url(key: str, cases: dict) -> tuple[str, str]:
 
 @pytest.mark.parametrize("key", list(OBJECT_MATRIX))
 def test_permission_matrix_for_statement_files_and_receipts(released, key: str) -> None:
-    method, url = _object_url(key, released["cases"])
+    method, url = _object_url(key, released)
     anonymous = getattr(Client(), method)(url)
     assert anonymous.status_code == 302 and reverse("login") in anonymous["Location"]
     personas = [

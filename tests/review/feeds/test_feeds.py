@@ -137,3 +137,21 @@ def test_the_calendar_page_creates_regenerates_and_revokes_the_address(client: C
     assert FeedToken.objects.get(user=officer).token != first
     client.post(reverse("feeds_revoke"))
     assert not FeedToken.objects.filter(user=officer).exists()
+
+
+def test_the_feed_and_the_calendar_name_the_committee_in_full(client: Client) -> None:
+    clerk = f.clerk()
+    committee = f.make_organization("Integrationsausschuss", short_name="IA")
+    clerk.organizations.add(committee)
+    review = _released("V800/26", committee)
+    review.summary = "Mehr Sprachkurse."
+    review.save()
+    token = FeedToken.objects.create(user=clerk).token
+    feed = feedparser.parse(
+        client.get(reverse("feeds:committee_statements", args=[token, committee.pk])).content
+    )
+    assert feed.feed.title == "Stellungnahmen für Integrationsausschuss (IA)"
+    assert feed.entries[0].summary == "Für: Integrationsausschuss (IA). Mehr Sprachkurse."
+    assert "Versandt" not in feed.entries[0].summary
+    events = list(_calendar(client, token).walk("VEVENT"))
+    assert [str(e["description"]) for e in events] == ["Integrationsausschuss (IA)"]
