@@ -1,0 +1,215 @@
+"""Find German UI words on pages rendered in English: the vocabulary, the visible text, a crawler.
+
+The vocabulary is taken from the catalogues, so a word added to the German catalogue tomorrow is
+checked tomorrow: every word of a German msgstr (locale/de) or of a German msgid (those
+translated in locale/en), minus every word that also occurs in English text (the English msgids
+and the English msgstr), so "Beirat", "OParl", "PDF" or "Status" are not flagged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urldefrag, urlsplit
+
+import polib
+from django.test import Client
+from lxml import html
+
+ROOT = Path(__file__).resolve().parents[2]
+GERMAN_PO = ROOT / "locale" / "de" / "LC_MESSAGES" / "django.po"
+ENGLISH_PO = ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po"
+
+WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{[^}]*\}|<[^>]+>")
+# Words of both languages that the catalogues cannot tell apart; names of things.
+NOT_GERMAN = {"beirat", "oparl", "musterstadt", "kern", "htmx", "viewflow", "celery"}
+# Stored, but written by the code in German: shown translated, so not data.
+WRITTEN_BY_CODE = {"review.Review.relevance_reasons", "review.AuditEvent.details"}
+# Copies of the other rows for searching (with the reasons in them).
+DERIVED = {"review.SearchEntry", "review.SearchTerm", "review.SearchSynonym"}
+SKIPPED_TAGS = {"script", "style", "template", "noscript", "svg"}
+ATTRIBUTES = ("title", "aria-label", "placeholder", "alt")
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower() for w in WORD.findall(PLACEHOLDER.sub(" ", text)) if len(w) >= 3}
+
+
+def _texts(entry: polib.POEntry, *, translated: bool) -> list[str]:
+    if translated:
+        return [entry.msgstr, *entry.msgstr_plural.values()]
+    return [entry.msgid, entry.msgid_plural]
+
+
+def german_vocabulary() -> set[str]:
+    german_po, english_po = polib.pofile(str(GERMAN_PO)), polib.pofile(str(ENGLISH_PO))
+    german: set[str] = set()
+    english: set[str] = set()
+    for entry in german_po:
+        translation = [t for t in _texts(entry, translated=True) if t]
+        if translation and translation[0] != entry.msgid:
+            german.update(*map(_words, translation))
+            english.update(*map(_words, _texts(entry, translated=False)))
+    for entry in english_po:
+        german.update(*map(_words, _texts(entry, translated=False)))
+        english.update(*map(_words, _texts(entry, translated=True)))
+    return german - english - NOT_GERMAN
+
+
+def visible_texts(page: str) -> list[str]:
+    """Text nodes and the attributes a person reads or hears, one string each."""
+    tree = html.fromstring(page)
+    texts: list[str] = []
+    for element in tree.iter():
+        if not isinstance(element.tag, str) or element.tag in SKIPPED_TAGS:
+            continue
+        if any(a.tag in SKIPPED_TAGS for a in element.iterancestors()):
+            continue
+        # Marked as German on purpose: the language switch's "Deutsch", quoted German text.
+        if element.get("lang", "").startswith("de"):
+            continue
+        if any(a.get("lang", "").startswith("de") for a in element.iterancestors()):
+            continue
+        texts.extend(t for t in (element.text, element.tail if element.getparent() is not None else None) if t)
+        texts.extend(element.get(name) for name in ATTRIBUTES if element.get(name))
+        if element.tag == "input" and element.get("type") in ("submit", "button"):
+            texts.append(element.get("value") or "")
+    return [" ".join(t.split()) for t in texts if t.strip()]
+
+
+@dataclass
+class Finding:
+    url: str
+    word: str
+    text: str
+
+
+class Data:
+    """The German data in the database (titles, names, reasons' matched words, texts): it may
+    stay German on an English page, so it is cut out of a text before the words are checked."""
+
+    def __init__(self, values: Iterable[str]) -> None:
+        self.by_word: dict[str, list[str]] = defaultdict(list)
+        for value in sorted({" ".join(v.split()) for v in values if v.strip()}, key=len, reverse=True):
+            for word in _words(value):
+                self.by_word[word].append(value)
+
+    @classmethod
+    def from_database(cls) -> Data:
+        from django.apps import apps
+        from django.db import models
+
+        values: list[str] = []
+        for model in apps.get_models():
+            if model._meta.app_label not in ("review", "workflows", "auth", "viewflow"):
+                continue
+            if model._meta.label in DERIVED:
+                continue
+            names = [
+                f.name
+                for f in model._meta.concrete_fields
+                if isinstance(f, (models.CharField, models.TextField, models.JSONField))
+                and not f.choices
+                and f"{model._meta.label}.{f.name}" not in WRITTEN_BY_CODE
+            ]
+            for row in model._default_manager.values_list(*names) if names else []:
+                values.extend(_strings(row))
+        return cls(values)
+
+    def strip(self, text: str, word: str) -> str:
+        """The text without the data values that contain the word."""
+        for value in self.by_word.get(word.lower(), []):
+            if value in text:
+                text = text.replace(value, " ")
+            elif text.endswith("…") and text.rstrip("… ") in value:
+                # Shortened for the page (truncatechars): the whole text is data.
+                return ""
+        return text
+
+
+def _strings(value: object) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _strings(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+
+
+def german_words(texts: Iterable[str], vocabulary: set[str], data: Data) -> list[tuple[str, str]]:
+    """(word, the text it stands in) for each German UI word left once the data is removed."""
+    found = []
+    for text in texts:
+        for word in WORD.findall(text):
+            if word.lower() not in vocabulary:
+                continue
+            if any(w == word for w in WORD.findall(data.strip(text, word))):
+                found.append((word, text))
+    return found
+
+
+@dataclass
+class Crawl:
+    """Every page a client reaches by following links from its start page (GET only)."""
+
+    client: Client
+    skip: tuple[str, ...] = ()
+    per_view: int = 3
+    limit: int = 250
+    seen: set[str] = field(default_factory=set)
+    pages: dict[str, str] = field(default_factory=dict)
+    statuses: dict[str, int] = field(default_factory=dict)
+
+    def run(self, start: Iterable[str]) -> dict[str, str]:
+        from django.urls import Resolver404, resolve
+
+        queue = list(start)
+        per_view: dict[str, int] = defaultdict(int)
+        while queue and len(self.pages) < self.limit:
+            url = queue.pop(0)
+            if url in self.seen:
+                continue
+            self.seen.add(url)
+            path = urlsplit(url).path
+            try:
+                view = resolve(path)._func_path
+            except Resolver404:
+                continue
+            if per_view[view] >= self.per_view:
+                continue
+            per_view[view] += 1
+            response = self.client.get(url)
+            self.statuses[url] = response.status_code
+            if response.status_code in (301, 302) and response["Location"].startswith("/"):
+                queue.insert(0, response["Location"])
+            if response.status_code != 200:
+                continue
+            if not response.get("Content-Type", "").startswith("text/html"):
+                continue
+            page = response.content.decode()
+            self.pages[url] = page
+            queue.extend(u for u in self.links(page) if u not in self.seen)
+        return self.pages
+
+    def links(self, page: str) -> list[str]:
+        tree = html.fromstring(page)
+        found = []
+        for element in tree.iter("a", "button", "form", "div", "section", "tr", "li"):
+            for name in ("href", "hx-get"):
+                value = element.get(name)
+                if not value:
+                    continue
+                url = urldefrag(value).url
+                parts = urlsplit(url)
+                if parts.scheme or parts.netloc or not url.startswith("/"):
+                    continue
+                if any(url.startswith(prefix) for prefix in self.skip):
+                    continue
+                found.append(url)
+        return found
