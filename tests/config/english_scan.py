@@ -27,11 +27,24 @@ WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{[^}]*\}|<[^>]+>")
 # Words of both languages that the catalogues cannot tell apart; names of things.
 NOT_GERMAN = {"beirat", "oparl", "musterstadt", "kern", "htmx", "viewflow", "celery"}
+# The office's words, German however an English msgid may quote them ("… (Beschlusskontrolle)").
+ALWAYS_GERMAN = {
+    "frist", "fristen", "vorgang", "vorgänge", "stellungnahme", "stellungnahmen", "sichtung",
+    "gremium", "gremien", "vorlage", "vorlagen", "offen", "offene", "zurück", "speichern",
+    "handlungsfeld", "handlungsfelder", "fassung", "votum", "beteiligung", "zuweisung",
+    "schlusszeichnung", "eingang", "herunterladen", "bearbeitung", "beschluss", "sitzung",
+    "aufgabe", "aufgaben", "abbrechen", "übernehmen", "freigeben", "versandt", "fällig",
+    "überfällig", "anlage", "anlagen", "begründung", "empfehlung", "verlauf", "zurückgeben",
+}  # fmt: skip
 # Stored, but written by the code in German: shown translated, so not data.
 WRITTEN_BY_CODE = {"review.Review.relevance_reasons", "review.AuditEvent.details"}
 # Copies of the other rows for searching (with the reasons in them).
 DERIVED = {"review.SearchEntry", "review.SearchTerm", "review.SearchSynonym"}
 SKIPPED_TAGS = {"script", "style", "template", "noscript", "svg"}
+INLINE_TAGS = {
+    "a", "abbr", "b", "bdi", "br", "cite", "code", "data", "del", "dfn", "em", "i", "ins", "kbd",
+    "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr",
+}  # fmt: skip
 ATTRIBUTES = ("title", "aria-label", "placeholder", "alt")
 
 
@@ -57,28 +70,36 @@ def german_vocabulary() -> set[str]:
     for entry in english_po:
         german.update(*map(_words, _texts(entry, translated=False)))
         english.update(*map(_words, _texts(entry, translated=True)))
-    return german - english - NOT_GERMAN
+    return (german - english - NOT_GERMAN) | ALWAYS_GERMAN
 
 
 def visible_texts(page: str) -> list[str]:
-    """Text nodes and the attributes a person reads or hears, one string each."""
+    """The lines a person reads (text between block boundaries) and the attributes read aloud."""
     tree = html.fromstring(page)
-    texts: list[str] = []
-    for element in tree.iter():
-        if not isinstance(element.tag, str) or element.tag in SKIPPED_TAGS:
-            continue
-        if any(a.tag in SKIPPED_TAGS for a in element.iterancestors()):
-            continue
-        # Marked as German on purpose: the language switch's "Deutsch", quoted German text.
-        if element.get("lang", "").startswith("de"):
-            continue
-        if any(a.get("lang", "").startswith("de") for a in element.iterancestors()):
-            continue
-        texts.extend(t for t in (element.text, element.tail if element.getparent() is not None else None) if t)
-        texts.extend(element.get(name) for name in ATTRIBUTES if element.get(name))
-        if element.tag == "input" and element.get("type") in ("submit", "button"):
-            texts.append(element.get("value") or "")
-    return [" ".join(t.split()) for t in texts if t.strip()]
+    chunks: list[str] = []
+    attributes: list[str] = []
+    _walk(tree, chunks, attributes)
+    lines = "".join(chunks).split("\n")
+    return [" ".join(t.split()) for t in [*lines, *attributes] if t.strip()]
+
+
+def _walk(element: html.HtmlElement, chunks: list[str], attributes: list[str]) -> None:
+    # Marked as German on purpose (the language switch's "Deutsch"): skipped like scripts.
+    if element.tag in SKIPPED_TAGS or element.get("lang", "").startswith("de"):
+        return
+    block = element.tag not in INLINE_TAGS
+    if block:
+        chunks.append("\n")
+    chunks.append(element.text or "")
+    attributes.extend(element.get(name) for name in ATTRIBUTES if element.get(name))
+    if element.tag == "input" and element.get("type") in ("submit", "button"):
+        attributes.append(element.get("value") or "")
+    for child in element:
+        if isinstance(child.tag, str):
+            _walk(child, chunks, attributes)
+        chunks.append(child.tail or "")
+    if block:
+        chunks.append("\n")
 
 
 @dataclass
@@ -170,6 +191,8 @@ class Crawl:
         from django.urls import Resolver404, resolve
 
         queue = list(start)
+        # The pages asked for are read whatever the limit; the links found count against it.
+        asked = set(queue)
         per_view: dict[str, int] = defaultdict(int)
         while queue and len(self.pages) < self.limit:
             url = queue.pop(0)
@@ -181,7 +204,7 @@ class Crawl:
                 view = resolve(path)._func_path
             except Resolver404:
                 continue
-            if per_view[view] >= self.per_view:
+            if per_view[view] >= self.per_view and url not in asked:
                 continue
             per_view[view] += 1
             response = self.client.get(url)
