@@ -21,7 +21,8 @@ Context = dict[str, Any]
 
 # Top-level name → (attribute, meaning). The attribute list is documentation; the dry render with
 # SAMPLE_CONTEXT catches misspelt attributes because StrictUndefined refuses them.
-CONTEXT_VARIABLES: dict[str, dict[str, Promise]] = {
+# The keys in parentheses are not attributes but notes, so they are translated too.
+CONTEXT_VARIABLES: dict[str, dict[str | Promise, Promise]] = {
     "office": {
         "city": _("Name of the city, e.g. “Musterstadt”"),
         "name": _("Name of the office, e.g. “Büro für Integration”"),
@@ -51,7 +52,8 @@ CONTEXT_VARIABLES: dict[str, dict[str, Promise]] = {
     },
     "consultations": {
         _("(list)"): _(
-            "Committee sequence; per entry: organization (committee), role (e.g. “Vorberatung”), meeting_date (date of the meeting or empty), meeting_name"
+            "Committee sequence; per entry: organization (committee), role (e.g. "
+            "“Vorberatung”), meeting_date (date of the meeting or empty), meeting_name"
         ),
     },
     "addressee": {
@@ -70,7 +72,8 @@ CONTEXT_VARIABLES: dict[str, dict[str, Promise]] = {
         "recommendation": _("Recommendation/vote as text, e.g. “Zustimmung mit Änderungen”"),
         "recommendation_text": _("Reason for the recommendation (list of paragraphs)"),
         "changes": _(
-            "Proposed changes (list; per row: position, location, proposal, reason) – in the table with {%tr for change in statement.changes %}"
+            "Proposed changes (list; per row: position, location, proposal, reason) – in the "
+            "table with {%tr for change in statement.changes %}"
         ),
     },
     "beirat_vote": {

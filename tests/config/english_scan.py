@@ -115,7 +115,8 @@ class Data:
 
     def __init__(self, values: Iterable[str]) -> None:
         self.by_word: dict[str, list[str]] = defaultdict(list)
-        for value in sorted({" ".join(v.split()) for v in values if v.strip()}, key=len, reverse=True):
+        unique = {" ".join(v.split()) for v in values if v.strip()}
+        for value in sorted(unique, key=len, reverse=True):
             for word in _words(value):
                 self.by_word[word].append(value)
 

@@ -11,6 +11,7 @@ the line it stands in.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -50,12 +51,15 @@ def musterstadt(
     """The demo of `make run`, rolled back after the module."""
     media = tmp_path_factory.mktemp("media")
     hashers = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=hashers):
-        with transaction.atomic():
-            load_demo(directory=Path(media) / "oparl")
-            call_command("demo_workflows", stdout=open("/dev/null", "w"))  # noqa: SIM115
-            yield Data.from_database()
-            transaction.set_rollback(True)
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=hashers),
+        transaction.atomic(),
+    ):
+        load_demo(directory=Path(media) / "oparl")
+        call_command("demo_workflows", stdout=io.StringIO())
+        yield Data.from_database()
+        transaction.set_rollback(True)
 
 
 def _client(user: User) -> Client:

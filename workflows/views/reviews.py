@@ -197,7 +197,8 @@ def _reasons(raw: object) -> list[str]:
     reasons = []
     for item in raw:
         if isinstance(item, dict):
-            reasons.append(describe(item.get("text") or item.get("reason") or item.get("label") or item))
+            text = item.get("text") or item.get("reason") or item.get("label") or item
+            reasons.append(describe(text))
         else:
             reasons.append(describe(item))
     return reasons

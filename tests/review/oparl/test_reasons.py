@@ -36,10 +36,11 @@ STORED = {
 
 
 def test_the_stored_reasons_are_the_german_sentences_the_import_always_wrote():
-    assert list(STORED)[0] == "Geflüchtete — im Titel: … Geflüchteten …"
-    assert list(STORED)[2] == "Migration — im Anhang „Anlage 1“, Seite 2: … Migration …"
-    assert list(STORED)[4] == "Beratung im Ausländerbeirat am 14.12.2026"
-    assert list(STORED)[6] == "federführend: Amt für Integration"
+    stored = list(STORED)
+    assert stored[0] == "Geflüchtete — im Titel: … Geflüchteten …"
+    assert stored[2] == "Migration — im Anhang „Anlage 1“, Seite 2: … Migration …"
+    assert stored[4] == "Beratung im Ausländerbeirat am 14.12.2026"
+    assert stored[6] == "federführend: Amt für Integration"
 
 
 @pytest.mark.parametrize("stored", list(STORED))
