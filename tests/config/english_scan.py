@@ -87,7 +87,7 @@ def _walk(element: html.HtmlElement, chunks: list[str], attributes: list[str]) -
     # Marked as German on purpose (the language switch's "Deutsch"): skipped like scripts.
     if element.tag in SKIPPED_TAGS or element.get("lang", "").startswith("de"):
         return
-    block = element.tag not in INLINE_TAGS
+    block = element.tag not in INLINE_TAGS or element.tag == "br"
     if block:
         chunks.append("\n")
     chunks.append(element.text or "")

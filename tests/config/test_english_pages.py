@@ -121,6 +121,7 @@ def test_every_page_of_the_persona_is_english(musterstadt: Data, username: str) 
     crawl = Crawl(_client(User.objects.get(username=username)), skip=SKIP)
     pages = crawl.run(_start_pages())
 
+    print(f"{username}: {len(pages)} English pages read")  # shown with -s
     assert "/" in crawl.statuses and len(pages) >= 8, (username, crawl.statuses)
     assert all('<html lang="en' in page for page in pages.values() if "<html" in page)
     found = _findings(pages, musterstadt)
