@@ -224,7 +224,7 @@ class Crawl:
     def links(self, page: str) -> list[str]:
         tree = html.fromstring(page)
         found = []
-        for element in tree.iter("a", "button", "form", "div", "section", "tr", "li"):
+        for element in tree.iter():
             for name in ("href", "hx-get"):
                 value = element.get(name)
                 if not value:
