@@ -22,7 +22,7 @@ Context = dict[str, Any]
 # Top-level name → (attribute, meaning). The attribute list is documentation; the dry render with
 # SAMPLE_CONTEXT catches misspelt attributes because StrictUndefined refuses them.
 # The keys in parentheses are not attributes but notes, so they are translated too.
-CONTEXT_VARIABLES: dict[str, dict[str | Promise, Promise]] = {
+CONTEXT_VARIABLES: dict[str, dict[Any, Promise]] = {
     "office": {
         "city": _("Name of the city, e.g. “Musterstadt”"),
         "name": _("Name of the office, e.g. “Büro für Integration”"),
