@@ -212,11 +212,14 @@ class Crawl:
             self.statuses[url] = response.status_code
             if response.status_code in (301, 302) and response["Location"].startswith("/"):
                 queue.insert(0, response["Location"])
-            if response.status_code != 200:
+            # Refusals and missing pages are read too: people see them.
+            if response.status_code not in (200, 403, 404):
                 continue
             if not response.get("Content-Type", "").startswith("text/html"):
                 continue
             page = response.content.decode()
+            if not page.strip():  # an htmx answer that removes a row
+                continue
             self.pages[url] = page
             queue.extend(u for u in self.links(page) if u not in self.seen)
         return self.pages

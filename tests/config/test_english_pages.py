@@ -33,6 +33,8 @@ from review.models import Paper, Review, User
 from .english_scan import Crawl, Data, german_vocabulary, german_words, visible_texts
 
 PERSONAS = ["sachbearbeitung", "beauftragte", "admin", "beirat", "gremienbetreuung"]
+# Before signing in: the sign-in and password pages; an external person before the second factor.
+VISITORS = ["anonymous", "beirat-unverified"]
 # Sign-out, the language switch and the calendar feeds (not HTML) are not pages to read.
 SKIP = ("/konto/abmelden", "/i18n/", "/feeds/", "/admin/logout", "/admin/jsi18n")
 HINT = (
@@ -62,12 +64,14 @@ def musterstadt(
         transaction.set_rollback(True)
 
 
-def _client(user: User) -> Client:
+def _client(user: User | None, *, verified: bool = True) -> Client:
     client = Client()
-    client.force_login(user)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    if user is None:
+        return client
+    client.force_login(user)
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    if device is not None:  # the external people sign in with a second factor
+    if device is not None and verified:  # the external people sign in with a second factor
         session = client.session
         session["otp_device_id"] = device.persistent_id
         session.save()
@@ -126,6 +130,20 @@ def test_every_page_of_the_persona_is_english(musterstadt: Data, username: str) 
     assert all('<html lang="en' in page for page in pages.values() if "<html" in page)
     found = _findings(pages, musterstadt)
     assert not found, _report(username, found)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("visitor", VISITORS)
+def test_the_pages_before_signing_in_are_english(musterstadt: Data, visitor: str) -> None:
+    user = None if visitor == "anonymous" else User.objects.get(username="beirat")
+    crawl = Crawl(_client(user, verified=False), skip=SKIP)
+    pages = crawl.run(["/", "/konto/anmelden/", "/konto/passwort-vergessen/", "/aufgaben/"])
+    print(f"{visitor}: {len(pages)} English pages read")
+
+    assert len(pages) >= 3, (visitor, crawl.statuses)
+    assert all('<html lang="en' in page for page in pages.values() if "<html" in page)
+    found = _findings(pages, musterstadt)
+    assert not found, _report(visitor, found)
 
 
 def test_every_persona_of_the_demo_is_scanned() -> None:
