@@ -37,7 +37,12 @@ ALWAYS_GERMAN = {
     "überfällig", "anlage", "anlagen", "begründung", "empfehlung", "verlauf", "zurückgeben",
 }  # fmt: skip
 # Stored, but written by the code in German: shown translated, so not data.
-WRITTEN_BY_CODE = {"review.Review.relevance_reasons", "review.AuditEvent.details"}
+WRITTEN_BY_CODE = {
+    "review.Review.relevance_reasons",
+    "review.AuditEvent.details",
+    "review.Document.error",
+    "review.Dispatch.error",
+}
 # Copies of the other rows for searching (with the reasons in them).
 DERIVED = {"review.SearchEntry", "review.SearchTerm", "review.SearchSynonym"}
 SKIPPED_TAGS = {"script", "style", "template", "noscript", "svg"}
