@@ -43,6 +43,8 @@ WRITTEN_BY_CODE = {
     "review.Document.error",
     "review.Dispatch.error",
 }
+# Data from the council information system with a known vocabulary, translated when shown.
+TRANSLATED_DATA = {"review.Consultation.role"}
 # Copies of the other rows for searching (with the reasons in them).
 DERIVED = {"review.SearchEntry", "review.SearchTerm", "review.SearchSynonym"}
 SKIPPED_TAGS = {"script", "style", "template", "noscript", "svg"}
@@ -141,7 +143,7 @@ class Data:
                 for f in model._meta.concrete_fields
                 if isinstance(f, (models.CharField, models.TextField, models.JSONField))
                 and not f.choices
-                and f"{model._meta.label}.{f.name}" not in WRITTEN_BY_CODE
+                and f"{model._meta.label}.{f.name}" not in WRITTEN_BY_CODE | TRANSLATED_DATA
             ]
             for row in model._default_manager.values_list(*names) if names else []:
                 values.extend(_strings(row))
