@@ -39,10 +39,11 @@ ALWAYS_GERMAN = {
 # Stored, but written by the code in German: shown translated, so not data.
 WRITTEN_BY_CODE = {
     "review.Review.relevance_reasons",
-    "review.AuditEvent.details",
     "review.Document.error",
     "review.Dispatch.error",
 }
+# Keys of JSON details (the audit's) that hold such German texts; the rest is people's data.
+WRITTEN_BY_CODE_KEYS = {"reasons"}
 # Data from the council information system with a known vocabulary, translated when shown.
 TRANSLATED_DATA = {"review.Consultation.role"}
 # Copies of the other rows for searching (with the reasons in them).
@@ -167,8 +168,9 @@ def _strings(value: object) -> Iterable[str]:
         for item in value:
             yield from _strings(item)
     elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
+        for key, item in value.items():
+            if key not in WRITTEN_BY_CODE_KEYS:
+                yield from _strings(item)
 
 
 def german_words(texts: Iterable[str], vocabulary: set[str], data: Data) -> list[tuple[str, str]]:
