@@ -47,7 +47,7 @@ NO_RECIPIENTS = _(
 NOT_SENT = _("The receipt can only be confirmed once the statement has been sent.")
 NOT_ADDRESSEE = _("The receipt is confirmed by the committee service the statement was sent to.")
 NOT_FAILED = _("Only failed dispatches are sent again.")
-UNCONFIRMED_TASK = "Eingangsbestätigung der Gremienbetreuung fehlt"
+UNCONFIRMED_TASK = gettext_noop("Eingangsbestätigung der Gremienbetreuung fehlt")
 
 # As many tries as the task's retries allow (1 + max_retries).
 MAX_ATTEMPTS = 7

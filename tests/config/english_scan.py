@@ -41,9 +41,10 @@ WRITTEN_BY_CODE = {
     "review.Review.relevance_reasons",
     "review.Document.error",
     "review.Dispatch.error",
+    "review.Notification.title",
 }
-# Keys of JSON details (the audit's) that hold such German texts; the rest is people's data.
-WRITTEN_BY_CODE_KEYS = {"reasons"}
+# Keys of JSON details (audit, notifications) holding such German texts; the rest is data.
+WRITTEN_BY_CODE_KEYS = {"reasons", "task"}
 # Data from the council information system with a known vocabulary, translated when shown.
 TRANSLATED_DATA = {"review.Consultation.role"}
 # Copies of the other rows for searching (with the reasons in them).
