@@ -73,7 +73,12 @@ def _title(kind: str, review: Review | None, context: dict[str, Any]) -> str:
 def _msgids_of_default_language() -> dict[str, str]:
     """German text → its English msgid, from the default language's catalogue."""
     catalog = trans_real.translation(settings.LANGUAGE_CODE)._catalog  # type: ignore[attr-defined]
-    return {text: msgid for msgid, text in catalog.items() if isinstance(msgid, str) and text}
+    # Plural entries have tuple keys, entries with a context "context\x04msgid": not task names.
+    return {
+        text: msgid
+        for msgid, text in catalog.items()
+        if isinstance(msgid, str) and "\x04" not in msgid and text
+    }
 
 
 def _in_active_language(stored: str) -> str:
