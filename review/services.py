@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from review import signals
 from review.models import AuditEvent, AuditVerb, File, Paper, Recommendation, Review, Role, User
 from review.notifications import events
+from review.oparl import reasons
 from review.oparl.relevance import RelevanceProfile
 
 WRONG_STATUS = _("The case is not (or no longer) at the step this action is meant for.")
@@ -36,7 +37,7 @@ DIRECTION_CONTROLS = frozenset(
 # The PDF header may come after some leading bytes; readers look within the first kilobyte.
 PDF_HEADER_WINDOW = 1024
 ALREADY_A_CASE = _("This paper already has a case.")
-PULLED_IN = "von Hand aufgenommen (knapp unter der Schwelle)"
+PULLED_IN = reasons.PULLED_IN()
 
 
 class ReviewActionError(Exception):

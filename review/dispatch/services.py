@@ -21,6 +21,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from review.models import (
     AuditEvent,
@@ -46,11 +47,13 @@ NO_RECIPIENTS = _(
 NOT_SENT = _("The receipt can only be confirmed once the statement has been sent.")
 NOT_ADDRESSEE = _("The receipt is confirmed by the committee service the statement was sent to.")
 NOT_FAILED = _("Only failed dispatches are sent again.")
-UNCONFIRMED_TASK = "Eingangsbestätigung der Gremienbetreuung fehlt"
+UNCONFIRMED_TASK = gettext_noop("Eingangsbestätigung der Gremienbetreuung fehlt")
 
 # As many tries as the task's retries allow (1 + max_retries).
 MAX_ATTEMPTS = 7
-GAVE_UP = "Versand nach mehreren Versuchen aufgegeben"
+# Stored on the dispatch in German; the page translates them when shown.
+GAVE_UP = gettext_noop("Versand nach mehreren Versuchen aufgegeben")
+WORKER_ENDED = gettext_noop("Versand abgebrochen (Worker beendet)")
 
 # Transient delivery problems (SMTP, network, a file not yet visible): the task retries them.
 MAIL_ERRORS = (smtplib.SMTPException, OSError)
@@ -335,7 +338,7 @@ def give_up_stuck(*, older_than: timedelta = timedelta(hours=1)) -> int:
     failed (the office sees it and may resend) rather than sent again automatically."""
     cutoff = timezone.now() - older_than
     return Dispatch.objects.filter(status=Dispatch.Status.SENDING, claimed_at__lt=cutoff).update(
-        status=Dispatch.Status.FAILED, error="Versand abgebrochen (Worker beendet)"
+        status=Dispatch.Status.FAILED, error=WORKER_ENDED
     )
 
 

@@ -1,7 +1,7 @@
 """Checks a Word template before the office may use it: parse, known variables, dry render.
 
-A rejection names the problem in German and quotes the Word text around it, because the person
-uploading sees Word, not XML.
+A rejection names the problem in the uploader's language and quotes the Word text around it,
+because the person uploading sees Word, not XML.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError, meta
 from jinja2.exceptions import SecurityError
 
@@ -19,26 +20,24 @@ from .context import CONTEXT_VARIABLES, Context, sample_context
 from .limits import ResourceLimitExceeded
 from .rendering import DocumentRenderError, OfficeDocxTemplate, make_environment, render
 
-NOT_A_DOCX = "Die Datei ist kein Word-Dokument im Format .docx."
-SYNTAX_ERROR = "Die Vorlage enthält einen Fehler in einem Platzhalter: {detail}."
-UNKNOWN_VARIABLES = (
-    "Die Vorlage verwendet unbekannte Platzhalter: {names}. Erlaubt sind: {allowed}."
+NOT_A_DOCX = _("The file is not a Word document in .docx format.")
+SYNTAX_ERROR = _("The template has a mistake in a placeholder: {detail}.")
+UNKNOWN_VARIABLES = _("The template uses unknown placeholders: {names}. Allowed are: {allowed}.")
+UNKNOWN_ATTRIBUTE = _("The placeholder “{name}” has no field “{attribute}”.")
+UNSAFE = _(
+    "The template tries to reach internal Python objects ({detail}). "
+    "Such placeholders are not allowed, for security."
 )
-UNKNOWN_ATTRIBUTE = "Der Platzhalter „{name}“ kennt das Feld „{attribute}“ nicht."
-UNSAFE = (
-    "Die Vorlage versucht, auf interne Python-Objekte zuzugreifen ({detail}). "
-    "Solche Platzhalter sind aus Sicherheitsgründen nicht erlaubt."
+RENDER_FAILED = _("The trial print with sample data failed: {detail}.")
+UNEXPECTED = _("a placeholder or command cannot be run ({name})")
+TOO_BIG_UNPACKED = _(
+    "The template is too big unpacked ({size} MB; {limit} MB are allowed). "
+    "Please make embedded pictures smaller."
 )
-RENDER_FAILED = "Probedruck mit Beispieldaten fehlgeschlagen: {detail}."
-UNEXPECTED = "ein Platzhalter oder Befehl lässt sich nicht ausführen ({name})"
-TOO_BIG_UNPACKED = (
-    "Die Vorlage ist entpackt zu groß ({size} MB; erlaubt sind {limit} MB). "
-    "Bitte verkleinern Sie eingebettete Bilder."
-)
-TOO_MANY_PARTS = "Die Vorlage besteht aus zu vielen Teilen ({count}; erlaubt sind {limit})."
-SUSPICIOUS_RATIO = (
-    "Der Teil „{name}“ der Vorlage ist ungewöhnlich stark gepackt (1:{ratio}); "
-    "solche Dateien („Zip-Bomben“) werden nicht angenommen."
+TOO_MANY_PARTS = _("The template has too many parts ({count}; {limit} are allowed).")
+SUSPICIOUS_RATIO = _(
+    "The part “{name}” of the template is packed unusually tightly (1:{ratio}); "
+    "such files (“zip bombs”) are not accepted."
 )
 # Checked from the archive's directory before anything is unpacked. Word's own files unpack to a
 # few MB and pack XML about 1:10; a zip bomb packs 1:1000 and more.
@@ -46,7 +45,7 @@ MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 MAX_PARTS = 1000
 MAX_RATIO = 100
 RATIO_FROM_BYTES = 1024 * 1024  # small parts may pack well (runs of spaces)
-WORD_TEXT = "Word-Text an dieser Stelle: „{text}“"
+WORD_TEXT = _("Word text at this place: “{text}”")
 
 _PROBE = re.compile(r"\{[\{%][^}]*__\w+__")
 _TAGS = re.compile(r"<[^>]+>")
@@ -97,33 +96,36 @@ def _syntax_context(source: str, lineno: int | None) -> list[str]:
     return [_TAGS.sub("", line) for line in lines[start : lineno + 2]]
 
 
-# Jinja's English messages, in German; the quoted Word text tells the office where to look.
+# Jinja's messages in the office's words; the quoted Word text tells the office where to look.
 _SYNTAX_HINTS = {
-    "expected token 'end of print statement'": "ein Platzhalter wird nicht mit „}}“ geschlossen",
-    "expected token 'end of statement block'": "ein Befehl wird nicht mit „%}“ geschlossen",
-    "Unexpected end of template": "ein {% if %} oder {% for %} wird nicht mit {% endif %} "
-    "bzw. {% endfor %} geschlossen",
-    "unexpected '}'": "eine geschweifte Klammer zu viel oder zu wenig",
-    "unexpected '{'": "eine geschweifte Klammer zu viel oder zu wenig",
-    "unexpected ')'": "eine runde Klammer zu viel oder zu wenig",
-    "unexpected char": "ein Zeichen, das in Platzhaltern nicht erlaubt ist",
-    "unexpected end of print statement": "ein leerer Platzhalter „{{ }}“",
-    "No filter named": "unbekannter Filter (erlaubt: datum, datum_lang, name und die "
-    "Jinja-Standardfilter)",
-    "Encountered unknown tag": "unbekannter Befehl in {% … %}",
-    "tag name expected": "ein Befehl „{% %}“ ohne Namen",
-    "expected token": "ein Platzhalter oder Befehl ist unvollständig",
-    "unexpected": "ein Platzhalter oder Befehl ist falsch geschrieben",
+    "expected token 'end of print statement'": _("a placeholder is not closed with “}}”"),
+    "expected token 'end of statement block'": _("a command is not closed with “%}”"),
+    "Unexpected end of template": _(
+        "an {% if %} or {% for %} is not closed with {% endif %} or {% endfor %}"
+    ),
+    "unexpected '}'": _("one curly brace too many or too few"),
+    "unexpected '{'": _("one curly brace too many or too few"),
+    "unexpected ')'": _("one round bracket too many or too few"),
+    "unexpected char": _("a character that is not allowed in placeholders"),
+    "unexpected end of print statement": _("an empty placeholder “{{ }}”"),
+    "No filter named": _(
+        "unknown filter (allowed: datum, datum_lang, name and the Jinja standard filters)"
+    ),
+    "Encountered unknown tag": _("unknown command in {% … %}"),
+    "tag name expected": _("a command “{% %}” without a name"),
+    "expected token": _("a placeholder or command is incomplete"),
+    "unexpected": _("a placeholder or command is misspelt"),
 }
-SYNTAX_UNKNOWN = "ein Platzhalter oder Befehl ist falsch geschrieben"
+SYNTAX_UNKNOWN = _("a placeholder or command is misspelt")
 
 
 def _german(detail: str) -> str:
-    """Jinja's message in German, without its English text (first matching hint wins)."""
+    """Jinja's message in the office's words (German or English), without Jinja's own text
+    (first matching hint wins)."""
     for english, german in _SYNTAX_HINTS.items():
         if english.lower() in detail.lower():
-            return german
-    return SYNTAX_UNKNOWN
+            return str(german)
+    return str(SYNTAX_UNKNOWN)
 
 
 def _locate(sources: list[str], needle: str) -> list[str]:
@@ -178,7 +180,7 @@ def check_template(data: bytes, contexts: list[Context] | None = None) -> CheckR
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except Exception:
-        result.errors.append(NOT_A_DOCX)
+        result.errors.append(str(NOT_A_DOCX))
         return result
     problem = archive_problem(archive)
     if problem:
@@ -190,7 +192,7 @@ def check_template(data: bytes, contexts: list[Context] | None = None) -> CheckR
         tpl.init_docx()
         sources = _sources(tpl)
     except Exception:  # python-docx raises several unrelated types for a non-Word file
-        result.errors.append(NOT_A_DOCX)
+        result.errors.append(str(NOT_A_DOCX))
         return result
 
     env = make_environment()

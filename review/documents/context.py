@@ -12,6 +12,8 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from review.models import DocumentKind, Review, StatementVersion, User
 
@@ -19,82 +21,94 @@ Context = dict[str, Any]
 
 # Top-level name → (attribute, meaning). The attribute list is documentation; the dry render with
 # SAMPLE_CONTEXT catches misspelt attributes because StrictUndefined refuses them.
-CONTEXT_VARIABLES: dict[str, dict[str, str]] = {
+# The keys in parentheses are not attributes but notes, so they are translated too.
+CONTEXT_VARIABLES: dict[str, dict[Any, Promise]] = {
     "office": {
-        "city": "Name der Stadt, z. B. „Musterstadt“",
-        "name": "Name des Büros, z. B. „Büro für Integration“",
-        "department": "Dezernat oder Amt, zu dem das Büro gehört",
-        "street": "Straße und Hausnummer des Büros",
-        "postcode_city": "Postleitzahl und Ort",
-        "phone": "zentrale Telefonnummer",
-        "email": "zentrale E-Mail-Adresse",
-        "website": "Internetadresse",
+        "city": _("Name of the city, e.g. “Musterstadt”"),
+        "name": _("Name of the office, e.g. “Büro für Integration”"),
+        "department": _("Department or division the office belongs to"),
+        "street": _("Street and house number of the office"),
+        "postcode_city": _("Postcode and town"),
+        "phone": _("central phone number"),
+        "email": _("central e-mail address"),
+        "website": _("web address"),
     },
     "document": {
-        "title": "Titel des Dokuments (auch in den Dokumenteigenschaften)",
-        "kind": "Dokumentart als Text, z. B. „Stellungnahme an den Ausschuss“",
-        "number": "laufende Nummer dieses Dokuments im Vorgang (1, 2, …)",
-        "date": "Datum des Dokuments (Datum, mit |datum oder |datum_lang formatieren)",
-        "file_reference": "unser Zeichen (Aktenzeichen), z. B. „Integration V2345-24“",
-        "file_name": "Dateiname ohne Endung",
+        "title": _("Title of the document (also in the document properties)"),
+        "kind": _("Document type as text, as the document names it"),
+        "number": _("sequence number of this document in the case (1, 2, …)"),
+        "date": _("Date of the document (date, format with |datum or |datum_lang)"),
+        "file_reference": _("our reference (file number), e.g. “Integration V2345-24”"),
+        "file_name": _("file name without extension"),
     },
     "paper": {
-        "reference": "Vorlagen-Nummer, z. B. „V2345/24“",
-        "name": "Titel der Vorlage",
-        "paper_type": "Vorlagenart, z. B. „Beschlussvorlage“",
-        "date": "Datum der Vorlage (Datum)",
-        "lead_office": "federführende Stelle (leer, wenn unbekannt)",
-        "originator": "Einreicher (leer, wenn unbekannt)",
-        "web": "Adresse der Vorlage im Ratsinformationssystem (leer, wenn unbekannt)",
+        "reference": _("Paper number, e.g. “V2345/24”"),
+        "name": _("Title of the paper"),
+        "paper_type": _("Paper type, e.g. “Beschlussvorlage”"),
+        "date": _("Date of the paper (date)"),
+        "lead_office": _("lead unit (empty if unknown)"),
+        "originator": _("originator (empty if unknown)"),
+        "web": _("Address of the paper in the council information system (empty if unknown)"),
     },
     "consultations": {
-        "(Liste)": "Beratungsfolge; je Eintrag: organization (Gremium), role (z. B. "
-        "„Vorberatung“), meeting_date (Datum der Sitzung oder leer), meeting_name",
+        _("(list)"): _(
+            "Committee sequence; per entry: organization (committee), role (e.g. "
+            "“Vorberatung”), meeting_date (date of the meeting or empty), meeting_name"
+        ),
     },
     "addressee": {
-        "name": "Empfänger: das erste beratende Gremium, z. B. „Ausschuss für Soziales“",
-        "via": "Dienstweg, z. B. „über Dezernat III“ (kann leer sein)",
+        "name": _("Addressee: the first committee in the sequence, e.g. “Ausschuss für Soziales”"),
+        "via": _("Official channel, e.g. “über Dezernat III” (may be empty)"),
     },
     "review": {
-        "deadline": "Frist für die Stellungnahme (Datum oder leer)",
-        "topics": "Handlungsfelder (Liste von Texten)",
-        "summary": "Kurzfassung (Liste von Absätzen)",
+        "deadline": _("Deadline for the statement (date or empty)"),
+        "topics": _("Topics (list of texts)"),
+        "summary": _("Summary (list of paragraphs)"),
     },
     "statement": {
-        "version": "Nummer der Fassung der Stellungnahme",
-        "facts": "Sachverhalt (Liste von Absätzen: {%p for absatz in statement.facts %})",
-        "assessment": "Bewertung (Liste von Absätzen)",
-        "recommendation": "Empfehlung/Votum als Text, z. B. „Zustimmung mit Änderungen“",
-        "recommendation_text": "Begründung der Empfehlung (Liste von Absätzen)",
-        "changes": "Änderungsvorschläge (Liste; je Zeile: position, location, proposal, "
-        "reason) – in der Tabelle mit {%tr for change in statement.changes %}",
+        "version": _("Number of the statement version"),
+        "facts": _("Facts (list of paragraphs: {%p for absatz in statement.facts %})"),
+        "assessment": _("Assessment (list of paragraphs)"),
+        "recommendation": _("Recommendation/vote as text, e.g. “Zustimmung mit Änderungen”"),
+        "recommendation_text": _("Reason for the recommendation (list of paragraphs)"),
+        "changes": _(
+            "Proposed changes (list; per row: position, location, proposal, reason) – in the "
+            "table with {%tr for change in statement.changes %}"
+        ),
     },
     "beirat_vote": {
-        "(leer möglich)": "Votum des Ausländerbeirats oder leer, wenn keins vorliegt: "
-        "{%p if beirat_vote %}",
-        "vote": "Votum als Text, z. B. „Zustimmung“",
-        "text": "Begründung des Beirats (Liste von Absätzen)",
-        "meeting_date": "Sitzung des Beirats (Datum oder leer)",
+        _("(may be empty)"): _(
+            "Vote of the Ausländerbeirat, or empty if there is none: {%p if beirat_vote %}"
+        ),
+        "vote": _("Vote as text, e.g. “Zustimmung”"),
+        "text": _("Reason given by the Beirat (list of paragraphs)"),
+        "meeting_date": _("Meeting of the Beirat (date or empty)"),
     },
     "officer": {
-        "name": "Bearbeitung: Vor- und Nachname",
-        "phone": "Telefon der Bearbeitung (sonst die zentrale Nummer)",
-        "email": "E-Mail der Bearbeitung (sonst die zentrale Adresse)",
-        "unit": "Organisationseinheit der Bearbeitung",
+        "name": _("Officer in charge: first and last name"),
+        "phone": _("Phone of the officer in charge (else the central number)"),
+        "email": _("E-mail of the officer in charge (else the central address)"),
+        "unit": _("Organisational unit of the officer in charge"),
     },
     "signatory": {
-        "name": "wer schlussgezeichnet hat (für „gez.“)",
-        "job_title": "Funktion unter der Unterschrift, z. B. „Integrationsbeauftragte“",
+        "name": _("who gave the final approval (for “gez.”)"),
+        "job_title": _("Job title below the signature, e.g. “Integrationsbeauftragte”"),
     },
-    "attachments": {"(Liste)": "Anlagen (Liste von Texten)"},
-    "distribution": {"(Liste)": "Verteiler (Liste von Texten)"},
-    "not_affected": {"reason": "Begründung, warum die Integration nicht betroffen ist"},
+    "attachments": {
+        _("(list)"): _("Attachments (list of texts)"),
+    },
+    "distribution": {
+        _("(list)"): _("Distribution list (list of texts)"),
+    },
+    "not_affected": {
+        "reason": _("Reason why integration is not affected"),
+    },
 }
 
-FILTERS_HELP = {
-    "datum": "Datum als 01.03.2026",
-    "datum_lang": "Datum als 1. März 2026",
-    "name": "Person als „Vorname Nachname“",
+FILTERS_HELP: dict[str, Promise] = {
+    "datum": _("Date as 01.03.2026"),
+    "datum_lang": _("Date as 1. März 2026"),
+    "name": _("Person as “Vorname Nachname”"),
 }
 
 

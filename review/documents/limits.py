@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
 OUT_OF_MEMORY = (
     "Die Vorlage braucht beim Erstellen zu viel Arbeitsspeicher (mehr als {mb} MB) und wurde "
@@ -29,7 +30,8 @@ OUT_OF_TIME = (
     "Das Erstellen mit dieser Vorlage dauerte zu lange (mehr als {seconds} Sekunden) und wurde "
     "abgebrochen."
 )
-CHILD_FAILED = "Das Erstellen mit dieser Vorlage ist unerwartet abgebrochen."
+# Stored on the document in German; the page translates it when shown.
+CHILD_FAILED = gettext_noop("Das Erstellen mit dieser Vorlage ist unerwartet abgebrochen.")
 # Room for the pipe's reading after the CPU budget is used up (the child may also wait on I/O).
 _WALL_CLOCK_SLACK_SECONDS = 5
 

@@ -15,6 +15,7 @@ import subprocess
 import xmlrpc.client
 
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +28,8 @@ PDF_FILTER_OPTIONS = [
     "UseLosslessCompression=true",
 ]
 
-UNAVAILABLE = (
+# Stored on the document in German like other data; the page translates it when shown.
+UNAVAILABLE = gettext_noop(
     "Kein PDF erstellt: LibreOffice (unoserver) ist nicht erreichbar. Die Word-Datei ist fertig; "
     "das PDF/A entsteht mit „Erneut versuchen“, sobald LibreOffice läuft."
 )

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from review.models import (
     AuditEvent,
@@ -32,6 +33,8 @@ NO_STATEMENT = _("There is no version of the statement for this case yet.")
 NOT_FAILED = _("This document has not failed; there is nothing to try again.")
 NOT_NOT_AFFECTED = _("The case is not closed as “not affected”.")
 TEMPLATE_REJECTED = _("The template was not taken over.")
+# Stored in German like a note typed by a person; the list translates it when shown.
+BUNDLED_NOTE = gettext_noop("mitgelieferte Vorlage")
 
 
 class DocumentError(Exception):
@@ -54,7 +57,7 @@ def ensure_default_templates() -> None:
             kind=kind,
             version=1,
             sha256=hashlib.sha256(data).hexdigest(),
-            note="mitgelieferte Vorlage",
+            note=BUNDLED_NOTE,
             check_report={"ok": True, "bundled": True},
         )
         template.file.save(BUNDLED_TEMPLATES[kind], ContentFile(data), save=False)

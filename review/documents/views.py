@@ -70,7 +70,7 @@ def template_list(request: HttpRequest) -> HttpResponse:
 def template_activate(request: HttpRequest, pk: int) -> HttpResponse:
     template = get_object_or_404(DocumentTemplate, pk=pk)
     services.activate_template(template=template, by=request.user)  # type: ignore[arg-type]
-    messages.success(request, f"{template} ist jetzt aktiv.")
+    messages.success(request, _("%(template)s is now active.") % {"template": template})
     return redirect("documents:templates")
 
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from review.models import AuditEvent, AuditVerb, FollowUp, Organization, Review, User
 from review.notifications import events
@@ -19,7 +20,8 @@ ASSIGNEE_INACTIVE = _("The person asked no longer has an active account.")
 NOT_YOURS = _("This follow-up is addressed to someone else.")
 NOTE_REQUIRED = _("Please say in a note why the decision was not implemented.")
 ALREADY_CLOSED = _("This follow-up is already closed.")
-TASK_NAME = "Umsetzung eines Beschlusses"
+# Task names are stored in German; the notification list translates them (locale/en).
+TASK_NAME = gettext_noop("Umsetzung eines Beschlusses")
 
 
 class FollowUpError(Exception):

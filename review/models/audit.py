@@ -110,7 +110,7 @@ class AuditVerb(models.TextChoices):
     RELEVANCE_PROFILE_CHANGED = "relevance.profile_changed", _("Relevance profile changed")
     RELEVANCE_WATCHED_CHANGED = (
         "relevance.watched_changed",
-        _("Watched Gremien and lead offices changed"),
+        _("Watched committees and lead offices changed"),
     )
     RELEVANCE_RESCORE_REQUESTED = "relevance.rescore_requested", _("Papers scored again")
     TEMPLATE_UPLOADED = "template.uploaded", _("Word template uploaded")

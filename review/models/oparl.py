@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, ClassVar
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .expressions import joined_names
@@ -460,7 +461,8 @@ class Consultation(OParlObject):
         constraints = _oparl_constraints("consultation")
 
     def __str__(self) -> str:
-        return f"{self.paper.reference}: {self.role}"
+        # Known roles (Role's labels) in the reader's language; others as the source has them.
+        return f"{self.paper.reference}: {gettext(self.role) if self.role else ''}"
 
 
 class FileQuerySet(SoftDeleteQuerySet):

@@ -7,6 +7,7 @@ task claims the row with a conditional UPDATE before sending, so two workers nev
 
 from __future__ import annotations
 
+import functools
 import smtplib
 import uuid
 from datetime import timedelta
@@ -18,7 +19,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, trans_real
 
 from review.models import (
     Delivery,
@@ -49,16 +50,41 @@ _TITLES = {
 }
 
 
-def _title(kind: str, review: Review | None, context: dict[str, Any]) -> str:
+def title(kind: str, review: Review | None, context: dict[str, Any]) -> str:
+    """The title in the active language: the list shows it in the reader's language, while the
+    row keeps it in the default language for the e-mail."""
+    task = context.get("task")
     values = {
         "reference": (review.paper.reference or f"#{review.paper_id}") if review else "–",
-        "task": context.get("task", _("a task")),
+        "task": _in_active_language(task) if task else _("a task"),
         "due": context.get("due", "–"),
     }
+    if kind == NotificationKind.OVERDUE and context.get("escalated"):
+        return _("Escalated to you as deputy: paper %(reference)s") % values
+    return _(_TITLES[NotificationKind(kind)]) % values
+
+
+def _title(kind: str, review: Review | None, context: dict[str, Any]) -> str:
     with translation.override(settings.LANGUAGE_CODE):
-        if kind == NotificationKind.OVERDUE and context.get("escalated"):
-            return _("Escalated to you as deputy: paper %(reference)s") % values
-        return _(_TITLES[NotificationKind(kind)]) % values
+        return title(kind, review, context)
+
+
+@functools.cache
+def _msgids_of_default_language() -> dict[str, str]:
+    """German text → its English msgid, from the default language's catalogue."""
+    catalog = trans_real.translation(settings.LANGUAGE_CODE)._catalog  # type: ignore[attr-defined]
+    # Plural entries have tuple keys, entries with a context "context\x04msgid": not task names.
+    return {
+        text: msgid
+        for msgid, text in catalog.items()
+        if isinstance(msgid, str) and "\x04" not in msgid and text
+    }
+
+
+def _in_active_language(stored: str) -> str:
+    """A task name stored in the default language (a flow step's title, "Schlusszeichnung"),
+    in the active one; a name the catalogues do not know stays as it is."""
+    return _(_msgids_of_default_language().get(stored, stored))
 
 
 def notify(

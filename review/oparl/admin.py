@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from review.models import KeywordTerm, Organization, Source, SyncError, SyncRun
 
@@ -18,17 +19,17 @@ class SourceAdmin(admin.ModelAdmin):
     search_fields = ["name", "system_url"]
     actions = ["sync_now", "sync_full_now"]
 
-    @admin.action(description="Jetzt synchronisieren")
+    @admin.action(description=_("Sync now"))
     def sync_now(self, request: HttpRequest, queryset: QuerySet[Source]) -> None:
         for source in queryset:
             sync_source.delay(source.pk)
-        messages.success(request, "Synchronisation angestoßen.")
+        messages.success(request, _("Sync started."))
 
-    @admin.action(description="Jetzt vollständig abgleichen")
+    @admin.action(description=_("Full sync now"))
     def sync_full_now(self, request: HttpRequest, queryset: QuerySet[Source]) -> None:
         for source in queryset:
             sync_source.delay(source.pk, full=True)
-        messages.success(request, "Vollabgleich angestoßen.")
+        messages.success(request, _("Full sync started."))
 
 
 class SyncErrorInline(admin.TabularInline):

@@ -30,9 +30,10 @@ class KeywordTermForm(forms.ModelForm):
 
 class WatchedForm(forms.Form):
     watched = forms.ModelMultipleChoiceField(
-        label=_("Watched Gremien and lead offices"),
+        label=_("Watched committees and lead offices"),
         help_text=_(
-            "Papers consulted in one of these Gremien or led by one of these offices are proposed."
+            "Papers consulted in one of these committees or led by one of these offices "
+            "are proposed."
         ),
         queryset=Organization.objects.filter(is_placeholder=False).order_by("name"),
         widget=forms.CheckboxSelectMultiple,

@@ -20,13 +20,14 @@ from django.db import transaction
 
 from review.models import Paper, RelevanceModel, Review
 
+from . import reasons
+
 # Fewer decisions of either kind than this: no model (a handful of labels teaches noise).
 MIN_LABELS = 20
 # Points the model adds at probability 1 (alone it proposes a paper from p = 0.6 on, with the
 # threshold of 30); below MIN_PROBABILITY it adds nothing.
 MODEL_POINTS = 50
 MIN_PROBABILITY = 0.5
-SIMILAR = "ähnlich wie frühere Vorgänge {references} (Modell: {probability:.0%})"
 KEEP_MODELS = 3
 TEXT_CHARS = 2000
 
@@ -56,7 +57,7 @@ class Bundle:
         references = ", ".join(self.references[i] for i in nearest if similarity[i] > 0)
         if not references:
             return None
-        reason = SIMILAR.format(references=references, probability=probability)
+        reason = reasons.SIMILAR(references=references, probability=f"{probability:.0%}")
         return round(MODEL_POINTS * probability), reason
 
 

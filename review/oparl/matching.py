@@ -16,6 +16,8 @@ from typing import Any
 
 from review.models import KeywordTerm
 
+from . import reasons
+
 # A negative context cancels a match when it stands this many characters before or after it.
 WINDOW = 60
 
@@ -174,19 +176,15 @@ class KeywordResult:
     topic_ids: set[int] = field(default_factory=set)
 
 
-def _around(word: str) -> str:
-    return f"… {word} …"
-
-
 def _best(term: Term, title: str, attachments: list[Attachment]) -> tuple[float, str] | None:
     """The best place a term matches at, as (factor, German reason)."""
     found = term.find(title)
     if found:
-        return TITLE, f"{term.name} — im Titel: {_around(found.word)}"
+        return TITLE, reasons.IN_TITLE(term=term.name, word=found.word)
     for attachment in attachments:
         found = term.find(attachment.name)
         if found:
-            return NAME, f"{term.name} — im Namen der Anlage: {_around(found.word)}"
+            return NAME, reasons.IN_ATTACHMENT_NAME(term=term.name, word=found.word)
     best: tuple[float, str] | None = None
     for attachment in attachments:
         hits = term.find_all(attachment.text) if attachment.text else []
@@ -195,10 +193,10 @@ def _best(term: Term, title: str, attachments: list[Attachment]) -> tuple[float,
         factor = TEXT if len(hits) > 1 else TEXT_ONCE
         if best is None or factor > best[0]:
             page = attachment.text.count("\f", 0, hits[0].start) + 1
-            label = attachment.name or "ohne Namen"
+            label = attachment.name or reasons.UNNAMED
             best = (
                 factor,
-                f"{term.name} — im Anhang „{label}“, Seite {page}: {_around(hits[0].word)}",
+                reasons.IN_ATTACHMENT(term=term.name, label=label, page=page, word=hits[0].word),
             )
     return best
 

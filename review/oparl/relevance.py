@@ -31,7 +31,7 @@ from review.models import (
 )
 from review.signals import decision_imported, review_opened
 
-from . import learning
+from . import learning, reasons
 from .matching import Attachment, load_terms, score_keywords
 
 ACTOR = "oparl-sync"
@@ -105,12 +105,16 @@ class RelevanceProfile:
             for org_pk in sorted(org_pks):
                 if org_pk in self.watched:
                     watched_hits += 1
-                    when = f" am {_day(start):%d.%m.%Y}" if start else ""
-                    result.reasons.append(f"Beratung im {self.watched[org_pk]}{when}")
+                    committee = self.watched[org_pk]
+                    result.reasons.append(
+                        reasons.CONSULTED_ON(committee=committee, date=f"{_day(start):%d.%m.%Y}")
+                        if start
+                        else reasons.CONSULTED(committee=committee)
+                    )
         for org_pk in sorted(lead or ()):
             if org_pk in self.watched:
                 watched_hits += 1
-                result.reasons.append(f"federführend: {self.watched[org_pk]}")
+                result.reasons.append(reasons.LEAD(office=self.watched[org_pk]))
         if watched_hits:
             result.watched = True
             result.score = WATCHED_SCORE + WATCHED_EXTRA * (watched_hits - 1)

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext, gettext_noop
 
 from review.models import Paper, Review
 
@@ -23,7 +24,7 @@ from .relevance import RelevanceProfile
 
 CHUNK = 1000
 # "14 Vorlagen würden neu vorgeschlagen, 3 nicht mehr" — the administrator's preview.
-PREVIEW = "{new} Vorlagen würden neu vorgeschlagen, {dropped} nicht mehr"
+PREVIEW = gettext_noop("%(new)s papers would be newly proposed, %(dropped)s no longer")
 SAMPLE = 20
 # "Knapp unter der Schwelle": papers of the last four weeks, at most this many.
 NEAR_DAYS = 28
@@ -37,7 +38,7 @@ class Preview:
     dropped: list[tuple[int, str, int]] = field(default_factory=list)  # review pk, label, score
 
     def __str__(self) -> str:
-        return PREVIEW.format(new=len(self.new), dropped=len(self.dropped))
+        return gettext(PREVIEW) % {"new": len(self.new), "dropped": len(self.dropped)}
 
 
 def window_papers(profile: RelevanceProfile) -> Any:

@@ -13,6 +13,8 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 from jinja2 import TemplateError, meta
 
 from review.documents import checks
@@ -23,12 +25,12 @@ from .document import TEMPLATE, render_report
 from .figures import ReportFilter
 from .summary import build_report
 
-VARIABLES = {
+VARIABLES: dict[str, str | Promise] = {
     "office": "city, name",
     "document": "title, date",
     "period": "start, end",
-    "filters": "die gewählte Eingrenzung als Text",
-    "sections": "je Abschnitt heading, text, chart (Bild), table (Word-Tabelle)",
+    "filters": _("the chosen filters as text"),
+    "sections": _("per section heading, text, chart (picture), table (Word table)"),
 }
 
 
@@ -37,13 +39,13 @@ class ReportTemplateRejected(Exception):
 
 
 def check(data: bytes) -> list[str]:
-    """German error messages; empty when the template may be used."""
+    """Error messages in the uploader's language; empty when the template may be used."""
     try:
         tpl = OfficeDocxTemplate(io.BytesIO(data))
         tpl.init_docx()
         sources = checks._sources(tpl)
     except Exception:  # python-docx raises several unrelated types for a non-Word file
-        return [checks.NOT_A_DOCX]
+        return [str(checks.NOT_A_DOCX)]
     env = make_environment()
     used: set[str] = set()
     for source in sources:

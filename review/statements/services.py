@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from review.models import (
     AuditEvent,
@@ -356,7 +357,7 @@ def statement_send_back(*, review: Review, by: User, reason: str) -> Review:
             lambda: events.task_assigned(
                 review=review,
                 assignee=drafter,
-                task_name="Überarbeitung der Stellungnahme",
+                task_name=gettext_noop("Überarbeitung der Stellungnahme"),
                 task_key=f"review:{review.pk}:sent_back:{event.pk}",
             )
         )

@@ -28,6 +28,7 @@ from review.models import (
     StatementVersion,
 )
 from review.models.expressions import has_rows, joined_names
+from review.oparl.reasons import describe
 from review.views.listing import page_query, sort_columns
 
 from ..filters import ReviewFilterForm
@@ -208,7 +209,8 @@ def _reasons(raw: object) -> list[str]:
     reasons = []
     for item in raw:
         if isinstance(item, dict):
-            reasons.append(str(item.get("text") or item.get("reason") or item.get("label") or item))
+            text = item.get("text") or item.get("reason") or item.get("label") or item
+            reasons.append(describe(text))
         else:
-            reasons.append(str(item))
+            reasons.append(describe(item))
     return reasons

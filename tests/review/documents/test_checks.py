@@ -1,4 +1,5 @@
-"""Uploaded templates are checked; rejections are German and quote the Word text."""
+"""Uploaded templates are checked; rejections are German (English in English mode) and quote the
+Word text."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import io
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 from docx import Document as WordDocument
 
 from review.documents import checks
@@ -36,6 +38,17 @@ def test_a_syntax_error_is_rejected_with_the_word_text_around_it() -> None:
     assert "nicht mit „}}“ geschlossen" in error
     assert "Word-Text an dieser Stelle: „" in error
     assert "Vorlage {{ paper.reference" in error
+
+
+def test_an_english_uploader_reads_the_rejection_in_english_with_the_word_text_as_it_is() -> None:
+    with translation.override("en"):
+        result = checks.check_template(_template_with("Vorlage {{ paper.reference "))
+        not_word = checks.check_template(b"%PDF-1.7 nicht Word")
+    [error] = result.errors
+    assert error.startswith("The template has a mistake in a placeholder: a placeholder is not")
+    assert "Word text at this place: “" in error and "Vorlage {{ paper.reference" in error
+    assert "Platzhalter" not in error
+    assert not_word.errors == ["The file is not a Word document in .docx format."]
 
 
 def test_an_unclosed_block_is_rejected() -> None:
