@@ -133,7 +133,7 @@ class ProposalForm(forms.Form):
 ProposalFormSet = forms.formset_factory(ProposalForm, extra=1, max_num=50, absolute_max=60)
 
 
-class ConsultationForm(forms.Form):
+class ParticipationForm(forms.Form):
     share_with_beirat = forms.BooleanField(
         label=_("Put it to the Ausländerbeirat for a vote"), required=False
     )

@@ -24,7 +24,7 @@ def test_demo_reviews_are_spread_over_the_steps():
         "triaged": Review.Status.AWAITING_ASSIGNMENT,
         "assigned": Review.Status.ASSIGNED,
         "drafting": Review.Status.DRAFTING,
-        "consultation": Review.Status.CONSULTATION,
+        "consultation": Review.Status.PARTICIPATION,
         "approval": Review.Status.APPROVAL,
     }
     assert open_nodes(Review.objects.get(pk=moved["consultation"])) == {"await_beirat"}

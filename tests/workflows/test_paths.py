@@ -68,7 +68,7 @@ def test_not_affected_with_the_short_note_document(
     assert open_nodes(review) == set()
 
 
-def test_full_path_with_consultation_and_one_send_back(
+def test_full_path_with_participation_and_one_send_back(
     office, review, django_capture_on_commit_callbacks
 ):
     colleague = f.officer(username="kollege")
@@ -104,7 +104,7 @@ def test_full_path_with_consultation_and_one_send_back(
     diff = officer.get(f"/vorgaenge/{review.pk}/fassungen/").content.decode()
     assert "<del>Zugewanderte</del>" in diff and "<ins>vor allem Mütter</ins>" in diff
 
-    # Consultation: Beirat and a colleague, in parallel.
+    # Participation: Beirat and a colleague, in parallel.
     with django_capture_on_commit_callbacks(execute=True):
         started = officer.post(
             task_url(draft),
@@ -119,7 +119,7 @@ def test_full_path_with_consultation_and_one_send_back(
         )
     assert started.status_code == 302
     review.refresh_from_db()
-    assert review.status == Review.Status.CONSULTATION and review.shared_with_beirat
+    assert review.status == Review.Status.PARTICIPATION and review.shared_with_beirat
     assert open_nodes(review) == {"await_beirat", "await_contributions"}
 
     # The colleague co-signs from their inbox; the Beirat's vote is recorded by the office.
@@ -244,7 +244,7 @@ def test_full_path_with_consultation_and_one_send_back(
         assert sentence in timeline, sentence
 
 
-def test_a_drafter_sends_straight_to_approval_without_consultation(office, review):
+def test_a_drafter_sends_straight_to_approval_without_participation(office, review):
     review.assignee = office.officer
     review.status = Review.Status.NEW
     review.save()

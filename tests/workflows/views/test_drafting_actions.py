@@ -1,4 +1,4 @@
-"""The drafting page: saving on the page, submitting and starting the consultation each at
+"""The drafting page: saving on the page, submitting and starting the participation each at
 their own URL, which the page's buttons post to."""
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def test_submitting_without_a_recommendation_shows_the_page_with_the_error(offic
     assert open_task(draft.process.reviewprocess.review, ReviewFlow.draft).pk == draft.pk
 
 
-def test_starting_the_consultation_asks_the_colleague(office, review, draft):
+def test_starting_the_participation_asks_the_colleague(office, review, draft):
     colleague = f.officer(username="kollege")
     response = client_for(office.officer).post(
         f"/aufgaben/{draft.pk}/beteiligung-starten/",
@@ -69,13 +69,13 @@ def test_starting_the_consultation_asks_the_colleague(office, review, draft):
     )
     assert "Beteiligung gestartet" in response.content.decode()
     review.refresh_from_db()
-    assert review.status == Review.Status.CONSULTATION
+    assert review.status == Review.Status.PARTICIPATION
     assert list(review.contributions.values_list("contributor__username", "kind")) == [
         ("kollege", "co_signature")
     ]
 
 
-def test_starting_a_consultation_with_nobody_asked_keeps_the_draft_open(office, review, draft):
+def test_starting_a_participation_with_nobody_asked_keeps_the_draft_open(office, review, draft):
     response = client_for(office.officer).post(f"/aufgaben/{draft.pk}/beteiligung-starten/", DRAFT)
     assert response.status_code == 200
     assert "Bitte geben Sie den Vorgang für den Beirat frei" in response.content.decode()
