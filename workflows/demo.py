@@ -95,7 +95,7 @@ STEPS: list[tuple[str, Callable[..., None]]] = [
     ("triaged", lambda r, o, o2, h: _triaged(r, o)),
     ("assigned", lambda r, o, o2, h: _assigned(r, o2, h)),
     ("drafting", lambda r, o, o2, h: _drafted(r, o, h)),
-    ("consultation", lambda r, o, o2, h: _in_participation(r, o, h)),
+    ("participation", lambda r, o, o2, h: _in_participation(r, o, h)),
     ("approval", lambda r, o, o2, h: _awaiting_approval(r, o2, h)),
 ]
 
