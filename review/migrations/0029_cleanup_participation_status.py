@@ -17,16 +17,32 @@ def restore_status(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('review', '0028_audit_verb_without_choices'),
+        ("review", "0028_audit_verb_without_choices"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='review',
-            name='status',
-            field=models.CharField(choices=[('new', 'New – triage open'), ('awaiting_assignment', 'Awaiting assignment'), ('not_affected', 'Not affected'), ('assigned', 'Assigned'), ('drafting', 'Drafting'), ('participation', 'In consultation'), ('approval', 'Awaiting final approval'), ('approved', 'Released'), ('dispatched', 'Dispatched'), ('closed', 'Closed')], db_index=True, default='new', max_length=20, verbose_name='Status'),
+            model_name="review",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("new", "New – triage open"),
+                    ("awaiting_assignment", "Awaiting assignment"),
+                    ("not_affected", "Not affected"),
+                    ("assigned", "Assigned"),
+                    ("drafting", "Drafting"),
+                    ("participation", "In consultation"),
+                    ("approval", "Awaiting final approval"),
+                    ("approved", "Released"),
+                    ("dispatched", "Dispatched"),
+                    ("closed", "Closed"),
+                ],
+                db_index=True,
+                default="new",
+                max_length=20,
+                verbose_name="Status",
+            ),
         ),
         migrations.RunPython(rename_status, restore_status),
     ]
