@@ -21,7 +21,7 @@ from workflows.flows import ReviewFlow
 from workflows.models import ReviewProcess
 from workflows.tasks import fire_timers
 
-from .conftest import DRAFT, client_for, open_nodes, open_task, task_url
+from .conftest import DRAFT, client_for, open_nodes, open_task, participation_url, task_url
 
 pytestmark = pytest.mark.django_db
 
@@ -101,10 +101,9 @@ def participating(office, review, django_capture_on_commit_callbacks):
     )
     with django_capture_on_commit_callbacks(execute=True):
         client_for(office.officer).post(
-            task_url(open_task(review, ReviewFlow.draft)),
+            participation_url(open_task(review, ReviewFlow.draft)),
             {
                 **DRAFT,
-                "action": "consultation",
                 "share_with_beirat": "on",
                 "contributors": [colleague.pk],
                 "kind": "contribution",

@@ -10,7 +10,7 @@ from review.models import Contribution
 from tests import factories as f
 from workflows.flows import ReviewFlow, start_for_review
 
-from .conftest import DRAFT, client_for, open_task, task_url
+from .conftest import DRAFT, client_for, open_task, submit_url, task_url
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +59,7 @@ def urls(office):
     start_for_review(approving)
     officer.post(task_url(open_task(approving, ReviewFlow.triage)), {"decision": "relevant"})
     head.post(task_url(open_task(approving, ReviewFlow.assign)), {"assignee": office.officer.pk})
-    officer.post(task_url(open_task(approving, ReviewFlow.draft)), {**DRAFT, "action": "approval"})
+    officer.post(submit_url(open_task(approving, ReviewFlow.draft)), DRAFT)
     asked = Contribution.objects.create(
         review=drafting, contributor=office.officer, kind="contribution"
     )

@@ -13,7 +13,7 @@ from tests import factories as f
 from workflows import documents, participation
 from workflows.flows import ReviewFlow, expected_steps, open_steps, status_and_flow_agree
 
-from .conftest import DRAFT, client_for, open_task, task_url
+from .conftest import DRAFT, client_for, open_task, participation_url, submit_url, task_url
 
 pytestmark = pytest.mark.django_db
 
@@ -138,8 +138,8 @@ def test_participation_send_back_and_a_failed_dispatch(
     )
     _agree(review, Review.Status.DRAFTING)
     officer.post(
-        task_url(open_task(review, ReviewFlow.draft)),
-        {**DRAFT, "facts": "Mit Quelle.", "action": "approval"},
+        submit_url(open_task(review, ReviewFlow.draft)),
+        {**DRAFT, "facts": "Mit Quelle."},
     )
     _agree(review, Review.Status.APPROVAL)
     _approve(office, review, django_capture_on_commit_callbacks)
@@ -156,10 +156,9 @@ def test_a_participation_whose_due_date_passed_moves_on(office, review):
     colleague = f.officer(username="kollege")
     _triage_and_assign(office, review)
     client_for(office.officer).post(
-        task_url(open_task(review, ReviewFlow.draft)),
+        participation_url(open_task(review, ReviewFlow.draft)),
         {
             **DRAFT,
-            "action": "consultation",
             "contributors": [colleague.pk],
             "kind": "contribution",
             "due_date": f.in_days(2).isoformat(),

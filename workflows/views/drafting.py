@@ -25,10 +25,6 @@ from ..forms import ParticipationForm, ProposalFormSet, StatementForm
 from .access import forbidden, human_task, office_required, refusal
 from .context import task_context
 
-ACTION_SAVE = "save"
-ACTION_APPROVAL = "approval"
-ACTION_PARTICIPATION = "consultation"
-
 
 def versions_of(review: Review) -> list[StatementVersion]:
     return list(
@@ -143,13 +139,8 @@ def _page(
 
 
 def draft(request: HttpRequest, task: Task) -> HttpResponse:
-    """The drafting page; its POST saves a version ("Speichern")."""
-    action = request.POST.get("action", ACTION_SAVE)
-    if request.method == "POST" and action != ACTION_SAVE:
-        # A page rendered before each button had its own URL posts the action here.
-        return (submit_task if action == ACTION_APPROVAL else start_participation_task)(
-            request, task
-        )
+    """The drafting page; its POST saves a version ("Speichern"). Submitting and starting the
+    participation post to their own views (`submit`, `start_participation`)."""
     review = queries.review_of(task)
     versions = versions_of(review)
     forms = _forms(request, review, versions)

@@ -13,7 +13,7 @@ from viewflow.workflow.status import STATUS
 from review.models import Review
 from review.services import triage_relevant
 from tests import factories as f
-from tests.workflows.conftest import DRAFT, client_for, open_task, task_url
+from tests.workflows.conftest import DRAFT, client_for, open_task, submit_url, task_url
 from workflows.flows import ReviewFlow, start_for_review
 from workflows.runner import complete
 
@@ -120,7 +120,7 @@ def test_the_start_page_counts_what_waits_for_this_person_and_links_to_exactly_t
     client_for(head).post(
         task_url(open_task(approving, ReviewFlow.assign)), {"assignee": drafter.pk}
     )
-    officer.post(task_url(open_task(approving, ReviewFlow.draft)), {**DRAFT, "action": "approval"})
+    officer.post(submit_url(open_task(approving, ReviewFlow.draft)), DRAFT)
     assert Review.objects.get(pk=approving.pk).status == Review.Status.APPROVAL
     html = f.logged_in_client(head).get(reverse("home")).content.decode()
     assert 'data-testid="my-task-count">1<' in html

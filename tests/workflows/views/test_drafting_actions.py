@@ -39,6 +39,16 @@ def test_the_page_saves_a_version_and_stays(office, review, draft):
     assert review.status == Review.Status.DRAFTING
 
 
+def test_the_page_only_saves_whatever_button_a_stale_page_names(office, review, draft):
+    # The page's POST had dispatched on an "action" field; now each action has its own view.
+    for stale in ("approval", "consultation"):
+        client_for(office.officer).post(task_url(draft), {**DRAFT, "action": stale})
+    review.refresh_from_db()
+    assert review.status == Review.Status.DRAFTING
+    assert open_task(review, ReviewFlow.draft).pk == draft.pk
+    assert not review.contributions.exists() and not review.shared_with_beirat
+
+
 def test_submitting_saves_and_hands_the_draft_to_the_approval(office, review, draft):
     officer = client_for(office.officer)
     response = officer.post(f"/aufgaben/{draft.pk}/zur-schlusszeichnung/", DRAFT, follow=True)
