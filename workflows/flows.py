@@ -145,14 +145,14 @@ class ReviewFlow(flow.Flow):
 
     needs_participation = (
         flow.If(lambda activation: _review(activation).status == Review.Status.PARTICIPATION)
-        .Annotation(title=_("Consultation?"))
+        .Annotation(title=_("Participation?"))
         .Then(this.participation)
         .Else(this.approve)
     )
 
     participation = (
         flow.Split()
-        .Annotation(title=_("Consultation"))
+        .Annotation(title=_("Participation"))
         .Next(this.await_beirat, case=this.beirat_vote_awaited)
         .Next(this.await_contributions, case=this.contributions_awaited)
     )
@@ -167,7 +167,7 @@ class ReviewFlow(flow.Flow):
         .Next(this.participation_closed)
     )
     participation_closed = (
-        flow.Join().Annotation(title=_("Consultation closed")).Next(this.to_approval)
+        flow.Join().Annotation(title=_("Participation closed")).Next(this.to_approval)
     )
     to_approval = (
         flow.Function(this.submit_for_approval)

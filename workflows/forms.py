@@ -144,11 +144,13 @@ class ParticipationForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     kind = forms.ChoiceField(
-        label=_("Kind of consultation"),
+        label=_("Kind of participation"),
         choices=Contribution.Kind.choices,
         initial=Contribution.Kind.CONTRIBUTION,
     )
-    due_date = forms.DateField(label=_("Deadline of the consultation"), required=False, widget=DATE)
+    due_date = forms.DateField(
+        label=_("Deadline of the participation"), required=False, widget=DATE
+    )
 
     def __init__(self, *args: Any, exclude: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
                     ("not_affected", "Not affected"),
                     ("assigned", "Assigned"),
                     ("drafting", "Drafting"),
-                    ("participation", "In consultation"),
+                    ("participation", "In participation"),
                     ("approval", "Awaiting final approval"),
                     ("approved", "Released"),
                     ("dispatched", "Dispatched"),

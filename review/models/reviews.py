@@ -83,7 +83,7 @@ class Review(models.Model):
         NOT_AFFECTED = "not_affected", _("Not affected")
         ASSIGNED = "assigned", _("Assigned")
         DRAFTING = "drafting", _("Drafting")
-        PARTICIPATION = "participation", _("In consultation")
+        PARTICIPATION = "participation", _("In participation")
         APPROVAL = "approval", _("Awaiting final approval")
         APPROVED = "approved", _("Released")
         DISPATCHED = "dispatched", _("Dispatched")

@@ -41,8 +41,8 @@ NOBODY_TO_ASK = _(
     "or a co-signature."
 )
 CONTRIBUTION_ANSWERED = _("This contribution has already been given.")
-CONTRIBUTION_NOT_YOURS = _("This consultation is addressed to someone else.")
-DUE_AFTER_DEADLINE = _("The consultation's deadline may not be after the case's deadline.")
+CONTRIBUTION_NOT_YOURS = _("This participation request is addressed to someone else.")
+DUE_AFTER_DEADLINE = _("The participation's deadline may not be after the case's deadline.")
 # Several printed pages per part; far longer text is a paste gone wrong, and every version of it
 # is stored, diffed and rendered again.
 PART_MAX_CHARS = 20_000

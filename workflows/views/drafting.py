@@ -208,7 +208,7 @@ def start_participation_task(request: HttpRequest, task: Task) -> HttpResponse:
             contributors=[(person, data["kind"]) for person in data["contributors"]],
             due_date=data["due_date"],
         ),
-        _("Consultation started; the answers will appear in the case."),
+        _("Participation started; the answers will appear in the case."),
     )
 
 
