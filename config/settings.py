@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Django's own widget templates for the project's FORM_RENDERER (TemplatesSetting).
+    "django.forms",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -100,6 +102,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# One rendering of every form field, in KERN's markup: templates/forms/ (review/form_rendering.py).
+FORM_RENDERER = "review.form_rendering.KernFormRenderer"
 
 # --- Database -------------------------------------------------------------------------------
 DATABASES = {

@@ -203,7 +203,7 @@ def assign_review(*, review: Review, assignee: User, by: User, link: str = "") -
         Review.Status.AWAITING_ASSIGNMENT,
         Review.Status.ASSIGNED,
         Review.Status.DRAFTING,
-        Review.Status.CONSULTATION,
+        Review.Status.PARTICIPATION,
         Review.Status.APPROVAL,
     )
     previous = review.assignee

@@ -1,6 +1,5 @@
 from django.urls import URLPattern, URLResolver, include, path
 
-from . import views
 from .accounts.urls import password_reset_urlpatterns
 from .api.api import api
 from .feeds import views as feed_views
@@ -9,7 +8,6 @@ from .oparl import views as oparl_views
 from .views import papers, search
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("", views.home, name="home"),
     path(
         "vorlagen/",
         include(

@@ -174,22 +174,22 @@ def _approve(review: Any, officer: Any, head: Any) -> None:
     by_officer.force_login(officer)
     by_head.force_login(head)
 
-    def task_url(node: Any) -> str:
+    def task_url(node: Any, action: str = "") -> str:
         task = Task.objects.get(
             process__reviewprocess__review=review,
             flow_task=node,
             status__in=[STATUS.NEW, STATUS.ASSIGNED],
         )
-        return f"/aufgaben/{task.pk}/"
+        return f"/aufgaben/{task.pk}/{action}"
 
     steps = [
-        (by_officer, ReviewFlow.triage, {"decision": "relevant"}),
-        (by_head, ReviewFlow.assign, {"assignee": officer.pk}),
-        (by_officer, ReviewFlow.draft, {**DRAFT, "action": "approval"}),
-        (by_head, ReviewFlow.approve, {"decision": "approve"}),
+        (by_officer, ReviewFlow.triage, "", {"decision": "relevant"}),
+        (by_head, ReviewFlow.assign, "", {"assignee": officer.pk}),
+        (by_officer, ReviewFlow.draft, "zur-schlusszeichnung/", DRAFT),
+        (by_head, ReviewFlow.approve, "", {"decision": "approve"}),
     ]
-    for client, node, data in steps:
-        response = client.post(task_url(node), data)
+    for client, node, action, data in steps:
+        response = client.post(task_url(node, action), data)
         if response.status_code != 302:
             raise RuntimeError(f"{node.name}: HTTP {response.status_code}")
 

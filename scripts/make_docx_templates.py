@@ -131,7 +131,7 @@ def subject(doc: DocType, text: str) -> None:
     doc.add_paragraph(text, style="Title")
 
 
-def bezug(doc: DocType) -> None:
+def reference_line(doc: DocType) -> None:
     p = doc.add_paragraph()
     p.add_run("Bezug: ").bold = True
     p.add_run(
@@ -272,7 +272,7 @@ def committee_statement(form: Form) -> DocType:
         form,
     )
     subject(doc, "Stellungnahme zur Vorlage Nr. {{ paper.reference }} – {{ paper.name }}")
-    bezug(doc)
+    reference_line(doc)
     doc.add_paragraph("Sehr geehrte Damen und Herren,")
     doc.add_paragraph(
         "zu der oben genannten Vorlage nimmt das {{ office.name }} wie folgt Stellung."
@@ -293,7 +293,7 @@ def beirat_statement(form: Form) -> DocType:
         doc, ["Ausländerbeirat der Stadt {{ office.city }}", "– Vorsitz und Mitglieder –"], form
     )
     subject(doc, "Stellungnahme zur Vorlage Nr. {{ paper.reference }} – {{ paper.name }}")
-    bezug(doc)
+    reference_line(doc)
     doc.add_paragraph("Sehr geehrte Mitglieder des Ausländerbeirats,")
     doc.add_paragraph(
         "zur Information erhalten Sie unsere Stellungnahme zu der oben "
@@ -318,7 +318,7 @@ def not_affected_note(form: Form) -> DocType:
         form,
     )
     subject(doc, "Vorlage Nr. {{ paper.reference }} – {{ paper.name }}: keine Betroffenheit")
-    bezug(doc)
+    reference_line(doc)
     doc.add_paragraph("Vermerk", style="Heading 1")
     doc.add_paragraph(
         "Das {{ office.name }} hat die Vorlage gesichtet. Belange der Integration sind nicht "

@@ -69,13 +69,13 @@ def _drafted(review: Review, officer: User, head: User) -> None:
     statements.save_statement_draft(review=review, by=officer, proposals=[], **DEMO_STATEMENT)
 
 
-def _in_consultation(review: Review, officer: User, head: User) -> None:
+def _in_participation(review: Review, officer: User, head: User) -> None:
     _drafted(review, officer, head)
     _do(
         review,
         ReviewFlow.draft,
         officer,
-        lambda: statements.start_consultation(
+        lambda: statements.start_participation(
             review=review, by=officer, share_with_beirat=True, contributors=[], due_date=None
         ),
     )
@@ -95,7 +95,7 @@ STEPS: list[tuple[str, Callable[..., None]]] = [
     ("triaged", lambda r, o, o2, h: _triaged(r, o)),
     ("assigned", lambda r, o, o2, h: _assigned(r, o2, h)),
     ("drafting", lambda r, o, o2, h: _drafted(r, o, h)),
-    ("consultation", lambda r, o, o2, h: _in_consultation(r, o, h)),
+    ("participation", lambda r, o, o2, h: _in_participation(r, o, h)),
     ("approval", lambda r, o, o2, h: _awaiting_approval(r, o2, h)),
 ]
 

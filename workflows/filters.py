@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.db.models import Q
@@ -69,19 +69,28 @@ class OrganizationChoiceField(ListedModelChoiceField):
 
 
 class ReviewFilterForm(forms.Form):
+    # The query parameters stay German: people share and bookmark these links.
+    PARAMETERS: ClassVar[dict[str, str]] = {
+        "deadline": "frist",
+        "organization": "gremium",
+        "assignee": "bearbeitung",
+        "relevance": "relevanz",
+        "topic": "thema",
+    }
+
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("all open")), *Review.Status.choices]
     )
-    frist = forms.ChoiceField(label=_("Deadline"), required=False, choices=DEADLINE_WINDOWS)
-    gremium = OrganizationChoiceField(
+    deadline = forms.ChoiceField(label=_("Deadline"), required=False, choices=DEADLINE_WINDOWS)
+    organization = OrganizationChoiceField(
         label=_("Committee"),
         required=False,
         # Sorted by the label shown: the full name (the short name alone is unexplained).
         queryset=Organization.objects.order_by("name", "pk"),
         empty_label=_("all"),
     )
-    bearbeitung = forms.ChoiceField(label=_("Officer in charge"), required=False)
-    relevanz = forms.ChoiceField(
+    assignee = forms.ChoiceField(label=_("Officer in charge"), required=False)
+    relevance = forms.ChoiceField(
         label=_("Relevance"),
         required=False,
         choices=[
@@ -91,7 +100,7 @@ class ReviewFilterForm(forms.Form):
             ("niedrig", _("low (below 40)")),
         ],
     )
-    thema = ListedModelChoiceField(
+    topic = ListedModelChoiceField(
         label=_("Topic"),
         required=False,
         queryset=Topic.objects.all(),
@@ -101,14 +110,18 @@ class ReviewFilterForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["bearbeitung"].choices = _office_people()  # type: ignore[attr-defined]
+        self.fields["assignee"].choices = _office_people()  # type: ignore[attr-defined]
+
+    def add_prefix(self, field_name: str) -> str:
+        """The field's query parameter (its name in the page and in the link)."""
+        return self.PARAMETERS.get(field_name, field_name)
 
     def filter(self, reviews: ReviewQuerySet, today: date) -> ReviewQuerySet:
         if not self.is_valid():
             return reviews.open()
         data = self.cleaned_data
         reviews = reviews.filter(status=data["status"]) if data["status"] else reviews.open()
-        window = data["frist"]
+        window = data["deadline"]
         if window == "ueberfaellig":
             reviews = reviews.filter(deadline__lt=today)
         elif window in {"7", "30"}:
@@ -117,21 +130,21 @@ class ReviewFilterForm(forms.Form):
             )
         elif window == "ohne":
             reviews = reviews.filter(deadline__isnull=True)
-        if data["gremium"] is not None:
+        if data["organization"] is not None:
             # A subquery instead of a join: no duplicate rows, no DISTINCT over the whole list.
             reviews = reviews.filter(
-                paper__in=Organization.objects.filter(pk=data["gremium"].pk).values(
+                paper__in=Organization.objects.filter(pk=data["organization"].pk).values(
                     "consultations__paper"
                 )
             )
-        assignee = data["bearbeitung"]
+        assignee = data["assignee"]
         if assignee == UNASSIGNED:
             reviews = reviews.filter(assignee__isnull=True)
         elif assignee:
             reviews = reviews.filter(assignee_id=int(assignee))
-        if data["relevanz"]:
-            low, high = RELEVANCE_BANDS[data["relevanz"]]
+        if data["relevance"]:
+            low, high = RELEVANCE_BANDS[data["relevance"]]
             reviews = reviews.filter(relevance_score__gte=low, relevance_score__lte=high)
-        if data["thema"] is not None:
-            reviews = reviews.filter(Q(topics=data["thema"]))
+        if data["topic"] is not None:
+            reviews = reviews.filter(Q(topics=data["topic"]))
         return reviews

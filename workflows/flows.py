@@ -23,7 +23,7 @@ from viewflow.workflow.status import STATUS
 
 from review.documents.tasks import warm_statement_previews
 from review.models import Review, User
-from review.statements.services import close_consultation, is_drafter
+from review.statements.services import close_participation, is_drafter
 
 from . import deadlines, documents, reminders
 from .models import ReviewProcess, review_of
@@ -146,32 +146,34 @@ class ReviewFlow(flow.Flow):
         .Assign(lambda activation: _review(activation).assignee),
         this.remind,
         this.escalate,
-    ).Next(this.needs_consultation)
+    ).Next(this.needs_participation)
 
-    needs_consultation = (
-        flow.If(lambda activation: _review(activation).status == Review.Status.CONSULTATION)
-        .Annotation(title=_("Consultation?"))
-        .Then(this.consult)
+    needs_participation = (
+        flow.If(lambda activation: _review(activation).status == Review.Status.PARTICIPATION)
+        .Annotation(title=_("Participation?"))
+        .Then(this.participation)
         .Else(this.approve)
     )
 
-    consult = (
+    participation = (
         flow.Split()
-        .Annotation(title=_("Consultation"))
+        .Annotation(title=_("Participation"))
         .Next(this.await_beirat, case=this.beirat_vote_awaited)
         .Next(this.await_contributions, case=this.contributions_awaited)
     )
     await_beirat = (
-        flow.Handle(this.consultation_received)
+        flow.Handle(this.participation_received)
         .Annotation(title=_("Vote of the Beirat"))
-        .Next(this.consulted)
+        .Next(this.participation_closed)
     )
     await_contributions = (
-        flow.Handle(this.consultation_received)
+        flow.Handle(this.participation_received)
         .Annotation(title=_("Contributions and co-signatures"))
-        .Next(this.consulted)
+        .Next(this.participation_closed)
     )
-    consulted = flow.Join().Annotation(title=_("Consultation closed")).Next(this.to_approval)
+    participation_closed = (
+        flow.Join().Annotation(title=_("Participation closed")).Next(this.to_approval)
+    )
     to_approval = (
         flow.Function(this.submit_for_approval)
         .Annotation(title=_("To final approval"))
@@ -238,11 +240,11 @@ class ReviewFlow(flow.Flow):
     def contributions_awaited(self, activation: Activation) -> bool:
         return _review(activation).awaits_contributions()
 
-    def consultation_received(self, activation: Activation) -> None:
+    def participation_received(self, activation: Activation) -> None:
         """Completed from outside (vote recorded, contributions answered, due date passed)."""
 
     def submit_for_approval(self, activation: Activation) -> None:
-        close_consultation(review=_review(activation))
+        close_participation(review=_review(activation))
 
     def approval_waiting(self, activation: Activation) -> None:
         """The document preview of the approval page is made while nobody waits for it."""
@@ -275,7 +277,7 @@ def expected_steps(review: Review) -> frozenset[str]:
         return frozenset({"assign"})
     if status in (Review.Status.ASSIGNED, Review.Status.DRAFTING):
         return frozenset({"draft"})
-    if status == Review.Status.CONSULTATION:
+    if status == Review.Status.PARTICIPATION:
         awaited = {
             "await_beirat": review.awaits_beirat_vote(),
             "await_contributions": review.awaits_contributions(),
@@ -302,10 +304,10 @@ def open_steps(review: Review) -> frozenset[str]:
 
 
 def status_and_flow_agree(review: Review) -> bool:
-    """Both machines tell the same place. In consultation a branch whose due date passed has
+    """Both machines tell the same place. In participation a branch whose due date passed has
     closed early although its answer is missing: there the open steps are a non-empty part."""
     expected, found = expected_steps(review), open_steps(review)
-    if review.status == Review.Status.CONSULTATION:
+    if review.status == Review.Status.PARTICIPATION:
         return bool(found) and found <= expected
     return found == expected
 

@@ -178,7 +178,7 @@ class ProposalForm(forms.Form):
 ProposalFormSet = forms.formset_factory(ProposalForm, extra=1, max_num=50, absolute_max=60)
 
 
-class ConsultationForm(forms.Form):
+class ParticipationForm(forms.Form):
     share_with_beirat = forms.BooleanField(
         label=_("Put it to the Ausländerbeirat for a vote"), required=False
     )
@@ -189,11 +189,13 @@ class ConsultationForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     kind = forms.ChoiceField(
-        label=_("Kind of consultation"),
+        label=_("Kind of participation"),
         choices=Contribution.Kind.choices,
         initial=Contribution.Kind.CONTRIBUTION,
     )
-    due_date = forms.DateField(label=_("Deadline of the consultation"), required=False, widget=DATE)
+    due_date = forms.DateField(
+        label=_("Deadline of the participation"), required=False, widget=DATE
+    )
 
     def __init__(self, *args: Any, exclude: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -81,7 +81,7 @@ def _drafted_by(user: User) -> Exists:
     )
 
 
-def inbox(user: User) -> list[TaskRow]:
+def inbox_tasks(user: User) -> QuerySet[Task]:
     """Meine Aufgaben: tasks assigned to the user and to absent people they deputise for,
     and unassigned Schlusszeichnungen the user may do (the approval has no fixed owner)."""
     today = timezone.localdate()
@@ -90,18 +90,25 @@ def inbox(user: User) -> list[TaskRow]:
     if user.has_perm("review.approve_statement"):
         # Four-eyes: never offered to someone who wrote a version of the statement.
         wanted |= Q(~_drafted_by(user), flow_task=ReviewFlow.approve, status=STATUS.NEW)
-    return rows(human_tasks().filter(wanted), user)
+    return human_tasks().filter(wanted)
 
 
-def team_queue(user: User) -> list[TaskRow]:
+def inbox(user: User) -> list[TaskRow]:
+    return rows(inbox_tasks(user), user)
+
+
+def team_queue_tasks(user: User) -> QuerySet[Task]:
     """Unassigned tasks the user may take ("Übernehmen")."""
     # A superuser's "every permission" does not make the IT administrator the office.
     permissions = user.granted_permissions() if user.is_superuser else user.get_all_permissions()
     tasks = human_tasks().filter(status=STATUS.NEW, owner_permission__in=permissions)
     # Four-eyes: a statement's drafter is not offered its Schlusszeichnung (the task page and
     # the service refuse it as well).
-    tasks = tasks.exclude(Q(flow_task=ReviewFlow.approve) & _drafted_by(user))
-    return rows(tasks)
+    return tasks.exclude(Q(flow_task=ReviewFlow.approve) & _drafted_by(user))
+
+
+def team_queue(user: User) -> list[TaskRow]:
+    return rows(team_queue_tasks(user))
 
 
 def link_for(task: Task, review_id: int | None = None) -> str:

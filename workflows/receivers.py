@@ -10,7 +10,7 @@ from django.db import transaction
 from review.models import BeiratVote, Review, User
 from review.notifications import events
 
-from . import consultation, documents
+from . import documents, participation
 from .flows import start_for_review
 
 logger = logging.getLogger(__name__)
@@ -45,4 +45,4 @@ def on_beirat_vote_saved(sender: Any, instance: BeiratVote, created: bool, **kw:
     if not created:
         return
     review_id = instance.review_id
-    transaction.on_commit(lambda: consultation.settle(review_id))
+    transaction.on_commit(lambda: participation.settle(review_id))

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from .views import consultation, desk, drafting, intake, lists, reviews, tasks, worklist
+from .views import desk, drafting, intake, lists, participation, reviews, tasks, worklist
 
 app_name = "workflows"
 
@@ -22,13 +22,17 @@ urlpatterns: list[URLPattern] = [
     path("personen/<int:user_pk>/abwesenheit/", desk.absence, name="absence"),
     path("aufgaben/<int:pk>/zwischenspeichern/", drafting.autosave, name="autosave"),
     path("aufgaben/<int:pk>/zur-schlusszeichnung/", drafting.submit, name="submit_draft"),
-    path("aufgaben/<int:pk>/beteiligung-starten/", drafting.consult, name="start_consultation"),
-    path("beteiligungen/<int:pk>/", consultation.contribution, name="contribution"),
+    path(
+        "aufgaben/<int:pk>/beteiligung-starten/",
+        drafting.start_participation,
+        name="start_participation",
+    ),
+    path("beteiligungen/<int:pk>/", participation.contribution, name="contribution"),
     path("vorgaenge/neu/", intake.open_review, name="open_review"),
     path("vorlagen/knapp-unter-der-schwelle/", intake.near_threshold, name="near_threshold"),
     path("vorlagen/<int:paper_pk>/aufnehmen/", intake.pull_in, name="pull_in"),
     path("vorgaenge/<int:review_pk>/fassungen/", drafting.version_diff, name="version_diff"),
-    path("vorgaenge/<int:review_pk>/beirat-votum/", consultation.beirat_vote, name="beirat_vote"),
+    path("vorgaenge/<int:review_pk>/beirat-votum/", participation.beirat_vote, name="beirat_vote"),
     path(
         "vorgaenge/<int:review_pk>/dokumente/anfordern/",
         intake.request_documents,

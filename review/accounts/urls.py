@@ -15,10 +15,22 @@ urlpatterns: list[URLPattern] = [
     path("zweiter-faktor/neue-codes/", views.new_recovery_codes, name="new_recovery_codes"),
     path("sicherheit/", views.security, name="security"),
     path("externe-zugaenge/", views.external_accounts, name="external_accounts"),
+    # One view per action; the paths are the ones the single view had.
     path(
-        "externe-zugaenge/<int:pk>/<slug:action>/",
-        views.account_action,
-        name="account_action",
+        "externe-zugaenge/<int:pk>/deactivate/",
+        views.deactivate_account,
+        name="deactivate_account",
+    ),
+    path(
+        "externe-zugaenge/<int:pk>/reactivate/",
+        views.reactivate_account,
+        name="reactivate_account",
+    ),
+    path("externe-zugaenge/<int:pk>/resend/", views.resend_invitation, name="resend_invitation"),
+    path(
+        "externe-zugaenge/<int:pk>/reset-2fa/",
+        views.reset_second_factor,
+        name="reset_second_factor",
     ),
 ]
 

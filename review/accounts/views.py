@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from axes.handlers.proxy import AxesProxyHandler
 from django.contrib import messages
 from django.contrib.auth import login, logout, user_logged_in, user_login_failed
@@ -184,30 +186,59 @@ def _external_user(pk: int) -> User:
     return user
 
 
-@require_POST
-@login_required
-@permission_required("review.manage_external_accounts", raise_exception=True)
-def account_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def _act_on_account(
+    request: HttpRequest, pk: int, action: Callable[..., object], done: str
+) -> HttpResponse:
+    """Run one service on an external account and go back to the list with its message."""
     user = _external_user(pk)
-    by: User = request.user  # type: ignore[assignment]
     try:
-        if action == "deactivate":
-            services.deactivate_account(user=user, by=by)
-            messages.success(request, _("%(name)s can no longer log in.") % {"name": user})
-        elif action == "reactivate":
-            services.reactivate_account(user=user, by=by)
-            messages.success(request, _("%(name)s can log in again.") % {"name": user})
-        elif action == "resend":
-            services.resend_invitation(user=user, by=by)
-            messages.success(request, _("A new invitation link is on its way."))
-        elif action == "reset-2fa":
-            services.reset_second_factor(user=user, by=by)
-            messages.success(
-                request,
-                _("%(name)s sets up a new second factor at the next login.") % {"name": user},
-            )
-        else:
-            raise Http404
+        action(user=user, by=request.user)
     except services.AccountError as exc:
         messages.error(request, str(exc))
+    else:
+        messages.success(request, done % {"name": user})
     return redirect("accounts:external_accounts")
+
+
+manages_external_accounts = permission_required(
+    "review.manage_external_accounts", raise_exception=True
+)
+
+
+@require_POST
+@login_required
+@manages_external_accounts
+def deactivate_account(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act_on_account(
+        request, pk, services.deactivate_account, _("%(name)s can no longer log in.")
+    )
+
+
+@require_POST
+@login_required
+@manages_external_accounts
+def reactivate_account(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act_on_account(
+        request, pk, services.reactivate_account, _("%(name)s can log in again.")
+    )
+
+
+@require_POST
+@login_required
+@manages_external_accounts
+def resend_invitation(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act_on_account(
+        request, pk, services.resend_invitation, _("A new invitation link is on its way.")
+    )
+
+
+@require_POST
+@login_required
+@manages_external_accounts
+def reset_second_factor(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act_on_account(
+        request,
+        pk,
+        services.reset_second_factor,
+        _("%(name)s sets up a new second factor at the next login."),
+    )

@@ -46,7 +46,7 @@ def load_demo(*, directory: Path | None = None, progress: Progress | None = None
         )
         Source.objects.filter(pk=source.pk).update(system_url=server.system_url)
         source.refresh_from_db()
-        _watch_gremien(source)
+        _watch_committees(source)
         run = run_sync(source, full=True, progress=progress)
     finally:
         server.stop()
@@ -61,7 +61,7 @@ def load_demo(*, directory: Path | None = None, progress: Progress | None = None
     )
 
 
-def _watch_gremien(source: Source) -> None:
+def _watch_committees(source: Source) -> None:
     """Mark the Beirat and the Integrationsausschuss before the import, so relevance sees them.
 
     Rows made here are placeholders that the sync fills in; the flags belong to us, not to

@@ -89,7 +89,7 @@ def awaits_beirat_vote(review: Review) -> bool:
     return (
         review.shared_with_beirat
         and not review.is_closed
-        and review.status == Review.Status.CONSULTATION
+        and review.status == Review.Status.PARTICIPATION
         and not hasattr(review, "beirat_vote")
     )
 

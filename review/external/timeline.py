@@ -12,7 +12,7 @@ from review.models import BeiratVote, Dispatch, Review
 _IN_REVIEW = {
     Review.Status.ASSIGNED,
     Review.Status.DRAFTING,
-    Review.Status.CONSULTATION,
+    Review.Status.PARTICIPATION,
     Review.Status.APPROVAL,
     Review.Status.APPROVED,
     Review.Status.DISPATCHED,

@@ -107,7 +107,7 @@ def _shared_draft(review: Review) -> StatementVersion | None:
         return None
     shared = (
         AuditEvent.objects.filter(
-            verb=AuditVerb.CONSULTATION_STARTED, review=review, details__beirat=True
+            verb=AuditVerb.PARTICIPATION_STARTED, review=review, details__beirat=True
         )
         .order_by("-id")
         .values_list("object_id", flat=True)

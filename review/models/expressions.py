@@ -1,8 +1,8 @@
 """SQL fragments for the annotations of pages opened all day.
 
 Django builds and compiles a subquery expression (`Subquery`, `Exists`) anew for every query,
-which costs about as much Python time as running a query of its own (measured on the case page:
-0.8–0.9 ms per subquery, the whole query 1 ms without them). These fragments are plain SQL
+which costs about as much Python time as running a query of its own (docs/performance.md,
+"Figures behind the code"). These fragments are plain SQL
 built from the models' metadata, so they compile to themselves. They refer to the outer row by
 its table's name, so they are for the base table of a query, not for joined ones.
 """

@@ -83,7 +83,7 @@ class Review(models.Model):
         NOT_AFFECTED = "not_affected", _("Not affected")
         ASSIGNED = "assigned", _("Assigned")
         DRAFTING = "drafting", _("Drafting")
-        CONSULTATION = "consultation", _("In consultation")
+        PARTICIPATION = "participation", _("In participation")
         APPROVAL = "approval", _("Awaiting final approval")
         APPROVED = "approved", _("Released")
         DISPATCHED = "dispatched", _("Dispatched")
@@ -99,9 +99,9 @@ class Review(models.Model):
     TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
         Status.NEW: frozenset({Status.NOT_AFFECTED, Status.AWAITING_ASSIGNMENT}),
         Status.AWAITING_ASSIGNMENT: frozenset({Status.ASSIGNED}),
-        Status.ASSIGNED: frozenset({Status.DRAFTING, Status.CONSULTATION, Status.APPROVAL}),
-        Status.DRAFTING: frozenset({Status.CONSULTATION, Status.APPROVAL}),
-        Status.CONSULTATION: frozenset({Status.APPROVAL}),
+        Status.ASSIGNED: frozenset({Status.DRAFTING, Status.PARTICIPATION, Status.APPROVAL}),
+        Status.DRAFTING: frozenset({Status.PARTICIPATION, Status.APPROVAL}),
+        Status.PARTICIPATION: frozenset({Status.APPROVAL}),
         Status.APPROVAL: frozenset({Status.APPROVED, Status.DRAFTING}),
         Status.APPROVED: frozenset({Status.DISPATCHED, Status.CLOSED}),
         Status.DISPATCHED: frozenset({Status.CLOSED}),

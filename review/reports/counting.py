@@ -1,10 +1,10 @@
 """The figures counted in Python over one row per case.
 
 Each figure is defined as a Q condition in figures.py (the list behind a number filters by it).
-Counting 35 conditions in one SQL aggregate made PostgreSQL evaluate the correlated subqueries
-(first dispatch, first audit event, …) once per condition and row: ≈ 1 s for a year of the bench
-data. Here the subqueries run once per row and the conditions are these predicates, which
-tests/review/reports/test_figures.py holds equal to the Q conditions, figure by figure.
+Counting the conditions in one SQL aggregate made PostgreSQL evaluate the correlated subqueries
+(first dispatch, first audit event, …) once per condition and row (docs/performance.md, "Figures
+behind the code"). Here the subqueries run once per row and the conditions are these predicates,
+which tests/review/reports/test_figures.py holds equal to the Q conditions, figure by figure.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.utils import timezone
@@ -38,30 +38,45 @@ class OrganizationField(forms.ModelChoiceField):
 
 
 class ReportFilterForm(forms.Form):
-    von = forms.DateField(label=_("From"), widget=DateInput())
-    bis = forms.DateField(label=_("Until"), widget=DateInput())
-    thema = forms.ModelChoiceField(
+    # The query parameters stay German: links to a report are shared, and a report document
+    # keeps the parameters it was made with.
+    PARAMETERS: ClassVar[dict[str, str]] = {
+        "start": "von",
+        "end": "bis",
+        "topic": "thema",
+        "organization": "gremium",
+        "lead_office": "federfuehrung",
+        "source": "quelle",
+    }
+
+    start = forms.DateField(label=_("From"), widget=DateInput())
+    end = forms.DateField(label=_("Until"), widget=DateInput())
+    topic = forms.ModelChoiceField(
         label=_("Topic"),
         required=False,
         queryset=Topic.objects.all(),
         to_field_name="slug",
         empty_label=_("all"),
     )
-    gremium = OrganizationField(
+    organization = OrganizationField(
         label=_("Committee"),
         required=False,
         queryset=Organization.objects.filter(deleted=False).order_by("name", "pk"),
         empty_label=_("all"),
     )
-    federfuehrung = OrganizationField(
+    lead_office = OrganizationField(
         label=_("Lead office"),
         required=False,
         queryset=Organization.objects.filter(deleted=False).order_by("name", "pk"),
         empty_label=_("all"),
     )
-    quelle = forms.ModelChoiceField(
+    source = forms.ModelChoiceField(
         label=_("Source"), required=False, queryset=Source.objects.all(), empty_label=_("all")
     )
+
+    def add_prefix(self, field_name: str) -> str:
+        """The field's query parameter."""
+        return self.PARAMETERS.get(field_name, field_name)
 
     @classmethod
     def from_query(cls, query: Any) -> ReportFilterForm:
@@ -74,7 +89,7 @@ class ReportFilterForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        start, end = data.get("von"), data.get("bis")
+        start, end = data.get("start"), data.get("end")
         if start and end:
             if end < start:
                 raise forms.ValidationError(PERIOD_REVERSED)
@@ -88,12 +103,12 @@ class ReportFilterForm(forms.Form):
             return ReportFilter(*default_period())
         data = self.cleaned_data
         return ReportFilter(
-            start=data["von"],
-            end=data["bis"],
-            topic=data["thema"],
-            organization=data["gremium"],
-            lead_office=data["federfuehrung"],
-            source=data["quelle"],
+            start=data["start"],
+            end=data["end"],
+            topic=data["topic"],
+            organization=data["organization"],
+            lead_office=data["lead_office"],
+            source=data["source"],
         )
 
     def query_params(self) -> dict[str, str]:
@@ -101,5 +116,6 @@ class ReportFilterForm(forms.Form):
         if not self.is_valid():
             start, end = default_period()
             return {"von": start.isoformat(), "bis": end.isoformat()}
-        params = {key: str(self.data.get(key, "")) for key in self.fields}
+        keys = [self.add_prefix(name) for name in self.fields]
+        params = {key: str(self.data.get(key, "")) for key in keys}
         return {key: value for key, value in params.items() if value}

@@ -34,10 +34,10 @@ def _describe(form: ReportFilterForm) -> str:
     parts = [
         f"{label} {data[key]}"
         for key, label in [
-            ("thema", "Handlungsfeld"),
-            ("gremium", "Gremium"),
-            ("federfuehrung", "Federführung"),
-            ("quelle", "Quelle"),
+            ("topic", "Handlungsfeld"),
+            ("organization", "Gremium"),
+            ("lead_office", "Federführung"),
+            ("source", "Quelle"),
         ]
         if data.get(key)
     ]

@@ -269,7 +269,7 @@ def index_all(progress: Progress = None) -> int:
 
 def refresh_statistics() -> None:
     """ANALYZE the index tables (PostgreSQL): without statistics the planner does not know the
-    GIN index pays off and reads the whole table (issue #14: p95 1.9 s after an import)."""
+    GIN index pays off and reads the whole table (issue #14; docs/performance.md)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE review_searchentry, review_searchterm, review_paper")

@@ -1,8 +1,9 @@
 """CharSplit (the `compound-split` package), loaded lazily and cheaply.
 
-The package ships its German n-gram tables as a 39 MB Python module (and 15 MB for Dutch, which
-`char_split` imports as well). Importing them compiles for about 20 s and peaks near 4 GB of
-memory — in every process that imports the search: web workers, Celery workers, commands.
+The package ships its German n-gram tables as a large Python module (and the Dutch ones, which
+`char_split` imports as well). Importing them takes long and much memory (docs/performance.md,
+"Figures behind the code") — in every process that imports the search: web workers, Celery
+workers, commands.
 Instead, the German tables are read from that module's text (three dict literals of word
 pieces and probabilities) with a regular expression the first time a word is split, kept with
 `marshal` (plain data, loads in a fraction of a second) in the var folder for later processes,

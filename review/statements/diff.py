@@ -26,9 +26,9 @@ def _proposals(version: StatementVersion) -> str:
     )
 
 
-# difflib's matching grows with (old words × new words), and much faster on repetitive text:
-# 1.5 MB of text tied up a worker for minutes. Beyond this many pairs of changed words the page
-# says so instead of comparing (about 1,000 × 1,000 words, well under a second even then).
+# difflib's matching grows with (old words × new words), and much faster on repetitive text, so a
+# very long statement could tie up a worker (docs/performance.md, "Figures behind the code").
+# Beyond this many pairs of changed words (about 1,000 × 1,000) the page says so instead.
 DIFF_MAX_PAIRS = 1_000_000
 
 

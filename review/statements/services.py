@@ -1,4 +1,4 @@
-"""Statement drafting, consultation and approval (Schlusszeichnung) with the four-eyes rule.
+"""Statement drafting, participation and approval (Schlusszeichnung) with the four-eyes rule.
 
 Versions are immutable: every save adds one. The drafter is anyone who wrote a version; they
 may never approve that statement, whichever path (view, URL, service) they take.
@@ -37,13 +37,13 @@ NOT_EDITABLE = _("The statement cannot be edited at this step.")
 NOT_AWAITING_APPROVAL = _("The statement is not (or no longer) awaiting final approval.")
 NO_DRAFT = _("Please save a draft with a recommendation/vote first.")
 SEND_BACK_REASON_REQUIRED = _("Please give a reason for sending it back.")
-NOTHING_TO_CONSULT = _(
+NOBODY_TO_ASK = _(
     "Please share the case with the Beirat or name at least one person for a contribution "
     "or a co-signature."
 )
 CONTRIBUTION_ANSWERED = _("This contribution has already been given.")
-CONTRIBUTION_NOT_YOURS = _("This consultation is addressed to someone else.")
-DUE_AFTER_DEADLINE = _("The consultation's deadline may not be after the case's deadline.")
+CONTRIBUTION_NOT_YOURS = _("This participation request is addressed to someone else.")
+DUE_AFTER_DEADLINE = _("The participation's deadline may not be after the case's deadline.")
 # Several printed pages per part; far longer text is a paste gone wrong, and every version of it
 # is stored, diffed and rendered again.
 PART_MAX_CHARS = 20_000
@@ -197,7 +197,7 @@ def _request_approval(review: Review, event: AuditEvent) -> None:
 
 
 @transaction.atomic
-def start_consultation(
+def start_participation(
     *,
     review: Review,
     by: User,
@@ -212,7 +212,7 @@ def start_consultation(
     version = _require_draft(review)
     new_beirat = share_with_beirat and not hasattr(review, "beirat_vote")
     if not new_beirat and not contributors:
-        raise StatementError(NOTHING_TO_CONSULT)
+        raise StatementError(NOBODY_TO_ASK)
     if due_date and review.deadline and due_date > review.deadline:
         raise StatementError(DUE_AFTER_DEADLINE)
     created = []
@@ -231,14 +231,14 @@ def start_consultation(
             contribution.answered_at = None
             contribution.save()
         created.append(contribution)
-    review.move_to(Review.Status.CONSULTATION)
+    review.move_to(Review.Status.PARTICIPATION)
     if share_with_beirat:
         review.shared_with_beirat = True
         if due_date and not review.beirat_deadline:
             review.beirat_deadline = due_date
     review.save()
     AuditEvent.record(
-        AuditVerb.CONSULTATION_STARTED,
+        AuditVerb.PARTICIPATION_STARTED,
         actor=by,
         obj=version,
         review=review,
@@ -277,10 +277,10 @@ def answer_contribution(
 
 
 @transaction.atomic
-def close_consultation(*, review: Review) -> Review:
+def close_participation(*, review: Review) -> Review:
     """All answers in or the due date passed: open requests expire, on to approval."""
     review = _locked(review)
-    if review.status != Review.Status.CONSULTATION:
+    if review.status != Review.Status.PARTICIPATION:
         return review
     expired = list(
         review.contributions.filter(status=Contribution.Status.REQUESTED).values_list(
@@ -293,7 +293,7 @@ def close_consultation(*, review: Review) -> Review:
     review.move_to(Review.Status.APPROVAL)
     review.save(update_fields=["status", "updated_at"])
     event = AuditEvent.record(
-        AuditVerb.CONSULTATION_CLOSED,
+        AuditVerb.PARTICIPATION_CLOSED,
         actor_label="workflow",
         obj=review,
         review=review,

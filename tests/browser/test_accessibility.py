@@ -42,7 +42,7 @@ def _demo_data() -> dict[str, Any]:
     f.make_consultation(paper, f.make_meeting(social), organization=social, role="Vorberatung")
     review = f.make_review(
         paper,
-        status=Review.Status.CONSULTATION,
+        status=Review.Status.PARTICIPATION,
         assignee=drafter,
         deadline=today + timedelta(days=3),
         relevance_score=80,

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from review.models import Review, User
 from tests import factories as f
-from tests.workflows.conftest import DRAFT, client_for, open_task, task_url
+from tests.workflows.conftest import DRAFT, client_for, open_task, submit_url, task_url
 from workflows.flows import ReviewFlow, start_for_review
 
 from .conftest import axe_violations, requires_chromium, screenshot
@@ -107,9 +107,7 @@ def test_the_beauftragte_assigns_from_the_picker_and_approves_with_the_document_
     assert first.assignee == bert and first.status == Review.Status.ASSIGNED
 
     # bert drafts and submits; she sends it back with a reason; he edits and resubmits.
-    client_for(bert).post(
-        task_url(open_task(first, ReviewFlow.draft)), {**DRAFT, "action": "approval"}
-    )
+    client_for(bert).post(submit_url(open_task(first, ReviewFlow.draft)), DRAFT)
     client_for(head).post(
         f"/aufgaben/{open_task(first, ReviewFlow.approve).pk}/zurueckgeben/",
         {"reason": "Bitte die Kinderbetreuung begründen."},
@@ -119,8 +117,8 @@ def test_the_beauftragte_assigns_from_the_picker_and_approves_with_the_document_
     version = first.statement.current_version
     assert version is not None
     client_for(bert).post(
-        task_url(open_task(first, ReviewFlow.draft)),
-        {**edited, "based_on": str(version.number), "action": "approval"},
+        submit_url(open_task(first, ReviewFlow.draft)),
+        {**edited, "based_on": str(version.number)},
     )
 
     # Approval: the document as it goes out, her earlier reason and exactly the edit.

@@ -65,7 +65,7 @@ def _shared_cases() -> Review:
         deadline=today + timedelta(days=20),
     )
     f.make_statement_version(review, officer, assessment="Der Entwurf begrüßt die Abendkurse.")
-    statements.start_consultation(
+    statements.start_participation(
         review=review,
         by=officer,
         share_with_beirat=True,

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from review.models import Contribution
 from tests import factories as f
-from tests.workflows.conftest import DRAFT, client_for, open_task, task_url
+from tests.workflows.conftest import DRAFT, client_for, open_task, submit_url, task_url
 from workflows.flows import ReviewFlow, start_for_review
 
 from .conftest import requires_chromium
@@ -55,9 +55,7 @@ def test_workflow_pages_pass_axe_for_officer_and_beauftragte(live_server, browse
     officer_client.post(
         f"/aufgaben/{draft.pk}/zwischenspeichern/", {**DRAFT, "assessment": "Vor allem Mütter."}
     )
-    officer_client.post(
-        task_url(open_task(approving, ReviewFlow.draft)), {**DRAFT, "action": "approval"}
-    )
+    officer_client.post(submit_url(open_task(approving, ReviewFlow.draft)), DRAFT)
     asked = Contribution.objects.create(
         review=approving, contributor=officer, kind="co_signature", due_date=timezone.localdate()
     )

@@ -57,6 +57,16 @@ def task_url(task: Task) -> str:
     return f"/aufgaben/{task.pk}/"
 
 
+def submit_url(task: Task) -> str:
+    """The drafting page's "Zur Schlusszeichnung geben" button posts here."""
+    return f"/aufgaben/{task.pk}/zur-schlusszeichnung/"
+
+
+def participation_url(task: Task) -> str:
+    """The drafting page's "Beteiligung starten" button posts here."""
+    return f"/aufgaben/{task.pk}/beteiligung-starten/"
+
+
 def open_nodes(review: Review) -> set[str]:
     return {
         t.flow_task.name

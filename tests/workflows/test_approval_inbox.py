@@ -8,7 +8,7 @@ from review.models import Notification, NotificationKind
 from workflows import queries
 from workflows.flows import ReviewFlow
 
-from .conftest import DRAFT, client_for, open_task, task_url
+from .conftest import DRAFT, client_for, open_task, submit_url, task_url
 
 pytestmark = pytest.mark.django_db
 
@@ -21,9 +21,7 @@ def submit(office, review, drafter, django_capture_on_commit_callbacks):
         task_url(open_task(review, ReviewFlow.assign)), {"assignee": drafter.pk}
     )
     with django_capture_on_commit_callbacks(execute=True):
-        done = client_for(drafter).post(
-            task_url(open_task(review, ReviewFlow.draft)), {**DRAFT, "action": "approval"}
-        )
+        done = client_for(drafter).post(submit_url(open_task(review, ReviewFlow.draft)), DRAFT)
     assert done.status_code == 302
     return open_task(review, ReviewFlow.approve)
 

@@ -12,7 +12,7 @@ from tests import factories as f
 from tests.conftest import requires_postgres
 from workflows.flows import ReviewFlow, start_for_review
 
-from .conftest import DRAFT, client_for, open_task, task_url
+from .conftest import DRAFT, client_for, open_task, submit_url, task_url
 
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), requires_postgres]
 
@@ -25,9 +25,7 @@ def test_two_simultaneous_approvals_one_wins_the_other_is_told():
         task_url(open_task(review, ReviewFlow.triage)), {"decision": "relevant"}
     )
     client_for(head).post(task_url(open_task(review, ReviewFlow.assign)), {"assignee": officer.pk})
-    client_for(officer).post(
-        task_url(open_task(review, ReviewFlow.draft)), {**DRAFT, "action": "approval"}
-    )
+    client_for(officer).post(submit_url(open_task(review, ReviewFlow.draft)), DRAFT)
     approve = open_task(review, ReviewFlow.approve)
 
     barrier = threading.Barrier(2)

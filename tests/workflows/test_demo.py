@@ -18,15 +18,15 @@ def test_demo_reviews_are_spread_over_the_steps():
     create_demo_users()
     reviews = [f.make_review(deadline=f.in_days(20 + i)) for i in range(7)]
     moved = advance_demo_reviews()
-    assert list(moved) == ["triaged", "assigned", "drafting", "consultation", "approval"]
+    assert list(moved) == ["triaged", "assigned", "drafting", "participation", "approval"]
     status = {name: Review.objects.get(pk=pk).status for name, pk in moved.items()}
     assert status == {
         "triaged": Review.Status.AWAITING_ASSIGNMENT,
         "assigned": Review.Status.ASSIGNED,
         "drafting": Review.Status.DRAFTING,
-        "consultation": Review.Status.CONSULTATION,
+        "participation": Review.Status.PARTICIPATION,
         "approval": Review.Status.APPROVAL,
     }
-    assert open_nodes(Review.objects.get(pk=moved["consultation"])) == {"await_beirat"}
+    assert open_nodes(Review.objects.get(pk=moved["participation"])) == {"await_beirat"}
     assert open_nodes(reviews[-1]) == {"triage"}
     assert advance_demo_reviews() == {"triaged": reviews[5].pk, "assigned": reviews[6].pk}

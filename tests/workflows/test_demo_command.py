@@ -26,7 +26,7 @@ def test_demo_workflows_moves_cases_once_and_leaves_them_on_the_second_run() -> 
         f.make_review(deadline=f.in_days(20 + i))
     assert "Demo-Abläufe vorbereitet" in _run()
     statuses = sorted(Review.objects.values_list("status", flat=True))
-    assert "consultation" in statuses and "approval" in statuses
+    assert "participation" in statuses and "approval" in statuses
 
     assert "bereits vorbereitet" in _run()
     assert sorted(Review.objects.values_list("status", flat=True)) == statuses

@@ -11,7 +11,7 @@ from review.models import AuditEvent, Review
 from workflows import queries
 from workflows.flows import ReviewFlow
 
-from .conftest import DRAFT, client_for, open_task, task_url
+from .conftest import DRAFT, client_for, open_task, submit_url, task_url
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +42,7 @@ def test_the_deputy_sees_and_does_the_absent_persons_task(office, review, drafti
     assert row.task == drafting and row.acting_for == office.officer
     assert "in Vertretung für Anna Muster" in stranger.get("/aufgaben/").content.decode()
     assert stranger.get(task_url(drafting)).status_code == 200
-    assert stranger.post(task_url(drafting), {**DRAFT, "action": "approval"}).status_code == 302
+    assert stranger.post(submit_url(drafting), DRAFT).status_code == 302
     review.refresh_from_db()
     assert review.status == Review.Status.APPROVAL
     assert review.statement.current_version.author == deputy

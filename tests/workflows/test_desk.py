@@ -17,7 +17,7 @@ from tests import factories as f
 from workflows import desk, flows
 from workflows.flows import ReviewFlow, start_for_review
 
-from .conftest import DRAFT, client_for, open_task, task_url
+from .conftest import DRAFT, client_for, open_task, submit_url, task_url
 
 pytestmark = pytest.mark.django_db
 
@@ -41,9 +41,7 @@ def _to_approval(office, review: Review, draft: dict[str, str] | None = None) ->
     client_for(office.head).post(
         task_url(open_task(review, ReviewFlow.assign)), {"assignee": office.officer.pk}
     )
-    client_for(office.officer).post(
-        task_url(open_task(review, ReviewFlow.draft)), {**(draft or DRAFT), "action": "approval"}
-    )
+    client_for(office.officer).post(submit_url(open_task(review, ReviewFlow.draft)), draft or DRAFT)
     assert Review.objects.get(pk=review.pk).status == Review.Status.APPROVAL
 
 
@@ -229,9 +227,7 @@ EDITED = {
 def _edit_and_resubmit(office, review: Review, data: dict[str, str]) -> None:
     draft = open_task(review, ReviewFlow.draft)
     version = _current(review).number
-    client_for(office.officer).post(
-        task_url(draft), {**data, "based_on": str(version), "action": "approval"}
-    )
+    client_for(office.officer).post(submit_url(draft), {**data, "based_on": str(version)})
     assert Review.objects.get(pk=review.pk).status == Review.Status.APPROVAL
 
 
@@ -435,9 +431,7 @@ def test_the_preview_is_made_for_the_approvers_when_the_approval_starts(
     queued: list[int] = []
     monkeypatch.setattr(flows.warm_statement_previews, "delay", queued.append)
     with django_capture_on_commit_callbacks(execute=True):
-        client_for(office.officer).post(
-            task_url(open_task(review, ReviewFlow.draft)), {**DRAFT, "action": "approval"}
-        )
+        client_for(office.officer).post(submit_url(open_task(review, ReviewFlow.draft)), DRAFT)
     assert queued == [review.pk] and rendered == []  # queued on commit, ids only
     # What the worker does: both Beauftragte, not the drafter.
     assert previews.warm_statement_previews(review_id=review.pk) == 2

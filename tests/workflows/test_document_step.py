@@ -8,7 +8,7 @@ from review.models import AuditEvent, Review
 from workflows import documents
 from workflows.flows import ReviewFlow
 
-from .conftest import DRAFT, client_for, open_nodes, open_task, task_url
+from .conftest import DRAFT, client_for, open_nodes, open_task, submit_url, task_url
 
 pytestmark = pytest.mark.django_db
 
@@ -36,9 +36,7 @@ def _approve(office, review):
     client_for(office.head).post(
         task_url(open_task(review, ReviewFlow.assign)), {"assignee": office.officer.pk}
     )
-    client_for(office.officer).post(
-        task_url(open_task(review, ReviewFlow.draft)), {**DRAFT, "action": "approval"}
-    )
+    client_for(office.officer).post(submit_url(open_task(review, ReviewFlow.draft)), DRAFT)
     return client_for(office.head).post(
         task_url(open_task(review, ReviewFlow.approve)), {"decision": "approve"}
     )

@@ -11,7 +11,7 @@ from tests import factories as f
 from tests.conftest import requires_worker
 from workflows.flows import ReviewFlow, start_for_review
 
-from .conftest import DRAFT, client_for, open_nodes, open_task, task_url
+from .conftest import DRAFT, client_for, open_nodes, open_task, submit_url, task_url
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -30,9 +30,7 @@ def test_the_worker_completes_the_document_step_and_the_flow_moves_to_the_outcom
         task_url(open_task(review, ReviewFlow.triage)), {"decision": "relevant"}
     )
     client_for(head).post(task_url(open_task(review, ReviewFlow.assign)), {"assignee": officer.pk})
-    client_for(officer).post(
-        task_url(open_task(review, ReviewFlow.draft)), {**DRAFT, "action": "approval"}
-    )
+    client_for(officer).post(submit_url(open_task(review, ReviewFlow.draft)), DRAFT)
     assert (
         client_for(head)
         .post(task_url(open_task(review, ReviewFlow.approve)), {"decision": "approve"})

@@ -8,7 +8,7 @@ from review.models import Review
 from review.statements import services as statements
 from workflows.flows import ReviewFlow
 
-from .conftest import DRAFT, client_for, open_task, task_url
+from .conftest import DRAFT, client_for, open_task, submit_url, task_url
 
 pytestmark = pytest.mark.django_db
 
@@ -24,10 +24,7 @@ def awaiting_approval(office, review):
         task_url(open_task(review, ReviewFlow.assign)), {"assignee": office.head.pk}
     )
     draft = open_task(review, ReviewFlow.draft)
-    assert (
-        client_for(office.head).post(task_url(draft), {**DRAFT, "action": "approval"}).status_code
-        == 302
-    )
+    assert client_for(office.head).post(submit_url(draft), DRAFT).status_code == 302
     return open_task(review, ReviewFlow.approve)
 
 

@@ -19,7 +19,7 @@ def test_a_whole_workflow_logs_no_names_or_addresses(
     office: Office, review: Any, django_capture_on_commit_callbacks: Any, caplog: Any
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    test_paths.test_full_path_with_consultation_and_one_send_back(
+    test_paths.test_full_path_with_participation_and_one_send_back(
         office, review, django_capture_on_commit_callbacks
     )
     log = caplog.text

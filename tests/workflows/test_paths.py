@@ -16,7 +16,15 @@ from review.models import (
 from tests import factories as f
 from workflows.flows import ReviewFlow
 
-from .conftest import DRAFT, client_for, open_nodes, open_task, task_url
+from .conftest import (
+    DRAFT,
+    client_for,
+    open_nodes,
+    open_task,
+    participation_url,
+    submit_url,
+    task_url,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +76,7 @@ def test_not_affected_with_the_short_note_document(
     assert open_nodes(review) == set()
 
 
-def test_full_path_with_consultation_and_one_send_back(
+def test_full_path_with_participation_and_one_send_back(
     office, review, django_capture_on_commit_callbacks
 ):
     colleague = f.officer(username="kollege")
@@ -104,13 +112,12 @@ def test_full_path_with_consultation_and_one_send_back(
     diff = officer.get(f"/vorgaenge/{review.pk}/fassungen/").content.decode()
     assert "<del>Zugewanderte</del>" in diff and "<ins>vor allem Mütter</ins>" in diff
 
-    # Consultation: Beirat and a colleague, in parallel.
+    # Participation: Beirat and a colleague, in parallel.
     with django_capture_on_commit_callbacks(execute=True):
         started = officer.post(
-            task_url(draft),
+            participation_url(draft),
             {
                 **changed,
-                "action": "consultation",
                 "share_with_beirat": "on",
                 "contributors": [colleague.pk],
                 "kind": "co_signature",
@@ -119,7 +126,7 @@ def test_full_path_with_consultation_and_one_send_back(
         )
     assert started.status_code == 302
     review.refresh_from_db()
-    assert review.status == Review.Status.CONSULTATION and review.shared_with_beirat
+    assert review.status == Review.Status.PARTICIPATION and review.shared_with_beirat
     assert open_nodes(review) == {"await_beirat", "await_contributions"}
 
     # The colleague co-signs from their inbox; the Beirat's vote is recorded by the office.
@@ -162,9 +169,8 @@ def test_full_path_with_consultation_and_one_send_back(
     finished = {
         **changed,
         "facts": DRAFT["facts"] + " Quelle: Sozialbericht 2025.",
-        "action": "approval",
     }
-    assert officer.post(task_url(redraft), finished).status_code == 302
+    assert officer.post(submit_url(redraft), finished).status_code == 302
     review.refresh_from_db()
     assert review.status == Review.Status.APPROVAL
     approve = open_task(review, ReviewFlow.approve)
@@ -244,7 +250,7 @@ def test_full_path_with_consultation_and_one_send_back(
         assert sentence in timeline, sentence
 
 
-def test_a_drafter_sends_straight_to_approval_without_consultation(office, review):
+def test_a_drafter_sends_straight_to_approval_without_participation(office, review):
     review.assignee = office.officer
     review.status = Review.Status.NEW
     review.save()
@@ -254,15 +260,10 @@ def test_a_drafter_sends_straight_to_approval_without_consultation(office, revie
     client_for(office.head).post(task_url(assign), {"assignee": office.officer2.pk})
     draft = open_task(review, ReviewFlow.draft)
     assert draft.owner == office.officer2
-    without_recommendation = {**DRAFT, "recommendation": "", "action": "approval"}
-    refused = client_for(office.officer2).post(task_url(draft), without_recommendation)
+    without_recommendation = {**DRAFT, "recommendation": ""}
+    refused = client_for(office.officer2).post(submit_url(draft), without_recommendation)
     assert (
         "Bitte speichern Sie zuerst einen Entwurf mit Empfehlung/Votum." in refused.content.decode()
     )
-    assert (
-        client_for(office.officer2)
-        .post(task_url(draft), {**DRAFT, "action": "approval"})
-        .status_code
-        == 302
-    )
+    assert client_for(office.officer2).post(submit_url(draft), DRAFT).status_code == 302
     assert open_nodes(review) == {"approve"}

@@ -10,7 +10,7 @@ from review.models import Contribution
 from tests import factories as f
 from workflows.flows import ReviewFlow, start_for_review
 
-from .conftest import DRAFT, client_for, open_task, task_url
+from .conftest import DRAFT, client_for, open_task, submit_url, task_url
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +59,7 @@ def urls(office):
     start_for_review(approving)
     officer.post(task_url(open_task(approving, ReviewFlow.triage)), {"decision": "relevant"})
     head.post(task_url(open_task(approving, ReviewFlow.assign)), {"assignee": office.officer.pk})
-    officer.post(task_url(open_task(approving, ReviewFlow.draft)), {**DRAFT, "action": "approval"})
+    officer.post(submit_url(open_task(approving, ReviewFlow.draft)), DRAFT)
     asked = Contribution.objects.create(
         review=drafting, contributor=office.officer, kind="contribution"
     )
@@ -77,7 +77,7 @@ def urls(office):
         "approve": task_url(open_task(approving, ReviewFlow.approve)),
         "reassign": f"/aufgaben/{draft_task.pk}/neu-zuweisen/",
         "submit_draft": f"/aufgaben/{draft_task.pk}/zur-schlusszeichnung/",
-        "start_consultation": f"/aufgaben/{draft_task.pk}/beteiligung-starten/",
+        "start_participation": f"/aufgaben/{draft_task.pk}/beteiligung-starten/",
         "versions": f"/vorgaenge/{approving.pk}/fassungen/",
         "beirat_vote": f"/vorgaenge/{drafting.pk}/beirat-votum/",
         "documents": f"/vorgaenge/{approving.pk}/dokumente/",
@@ -116,7 +116,7 @@ EXPECTED = {
     "reassign": {"officer": 403, "head": 200, "superuser": 403, **OFFICE_ONLY},
     # One POST view per action of the drafting page.
     "submit_draft": {"officer": 405, "head": 405, "superuser": 405, **OFFICE_ONLY},
-    "start_consultation": {"officer": 405, "head": 405, "superuser": 405, **OFFICE_ONLY},
+    "start_participation": {"officer": 405, "head": 405, "superuser": 405, **OFFICE_ONLY},
     "versions": {"officer": 200, "head": 200, "superuser": 200, **OFFICE_ONLY},
     "beirat_vote": {"officer": 200, "head": 200, "superuser": 403, **OFFICE_ONLY},
     "documents": {"officer": 200, "head": 200, "superuser": 200, **OFFICE_ONLY},
@@ -186,7 +186,7 @@ def test_the_worklist_decisions_answer_posts_by_role(clients, urls):
 def test_the_drafting_actions_answer_posts_by_role(clients, urls):
     # Empty posts: the drafter gets the page back with the errors, nobody else gets that far.
     expected = {"officer": 200, "head": 403, "clerk": 403, "beirat": 403, "outsider": 403}
-    for name in ["submit_draft", "start_consultation"]:
+    for name in ["submit_draft", "start_participation"]:
         actual = {role: clients[role].post(urls[name], {}).status_code for role in expected}
         assert actual == expected, name
         assert clients["anonymous"].post(urls[name], {}).status_code == 302

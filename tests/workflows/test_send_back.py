@@ -7,7 +7,7 @@ import pytest
 from review.models import Notification, NotificationKind
 from workflows.flows import ReviewFlow
 
-from .conftest import DRAFT, client_for, open_task, task_url
+from .conftest import DRAFT, client_for, open_task, submit_url, task_url
 
 pytestmark = pytest.mark.django_db
 
@@ -20,9 +20,7 @@ def sent_back(office, review, django_capture_on_commit_callbacks):
     client_for(office.head).post(
         task_url(open_task(review, ReviewFlow.assign)), {"assignee": office.officer.pk}
     )
-    client_for(office.officer).post(
-        task_url(open_task(review, ReviewFlow.draft)), {**DRAFT, "action": "approval"}
-    )
+    client_for(office.officer).post(submit_url(open_task(review, ReviewFlow.draft)), DRAFT)
     approve = open_task(review, ReviewFlow.approve)
     with django_capture_on_commit_callbacks(execute=True):
         done = client_for(office.head2).post(

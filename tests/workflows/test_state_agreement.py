@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from review.models import Contribution, Review
 from tests import factories as f
-from workflows import consultation, documents
+from workflows import documents, participation
 from workflows.flows import ReviewFlow, expected_steps, open_steps, status_and_flow_agree
 
-from .conftest import DRAFT, client_for, open_task, task_url
+from .conftest import DRAFT, client_for, open_task, participation_url, submit_url, task_url
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +101,7 @@ def test_straight_to_approval_documents_dispatch_and_outcome(
     _record_outcome(office, review)
 
 
-def test_consultation_send_back_and_a_failed_dispatch(
+def test_participation_send_back_and_a_failed_dispatch(
     office, review, django_capture_on_commit_callbacks
 ):
     colleague = f.officer(username="kollege")
@@ -118,12 +118,12 @@ def test_consultation_send_back_and_a_failed_dispatch(
                 "due_date": f.in_days(20).isoformat(),
             },
         )
-    _agree(review, Review.Status.CONSULTATION)
+    _agree(review, Review.Status.PARTICIPATION)
     assert open_steps(review) == {"await_beirat", "await_contributions"}
     asked = Contribution.objects.get(review=review, contributor=colleague)
     with django_capture_on_commit_callbacks(execute=True):
         client_for(colleague).post(f"/beteiligungen/{asked.pk}/", {"agree": "1", "text": "Ja."})
-    _agree(review, Review.Status.CONSULTATION)
+    _agree(review, Review.Status.PARTICIPATION)
     assert open_steps(review) == {"await_beirat"}
     with django_capture_on_commit_callbacks(execute=True):
         officer.post(
@@ -138,8 +138,8 @@ def test_consultation_send_back_and_a_failed_dispatch(
     )
     _agree(review, Review.Status.DRAFTING)
     officer.post(
-        task_url(open_task(review, ReviewFlow.draft)),
-        {**DRAFT, "facts": "Mit Quelle.", "action": "approval"},
+        submit_url(open_task(review, ReviewFlow.draft)),
+        {**DRAFT, "facts": "Mit Quelle."},
     )
     _agree(review, Review.Status.APPROVAL)
     _approve(office, review, django_capture_on_commit_callbacks)
@@ -152,22 +152,21 @@ def test_consultation_send_back_and_a_failed_dispatch(
     _record_outcome(office, review)
 
 
-def test_a_consultation_whose_due_date_passed_moves_on(office, review):
+def test_a_participation_whose_due_date_passed_moves_on(office, review):
     colleague = f.officer(username="kollege")
     _triage_and_assign(office, review)
     client_for(office.officer).post(
-        task_url(open_task(review, ReviewFlow.draft)),
+        participation_url(open_task(review, ReviewFlow.draft)),
         {
             **DRAFT,
-            "action": "consultation",
             "contributors": [colleague.pk],
             "kind": "contribution",
             "due_date": f.in_days(2).isoformat(),
         },
     )
-    _agree(review, Review.Status.CONSULTATION)
+    _agree(review, Review.Status.PARTICIPATION)
     assert expected_steps(review) == {"await_contributions"}
-    assert consultation.settle_due(today=timezone.localdate() + timedelta(days=3)) == 1
+    assert participation.settle_due(today=timezone.localdate() + timedelta(days=3)) == 1
     _agree(review, Review.Status.APPROVAL)
     assert Contribution.objects.get(review=review).status == Contribution.Status.EXPIRED
 

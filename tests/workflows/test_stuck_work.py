@@ -22,7 +22,7 @@ from workflows import documents
 from workflows.flows import ReviewFlow
 from workflows.tasks import fire_timers
 
-from .conftest import DRAFT, Office, client_for, open_nodes, open_task, task_url
+from .conftest import DRAFT, Office, client_for, open_nodes, open_task, submit_url, task_url
 
 pytestmark = pytest.mark.django_db
 
@@ -46,9 +46,7 @@ def _approved(office: Office, review: Review) -> list[Document]:
     client_for(office.head).post(
         task_url(open_task(review, ReviewFlow.assign)), {"assignee": office.officer.pk}
     )
-    client_for(office.officer).post(
-        task_url(open_task(review, ReviewFlow.draft)), {**DRAFT, "action": "approval"}
-    )
+    client_for(office.officer).post(submit_url(open_task(review, ReviewFlow.draft)), DRAFT)
     client_for(office.head).post(
         task_url(open_task(review, ReviewFlow.approve)), {"decision": "approve"}
     )

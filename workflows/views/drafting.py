@@ -21,13 +21,9 @@ from review.statements.diff import diff_versions
 
 from .. import queries, runner
 from ..flows import ReviewFlow
-from ..forms import ConsultationForm, ProposalFormSet, StatementForm
+from ..forms import ParticipationForm, ProposalFormSet, StatementForm
 from .access import forbidden, human_task, office_required, refusal
 from .context import task_context
-
-ACTION_SAVE = "save"
-ACTION_APPROVAL = "approval"
-ACTION_CONSULTATION = "consultation"
 
 
 def versions_of(review: Review) -> list[StatementVersion]:
@@ -94,7 +90,7 @@ class DraftForms:
 
     form: StatementForm
     formset: Any
-    consult: ConsultationForm
+    participation: ParticipationForm
 
     def statement_valid(self) -> bool:
         return self.form.is_valid() and self.formset.is_valid()
@@ -108,7 +104,7 @@ def _forms(request: HttpRequest, review: Review, versions: list[StatementVersion
         # Initial rows only for display: bound extra forms equal to their initial would count
         # as unchanged and be dropped from cleaned_data.
         formset=ProposalFormSet(data, initial=None if data else rows, prefix="proposals"),
-        consult=ConsultationForm(
+        participation=ParticipationForm(
             data,
             exclude=request.user,  # type: ignore[arg-type]
             initial={
@@ -134,7 +130,7 @@ def _page(
             **task_context(task),
             "form": forms.form,
             "formset": forms.formset,
-            "consult": forms.consult,
+            "participation": forms.participation,
             "versions": versions,
             "sent_back": review.latest_send_back(),
             **last_change(versions),
@@ -143,11 +139,8 @@ def _page(
 
 
 def draft(request: HttpRequest, task: Task) -> HttpResponse:
-    """The drafting page; its POST saves a version ("Speichern")."""
-    action = request.POST.get("action", ACTION_SAVE)
-    if request.method == "POST" and action != ACTION_SAVE:
-        # A page rendered before each button had its own URL posts the action here.
-        return (submit_task if action == ACTION_APPROVAL else consult_task)(request, task)
+    """The drafting page; its POST saves a version ("Speichern"). Submitting and starting the
+    participation post to their own views (`submit`, `start_participation`)."""
     review = queries.review_of(task)
     versions = versions_of(review)
     forms = _forms(request, review, versions)
@@ -198,24 +191,24 @@ def submit_task(request: HttpRequest, task: Task) -> HttpResponse:
     )
 
 
-def consult_task(request: HttpRequest, task: Task) -> HttpResponse:
+def start_participation_task(request: HttpRequest, task: Task) -> HttpResponse:
     review = queries.review_of(task)
     forms = _forms(request, review, versions_of(review))
-    if not (forms.statement_valid() and forms.consult.is_valid()):
+    if not (forms.statement_valid() and forms.participation.is_valid()):
         return _page(request, task, forms)
-    data = forms.consult.cleaned_data
+    data = forms.participation.cleaned_data
     return _finish(
         request,
         task,
         forms,
-        lambda: statements.start_consultation(
+        lambda: statements.start_participation(
             review=review,
             by=request.user,  # type: ignore[arg-type]
             share_with_beirat=data["share_with_beirat"],
             contributors=[(person, data["kind"]) for person in data["contributors"]],
             due_date=data["due_date"],
         ),
-        _("Consultation started; the answers will appear in the case."),
+        _("Participation started; the answers will appear in the case."),
     )
 
 
@@ -244,10 +237,10 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @office_required
 @require_POST
-def consult(request: HttpRequest, pk: int) -> HttpResponse:
+def start_participation(request: HttpRequest, pk: int) -> HttpResponse:
     """ "Beteiligung starten": save the editor and ask the Beirat and/or colleagues."""
     found = _drafting_task(request, pk)
-    return found if isinstance(found, HttpResponse) else consult_task(request, found)
+    return found if isinstance(found, HttpResponse) else start_participation_task(request, found)
 
 
 @office_required

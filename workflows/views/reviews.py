@@ -100,7 +100,7 @@ def _list_context(request: HttpRequest) -> dict[str, Any]:
         "sort": sort,
         "query": request.GET.urlencode(),
         "filter_params": page_query(request.GET),
-        "filtered": any(request.GET.get(name) for name in ReviewFilterForm.base_fields),
+        "filtered": any(request.GET.get(form.add_prefix(name)) for name in form.fields),
         "columns": sort_columns(
             request.GET,
             sort,

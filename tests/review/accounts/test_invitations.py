@@ -236,5 +236,5 @@ def test_a_beirat_member_cannot_manage_external_accounts_even_when_verified(
     client.force_login(member)
     client.post(reverse("accounts:verify"), {"token": f"{totp(device.bin_key):06d}"})
     other = f.clerk(is_external=True)
-    url = reverse("accounts:account_action", args=[other.pk, "deactivate"])
+    url = reverse("accounts:deactivate_account", args=[other.pk])
     assert client.post(url).status_code == 403

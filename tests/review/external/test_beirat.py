@@ -33,7 +33,7 @@ def cases():
     shared = f.make_review(
         f.make_paper("Sprachkurse für Geflüchtete", reference="V100/26"),
         shared_with_beirat=True,
-        status=Review.Status.CONSULTATION,
+        status=Review.Status.PARTICIPATION,
         summary="Die Stadt will die Sprachkurse ausweiten.",
     )
     File.objects.create(
@@ -44,7 +44,7 @@ def cases():
     secret = f.make_review(
         f.make_paper("Personalangelegenheit", reference="V300/26", is_public=False),
         shared_with_beirat=True,
-        status=Review.Status.CONSULTATION,
+        status=Review.Status.PARTICIPATION,
     )
     secret_file = File.objects.create(paper=secret.paper, name="Intern.pdf")
     secret_file.content.save("intern.pdf", ContentFile(b"%PDF-1.4 intern"))

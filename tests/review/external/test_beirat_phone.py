@@ -29,7 +29,7 @@ def _put_to_the_beirat(review: Review, text: str) -> None:
     f.make_statement_version(review, officer, assessment=text)
     Review.objects.filter(pk=review.pk).update(status=Review.Status.DRAFTING)
     review.refresh_from_db()
-    statements.start_consultation(
+    statements.start_participation(
         review=review,
         by=officer,
         share_with_beirat=True,
@@ -44,14 +44,14 @@ def shared():
     decided = f.make_review(
         f.make_paper("Radwege", reference="V1/26"),
         shared_with_beirat=True,
-        status=Review.Status.CONSULTATION,
+        status=Review.Status.PARTICIPATION,
         beirat_deadline=today + timedelta(days=1),
     )
     f.make_beirat_vote(decided, f.officer(username="recorder"))
     later = f.make_review(
         f.make_paper("Kitaplätze", reference="V2/26"),
         shared_with_beirat=True,
-        status=Review.Status.CONSULTATION,
+        status=Review.Status.PARTICIPATION,
         beirat_deadline=today + timedelta(days=9),
     )
     sooner = f.make_review(

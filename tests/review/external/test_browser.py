@@ -80,7 +80,7 @@ def test_a_beirat_member_logs_in_on_a_phone_and_records_the_vote(live_server, pa
     review = f.make_review(
         f.make_paper("Sprachkurse für Geflüchtete", reference="V100/26"),
         shared_with_beirat=True,
-        status=Review.Status.CONSULTATION,
+        status=Review.Status.PARTICIPATION,
         summary="Die Stadt will die Sprachkurse ausweiten.",
     )
 

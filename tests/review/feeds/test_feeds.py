@@ -47,10 +47,10 @@ def test_the_calendar_lists_my_deadlines_and_my_committees_meetings(client: Clie
 
     assert set(events) == {"Stellungnahme fällig: Vorlage V300/26", "Sitzung des Sozialausschusses"}
     assert events["Stellungnahme fällig: Vorlage V300/26"].decoded("dtstart") == deadline
-    sitzung = events["Sitzung des Sozialausschusses"]
+    meeting_event = events["Sitzung des Sozialausschusses"]
     assert meeting.start is not None
-    assert sitzung.decoded("dtstart") == meeting.start.replace(microsecond=0)
-    assert str(sitzung["location"]) == "Rathaus"
+    assert meeting_event.decoded("dtstart") == meeting.start.replace(microsecond=0)
+    assert str(meeting_event["location"]) == "Rathaus"
 
 
 def test_a_beirat_member_sees_only_shared_beirat_deadlines(client: Client) -> None:

@@ -1,4 +1,4 @@
-"""The drafting page: saving on the page, submitting and starting the consultation each at
+"""The drafting page: saving on the page, submitting and starting the participation each at
 their own URL, which the page's buttons post to."""
 
 from __future__ import annotations
@@ -39,6 +39,16 @@ def test_the_page_saves_a_version_and_stays(office, review, draft):
     assert review.status == Review.Status.DRAFTING
 
 
+def test_the_page_only_saves_whatever_button_a_stale_page_names(office, review, draft):
+    # The page's POST had dispatched on an "action" field; now each action has its own view.
+    for stale in ("approval", "consultation"):
+        client_for(office.officer).post(task_url(draft), {**DRAFT, "action": stale})
+    review.refresh_from_db()
+    assert review.status == Review.Status.DRAFTING
+    assert open_task(review, ReviewFlow.draft).pk == draft.pk
+    assert not review.contributions.exists() and not review.shared_with_beirat
+
+
 def test_submitting_saves_and_hands_the_draft_to_the_approval(office, review, draft):
     officer = client_for(office.officer)
     response = officer.post(f"/aufgaben/{draft.pk}/zur-schlusszeichnung/", DRAFT, follow=True)
@@ -60,7 +70,7 @@ def test_submitting_without_a_recommendation_shows_the_page_with_the_error(offic
     assert open_task(draft.process.reviewprocess.review, ReviewFlow.draft).pk == draft.pk
 
 
-def test_starting_the_consultation_asks_the_colleague(office, review, draft):
+def test_starting_the_participation_asks_the_colleague(office, review, draft):
     colleague = f.officer(username="kollege")
     response = client_for(office.officer).post(
         f"/aufgaben/{draft.pk}/beteiligung-starten/",
@@ -69,13 +79,13 @@ def test_starting_the_consultation_asks_the_colleague(office, review, draft):
     )
     assert "Beteiligung gestartet" in response.content.decode()
     review.refresh_from_db()
-    assert review.status == Review.Status.CONSULTATION
+    assert review.status == Review.Status.PARTICIPATION
     assert list(review.contributions.values_list("contributor__username", "kind")) == [
         ("kollege", "co_signature")
     ]
 
 
-def test_starting_a_consultation_with_nobody_asked_keeps_the_draft_open(office, review, draft):
+def test_starting_a_participation_with_nobody_asked_keeps_the_draft_open(office, review, draft):
     response = client_for(office.officer).post(f"/aufgaben/{draft.pk}/beteiligung-starten/", DRAFT)
     assert response.status_code == 200
     assert "Bitte geben Sie den Vorgang für den Beirat frei" in response.content.decode()

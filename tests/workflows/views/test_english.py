@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from review.models import Review
 from tests import factories as f
-from tests.workflows.conftest import DRAFT, Office, client_for, open_task, task_url
+from tests.workflows.conftest import DRAFT, Office, client_for, open_task, submit_url, task_url
 from workflows.flows import ReviewFlow
 
 pytestmark = pytest.mark.django_db
@@ -246,9 +246,7 @@ def test_the_four_eyes_refusal_is_english(office: Office, review: Review) -> Non
     client_for(office.head).post(
         task_url(open_task(review, ReviewFlow.assign)), {"assignee": office.head.pk}
     )
-    drafted = client_for(office.head).post(
-        task_url(open_task(review, ReviewFlow.draft)), {**DRAFT, "action": "approval"}
-    )
+    drafted = client_for(office.head).post(submit_url(open_task(review, ReviewFlow.draft)), DRAFT)
     assert drafted.status_code == 302
     url = task_url(open_task(review, ReviewFlow.approve))
     client = client_for(office.head)

@@ -1,4 +1,4 @@
-"""Consultation branches: the Beirat's vote and colleagues' contributions run in parallel.
+"""Participation branches: the Beirat's vote and colleagues' contributions run in parallel.
 
 Each branch is a Handle that completes when its answers are in or its due date passed; the
 Join then hands the statement to the Schlusszeichnung. `settle` is called after every answer
@@ -69,7 +69,7 @@ def settle(review_id: int, today: date | None = None) -> list[str]:
 
 
 def settle_due(today: date | None = None) -> int:
-    """Periodic sweep: consultations whose due date passed move on without the missing answers."""
+    """Periodic sweep: participations whose due date passed move on without the missing answers."""
     review_ids = set(
         Task.objects.filter(
             flow_task__in=[ReviewFlow.await_beirat, ReviewFlow.await_contributions],

@@ -1,12 +1,15 @@
-"""Opening reviews (sync signal, by hand), the Beirat voting itself, and consultation due dates."""
+"""Opening reviews (sync signal, by hand), the Beirat voting itself, and participation due dates."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from importlib import import_module
 
 import pytest
 import time_machine
+from django.apps import apps as django_apps
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.utils import timezone
 
 from review import signals
@@ -18,7 +21,7 @@ from workflows.flows import ReviewFlow
 from workflows.models import ReviewProcess
 from workflows.tasks import fire_timers
 
-from .conftest import DRAFT, client_for, open_nodes, open_task, task_url
+from .conftest import DRAFT, client_for, open_nodes, open_task, participation_url, task_url
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +91,7 @@ def test_a_non_pdf_upload_is_refused(office):
 
 
 @pytest.fixture
-def consulting(office, review, django_capture_on_commit_callbacks):
+def participating(office, review, django_capture_on_commit_callbacks):
     colleague = f.officer(username="kollege")
     client_for(office.officer).post(
         task_url(open_task(review, ReviewFlow.triage)), {"decision": "relevant"}
@@ -98,10 +101,9 @@ def consulting(office, review, django_capture_on_commit_callbacks):
     )
     with django_capture_on_commit_callbacks(execute=True):
         client_for(office.officer).post(
-            task_url(open_task(review, ReviewFlow.draft)),
+            participation_url(open_task(review, ReviewFlow.draft)),
             {
                 **DRAFT,
-                "action": "consultation",
                 "share_with_beirat": "on",
                 "contributors": [colleague.pk],
                 "kind": "contribution",
@@ -112,29 +114,61 @@ def consulting(office, review, django_capture_on_commit_callbacks):
     return review
 
 
-def test_the_beirats_own_vote_ends_its_branch(consulting, django_capture_on_commit_callbacks):
+def test_the_beirats_own_vote_ends_its_branch(participating, django_capture_on_commit_callbacks):
     member = f.beirat_member()
     with django_capture_on_commit_callbacks(execute=True):
         external.record_beirat_vote(
-            review=consulting, vote="approve", text="Einstimmig.", meeting_date=None, by=member
+            review=participating, vote="approve", text="Einstimmig.", meeting_date=None, by=member
         )
-    assert open_nodes(consulting) == {"await_contributions"}
+    assert open_nodes(participating) == {"await_contributions"}
 
 
-def test_passed_due_dates_end_the_consultation_without_the_missing_answers(consulting, office):
-    assert fire_timers()["consultations"] == 0
+def test_passed_due_dates_end_the_participation_without_the_missing_answers(participating, office):
+    assert fire_timers()["participations"] == 0
     with time_machine.travel(timezone.now() + timedelta(days=11), tick=False):
-        assert fire_timers()["consultations"] == 2
-        assert fire_timers()["consultations"] == 0
-    consulting.refresh_from_db()
-    assert consulting.status == Review.Status.APPROVAL
-    assert Contribution.objects.get(review=consulting).status == Contribution.Status.EXPIRED
-    assert open_nodes(consulting) == {"approve"}
-    assert [row.review for row in queries.team_queue(office.head)] == [consulting]
+        assert fire_timers()["participations"] == 2
+        assert fire_timers()["participations"] == 0
+    participating.refresh_from_db()
+    assert participating.status == Review.Status.APPROVAL
+    assert Contribution.objects.get(review=participating).status == Contribution.Status.EXPIRED
+    assert open_nodes(participating) == {"approve"}
+    assert [row.review for row in queries.team_queue(office.head)] == [participating]
 
 
-def test_a_contribution_cannot_be_answered_twice_or_by_someone_else(consulting, office):
-    asked = Contribution.objects.get(review=consulting)
+def _stored_nodes(review: Review) -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT t.flow_task FROM viewflow_task t"
+            " JOIN workflows_reviewprocess p ON p.process_ptr_id = t.process_id"
+            " WHERE p.review_id = %s",
+            [review.pk],
+        )
+        return {row[0].rsplit(".", 1)[1] for row in cursor.fetchall()}
+
+
+def test_the_migration_renames_the_stored_participation_nodes_and_the_case_goes_on(
+    participating, office
+):
+    migration = import_module("workflows.migrations.0002_cleanup_participation_nodes")
+    renamed = {"needs_participation", "participation", "participation_closed"}
+    # A database from before the rename: the same rows under the old node names.
+    migration.restore_nodes(django_apps, connection.schema_editor())
+    stored = _stored_nodes(participating)
+    assert {"needs_consultation", "consult"} <= stored and not stored & renamed
+
+    migration.rename_nodes(django_apps, connection.schema_editor())
+    stored = _stored_nodes(participating)
+    assert {"needs_participation", "participation"} <= stored
+    assert not stored & {"needs_consultation", "consult", "consulted"}
+    assert open_nodes(participating) == {"await_beirat", "await_contributions"}
+    with time_machine.travel(timezone.now() + timedelta(days=11), tick=False):
+        assert fire_timers()["participations"] == 2
+    assert "participation_closed" in _stored_nodes(participating)
+    assert open_nodes(participating) == {"approve"}
+
+
+def test_a_contribution_cannot_be_answered_twice_or_by_someone_else(participating, office):
+    asked = Contribution.objects.get(review=participating)
     assert (
         client_for(office.officer).post(f"/beteiligungen/{asked.pk}/", {"agree": "1"}).status_code
         == 403

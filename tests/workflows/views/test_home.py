@@ -13,7 +13,8 @@ from viewflow.workflow.status import STATUS
 from review.models import Review
 from review.services import triage_relevant
 from tests import factories as f
-from tests.workflows.conftest import DRAFT, client_for, open_task, task_url
+from tests.workflows.conftest import DRAFT, client_for, open_task, submit_url, task_url
+from workflows import queries
 from workflows.flows import ReviewFlow, start_for_review
 from workflows.runner import complete
 
@@ -120,7 +121,7 @@ def test_the_start_page_counts_what_waits_for_this_person_and_links_to_exactly_t
     client_for(head).post(
         task_url(open_task(approving, ReviewFlow.assign)), {"assignee": drafter.pk}
     )
-    officer.post(task_url(open_task(approving, ReviewFlow.draft)), {**DRAFT, "action": "approval"})
+    officer.post(submit_url(open_task(approving, ReviewFlow.draft)), DRAFT)
     assert Review.objects.get(pk=approving.pk).status == Review.Status.APPROVAL
     html = f.logged_in_client(head).get(reverse("home")).content.decode()
     assert 'data-testid="my-task-count">1<' in html
@@ -138,3 +139,35 @@ def test_the_start_page_counts_what_waits_for_this_person_and_links_to_exactly_t
     assert "V8/26" in approvals and "V7/26" not in approvals
     inbox = client.get(reverse("workflows:inbox")).content.decode()
     assert "V8/26" in inbox
+
+
+def test_the_task_counts_are_those_of_the_lists_they_link_to(office, review) -> None:
+    # The head drafts the statement herself: four-eyes keeps its approval from her queue.
+    client_for(office.officer).post(
+        task_url(open_task(review, ReviewFlow.triage)), {"decision": "relevant"}
+    )
+    office.head.groups.add(office.officer.groups.get())
+    client_for(office.head).post(
+        task_url(open_task(review, ReviewFlow.assign)), {"assignee": office.head.pk}
+    )
+    client_for(office.head).post(submit_url(open_task(review, ReviewFlow.draft)), DRAFT)
+    # Anna is away and Bert deputises: Anna's draft of another case is in Bert's inbox.
+    other = f.make_review(deadline=f.in_days(30))
+    start_for_review(other)
+    client_for(office.officer).post(
+        task_url(open_task(other, ReviewFlow.triage)), {"decision": "relevant"}
+    )
+    client_for(office.head2).post(
+        task_url(open_task(other, ReviewFlow.assign)), {"assignee": office.officer.pk}
+    )
+    today = timezone.localdate()
+    office.officer.deputy = office.officer2
+    office.officer.absent_from = today - timedelta(days=1)
+    office.officer.absent_until = today + timedelta(days=7)
+    office.officer.save()
+
+    for person, mine, team in [(office.officer2, 1, 0), (office.head, 0, 0), (office.head2, 1, 1)]:
+        html = client_for(person).get(reverse("home")).content.decode()
+        assert f'data-testid="my-task-count">{mine}<' in html, person
+        assert f'data-testid="team-queue-count">{team}<' in html, person
+        assert len(queries.inbox(person)) == mine and len(queries.team_queue(person)) == team

@@ -1,19 +1,23 @@
-"""The start page: what waits for this person, by role."""
+"""The start page: what waits for this person, by role.
+
+It lives in workflows because it counts the flow's tasks, with the same queries as the lists it
+links to ("Meine Aufgaben", the team queue), so a count and its list cannot disagree.
+"""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from viewflow.workflow.models import Task
-from viewflow.workflow.status import STATUS
 
-from review.models import AuditCheck, Review, StatementVersion, User
+from review.models import AuditCheck, Review, User
 from review.models.people import Role
+
+from .. import queries
 
 # How many of a person's own cases the start page lists before linking to the full list.
 HOME_LIST_LENGTH = 10
@@ -30,25 +34,10 @@ def _office_summary(user: User) -> dict[str, object]:
         my_due_soon=Count("id", filter=mine & Q(deadline__gte=today, deadline__lte=soon)),
         all_overdue=Count("id", filter=Q(deadline__lt=today)),
     )
-    # The workflow's human tasks, read from viewflow's own table (review never imports
-    # workflows): mine, and the unclaimed ones my permissions let me take.
-    human_tasks = Task.objects.filter(flow_task_type="HUMAN")
-    # As "Meine Aufgaben" lists them: my tasks, and the unclaimed Schlusszeichnungen I may do
-    # (four-eyes: not of a statement I wrote a version of).
-    mine_or_my_approvals = Q(owner=user, status__in=[STATUS.ASSIGNED, STATUS.STARTED])
-    if user.has_perm("review.approve_statement"):
-        drafted = StatementVersion.objects.filter(
-            statement__review__process__pk=OuterRef("process_id"), author=user
-        )
-        mine_or_my_approvals |= Q(
-            ~Exists(drafted), status=STATUS.NEW, owner_permission="review.approve_statement"
-        )
-    counts["my_task_count"] = human_tasks.filter(mine_or_my_approvals).count()
+    counts["my_task_count"] = queries.inbox_tasks(user).count()
     if user.has_perm("review.triage_review"):
         counts["triage_count"] = Review.objects.in_triage().count()
-    counts["team_queue_count"] = human_tasks.filter(
-        status=STATUS.NEW, owner_permission__in=user.get_all_permissions()
-    ).count()
+    counts["team_queue_count"] = queries.team_queue_tasks(user).count()
     return {
         "my_reviews": list(
             Review.objects.open()

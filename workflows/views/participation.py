@@ -1,4 +1,4 @@
-"""Answers in the consultation: a colleague's contribution, the Beirat's vote by the office."""
+"""Answers in the participation: a colleague's contribution, the Beirat's vote by the office."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from review.external.services import VoteError, record_beirat_vote
 from review.models import Contribution, Review, User
 from review.statements import services as statements
 
-from .. import consultation
+from .. import participation
 from ..forms import ContributionAnswerForm
 from .access import forbidden, office_required, permission
 from .context import review_context
@@ -38,7 +38,7 @@ def contribution(request: HttpRequest, pk: int) -> HttpResponse:
         except statements.StatementError as error:
             form.add_error(None, str(error))
         else:
-            consultation.settle(asked.review_id)
+            participation.settle(asked.review_id)
             messages.success(request, _("Thank you, your answer is in the case."))
             return redirect("workflows:inbox")
     return render(

@@ -1,3 +1,0 @@
-from .home import home
-
-__all__ = ["home"]
