@@ -3,8 +3,8 @@
 Each rule names its data class, its starting event and its period (from the installation's
 settings), selects what is due at a given time, and deletes or anonymises it. Every run of a
 rule that removed something writes a DeletionRecord (class, count, rule, time; no personal
-data). Cases and statements are records: they are never deleted here before their archive
-hand-over is closed (review/archive/).
+data). Cases and statements are records: they are deleted only after their archive hand-over
+is closed, by the same service as the administrator's button (review/archive/services.py).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from review.archive import services as archive
 from review.models import DeletionRecord, Invitation, Notification, Review, User
 
 ANONYMISED_PREFIX = "geloescht-"
@@ -95,7 +96,18 @@ def _external_accounts(cutoff: datetime) -> list[QuerySet]:
 
 
 def _cases(cutoff: datetime) -> list[QuerySet]:
-    return [Review.objects.handed_over().filter(closed_at__lt=cutoff)]
+    # The starting event is the closing of the hand-over, not of the case. One filter() call:
+    # both conditions on the same hand-over item.
+    return [
+        Review.objects.filter(
+            handover_items__handover__status="closed",
+            handover_items__handover__closed_at__lt=cutoff,
+        )
+    ]
+
+
+def _delete_cases(querysets: list[QuerySet]) -> int:
+    return archive.delete_cases(reviews=list(querysets[0]), label="retention")
 
 
 RULES = [
@@ -110,9 +122,16 @@ RULES = [
         _external_accounts,
         _anonymise_accounts,
     ),
-    # Records: offered to the archive first; deleting a whole case with its versions, documents
-    # and files is not automated yet, so the rule reports what is due.
-    Rule("cases", "Abschluss der Aussonderung", "cases", "report", _cases),
+    # Records: offered to the archive first; only cases of a closed hand-over are selected, and
+    # the service refuses any other.
+    Rule(
+        archive.CASES_DATA_CLASS,
+        "Abschluss der Aussonderung",
+        "cases",
+        "delete",
+        _cases,
+        _delete_cases,
+    ),
 ]
 
 
