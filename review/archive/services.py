@@ -250,7 +250,7 @@ def _delete_one(review: Review) -> list[str]:
     # The workflow lives in `workflows`, which imports `review`, never the reverse: the model is
     # reached through the relation. Deleting it removes viewflow's process and tasks too.
     process_model = Review._meta.get_field("process").related_model
-    process_model._default_manager.filter(review=review).delete()  # type: ignore[union-attr]
+    process_model._default_manager.filter(review=review).delete()
     paper = review.paper
     Review.objects.filter(pk=review.pk).delete()  # notifications cascade
     # A non-public draft exists only here (docs/retention.md: uploaded drafts of non-public

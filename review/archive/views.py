@@ -6,12 +6,13 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from review.models import AuditCheck, Handover, Review, User
@@ -73,12 +74,59 @@ def handover_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "archive/handover_detail.html",
         {
             "handover": handover,
-            "items": handover.items.order_by("reference", "id"),
+            "items": handover.items.annotate(
+                present=Exists(Review.objects.filter(pk=OuterRef("review_id")))
+            ).order_by("reference", "id"),
             "upload_form": MessageUploadForm(),
             "can_close_without_package": handover.status == Handover.Status.EVALUATED
             and not handover.items.to_archive().exists(),
+            "remaining": _remaining(handover),
         },
     )
+
+
+def _remaining(handover: Handover) -> int:
+    """How many of the hand-over's cases are still in Stellwerk."""
+    return Review.objects.filter(handover_items__handover=handover).count()
+
+
+@login_required
+@permission_required(PERMISSION, raise_exception=True)
+def handover_delete_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    handover = get_object_or_404(Handover, pk=pk)
+    if not handover.is_closed:
+        messages.error(request, str(services.HANDOVER_OPEN))
+        return redirect("archive:detail", pk=pk)
+    return render(
+        request,
+        "archive/handover_delete.html",
+        {"handover": handover, "remaining": _remaining(handover)},
+    )
+
+
+@login_required
+@permission_required(PERMISSION, raise_exception=True)
+@require_POST
+def handover_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    handover = get_object_or_404(Handover, pk=pk)
+    try:
+        record = services.delete_handed_over_cases(
+            handover=handover,
+            by=request.user,  # type: ignore[arg-type]
+        )
+    except services.ArchiveError as exc:
+        messages.error(request, str(exc))
+        return redirect("archive:detail", pk=pk)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s case deleted. The deletion record is on the page “Retention and deletion”.",
+            "%(count)s cases deleted. The deletion record is on the page “Retention and deletion”.",
+            record.count,
+        )
+        % {"count": record.count},
+    )
+    return redirect("archive:detail", pk=pk)
 
 
 def _upload(

@@ -20,6 +20,8 @@ from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from review.archive import services as archive
 from review.models import DeletionRecord, Invitation, Notification, Review, User
@@ -35,6 +37,9 @@ class Rule:
     action: str  # "delete", "anonymise" or "report" (not automated)
     select: Callable[[datetime], list[QuerySet]]
     apply: Callable[[list[QuerySet]], int] | None = None
+    # For the administrator's page (review/retention/views.py): the class and what it holds.
+    label: str | Promise = ""
+    contents: str | Promise = ""
 
     @property
     def days(self) -> int:
@@ -111,9 +116,36 @@ def _delete_cases(querysets: list[QuerySet]) -> int:
 
 
 RULES = [
-    Rule("notifications", "Erstellung", "notifications", "delete", _notifications, _delete),
-    Rule("invitations", "Einladung", "invitations", "delete", _invitations, _delete),
-    Rule("sessions_and_logins", "Ablauf bzw. Anmeldeversuch", "logins", "delete", _logins, _delete),
+    Rule(
+        "notifications",
+        "Erstellung",
+        "notifications",
+        "delete",
+        _notifications,
+        _delete,
+        _("Notifications and deliveries"),
+        _("in-app notifications and their mail state"),
+    ),
+    Rule(
+        "invitations",
+        "Einladung",
+        "invitations",
+        "delete",
+        _invitations,
+        _delete,
+        _("Invitations"),
+        _("invitation links of external accounts"),
+    ),
+    Rule(
+        "sessions_and_logins",
+        "Ablauf bzw. Anmeldeversuch",
+        "logins",
+        "delete",
+        _logins,
+        _delete,
+        _("Sessions and login attempts"),
+        _("sessions, failed and logged sign-ins with user name and IP address"),
+    ),
     Rule(
         "external_accounts",
         "Deaktivierung (letzte Anmeldung)",
@@ -121,6 +153,8 @@ RULES = [
         "anonymise",
         _external_accounts,
         _anonymise_accounts,
+        _("External accounts"),
+        _("name, e-mail, phone, function and committees of deactivated external accounts"),
     ),
     # Records: offered to the archive first; only cases of a closed hand-over are selected, and
     # the service refuses any other.
@@ -131,8 +165,11 @@ RULES = [
         "delete",
         _cases,
         _delete_cases,
+        _("Cases and statements"),
+        _("cases with statement versions, documents and their files, votes, dispatches"),
     ),
 ]
+LABELS = {rule.data_class: rule.label for rule in RULES}
 
 
 def apply_rules(now: datetime | None = None) -> list[DeletionRecord]:
@@ -164,3 +201,12 @@ def upcoming(now: datetime | None = None, *, within_days: int = 30) -> list[tupl
         due_now = rule.count_due(now)
         report.append((rule, due_now, rule.count_due(now + timedelta(days=within_days)) - due_now))
     return report
+
+
+def next_run(now: datetime | None = None) -> datetime:
+    """When the nightly job runs next, from its beat schedule."""
+    now = now or timezone.now()
+    schedule = settings.CELERY_BEAT_SCHEDULE["retention-apply-rules"]["schedule"]
+    # celery's estimate ends a fraction of a second before the minute.
+    moment = now + schedule.remaining_estimate(now) + timedelta(seconds=1)
+    return moment.replace(second=0, microsecond=0)
