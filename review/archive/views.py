@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import Count, Exists, OuterRef, Q
@@ -31,6 +32,9 @@ def handover_list(request: HttpRequest) -> HttpResponse:
     handovers = Handover.objects.select_related("created_by").annotate(
         cases=Count("items"), to_archive=Count("items", filter=Q(items__decision="A"))
     )
+    # Closed but younger than the period: the page says so, so that nobody wonders where the
+    # cases are (the demo's are all younger than a year).
+    younger = Review.objects.due_for_archive(timezone.now()).filter(closed_at__gte=cutoff)
     return render(
         request,
         "archive/handover_list.html",
@@ -38,6 +42,9 @@ def handover_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "handovers": handovers,
             "due": Review.objects.due_for_archive(cutoff).count(),
+            "younger": younger.count(),
+            "oldest_younger": younger.order_by("closed_at").values_list("closed_at", flat=True)[:1],
+            "offer_after_days": settings.ARCHIVE_OFFER_AFTER_DAYS,
             "audit_alert": AuditCheck.objects.latest_failure(),
         },
     )

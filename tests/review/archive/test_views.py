@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 import zipfile
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from review.archive import services, xdomea
 from review.models import DeletionRecord, Handover, Review
@@ -158,3 +160,14 @@ def test_the_administrator_deletes_the_cases_of_a_closed_hand_over(clients, conv
     assert (record.data_class, record.count) == ("cases", 1)
     report = admin.get("/verwaltung/loeschung/").content.decode()
     assert str(handover.process_id) in report and "Vorgänge und Stellungnahmen" in report
+
+
+def test_the_list_names_closed_cases_younger_than_the_offer_period(clients, settings):
+    settings.ARCHIVE_OFFER_AFTER_DAYS = 365
+    closed_case("V0001/24", days_ago=100)
+    closed_case("V0002/24", days_ago=50)
+    page = clients["admin"].get("/verwaltung/archiv/").content.decode()
+    assert "0 abgeschlossene Vorgänge" in page
+    day = f"{timezone.localdate() - timedelta(days=100):%d.%m.%Y}"
+    assert "2 weitere abgeschlossene Vorgänge sind jünger als die Anbietungsfrist (365 Tage" in page
+    assert f"der älteste wurde am {day} abgeschlossen" in page
