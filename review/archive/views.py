@@ -64,10 +64,15 @@ def handover_offer(request: HttpRequest) -> HttpResponse:
     except services.ArchiveError as exc:
         messages.error(request, str(exc))
         return redirect("archive:list")
+    count = handover.items.count()
     messages.success(
         request,
-        _("%(count)s case(s) offered. Send the offer list to the archive.")
-        % {"count": handover.items.count()},
+        ngettext(
+            "%(count)s case offered. Download the offer list below and send it to the archive.",
+            "%(count)s cases offered. Download the offer list below and send it to the archive.",
+            count,
+        )
+        % {"count": count},
     )
     return redirect("archive:detail", pk=handover.pk)
 

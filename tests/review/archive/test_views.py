@@ -171,3 +171,10 @@ def test_the_list_names_closed_cases_younger_than_the_offer_period(clients, sett
     day = f"{timezone.localdate() - timedelta(days=100):%d.%m.%Y}"
     assert "2 weitere abgeschlossene Vorgänge sind jünger als die Anbietungsfrist (365 Tage" in page
     assert f"der älteste wurde am {day} abgeschlossen" in page
+
+
+def test_the_offer_form_is_prefilled_with_a_day_the_browser_keeps(clients, settings):
+    settings.ARCHIVE_OFFER_AFTER_DAYS = 365
+    page = clients["admin"].get("/verwaltung/archiv/").content.decode()
+    day = timezone.localdate() - timedelta(days=365)
+    assert f'type="date" name="closed_before" value="{day:%Y-%m-%d}"' in page
