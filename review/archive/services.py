@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -64,7 +64,10 @@ class ArchiveError(Exception):
 
 
 def default_cutoff() -> datetime:
-    return timezone.now() - timedelta(days=settings.ARCHIVE_OFFER_AFTER_DAYS)
+    """The start of the day the offer period ends: the same day the offer form shows, so the
+    count of due cases on the page and the offer agree."""
+    day = timezone.localdate() - timedelta(days=settings.ARCHIVE_OFFER_AFTER_DAYS)
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def offer_cases(*, by: User, closed_before: datetime | None = None) -> Handover:

@@ -178,3 +178,14 @@ def test_the_offer_form_is_prefilled_with_a_day_the_browser_keeps(clients, setti
     page = clients["admin"].get("/verwaltung/archiv/").content.decode()
     day = timezone.localdate() - timedelta(days=365)
     assert f'type="date" name="closed_before" value="{day:%Y-%m-%d}"' in page
+
+
+def test_the_count_on_the_page_and_the_offer_of_the_prefilled_day_agree(clients, settings):
+    settings.ARCHIVE_OFFER_AFTER_DAYS = 300
+    closed_case("V0001/24", days_ago=301)
+    closed_case("V0002/24", days_ago=300)  # on the last day of the period: not yet
+    response = clients["admin"].get("/verwaltung/archiv/")
+    assert response.context["due"] == 1
+    day = response.context["form"].initial["closed_before"]
+    clients["admin"].post("/verwaltung/archiv/anbieten/", {"closed_before": f"{day:%Y-%m-%d}"})
+    assert list(Handover.objects.get().items.values_list("reference", flat=True)) == ["V0001/24"]
