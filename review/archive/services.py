@@ -84,7 +84,12 @@ def offer_cases(*, by: User, closed_before: datetime | None = None) -> Handover:
             raise ArchiveError(NOTHING_TO_OFFER)
         handover = Handover(created_by=by)
         items = [
-            HandoverItem(handover=handover, review=review, reference=review.paper.reference)
+            HandoverItem(
+                handover=handover,
+                review=review,
+                paper_id=review.paper_id,
+                reference=review.paper.reference,
+            )
             for review in reviews
         ]
         message = xdomea.offer_list(handover.process_id, [package.record_of(i) for i in items])

@@ -17,6 +17,16 @@ def grant(apps, schema_editor):
     )
 
 
+def fill_papers(apps, schema_editor):
+    """Items offered before this migration learn their case's paper while the case exists."""
+    HandoverItem = apps.get_model("review", "HandoverItem")
+    Review = apps.get_model("review", "Review")
+    for item in HandoverItem.objects.filter(paper_id__isnull=True):
+        paper_id = Review.objects.filter(pk=item.review_id).values_list("paper_id", flat=True)
+        if paper_id:
+            HandoverItem.objects.filter(pk=item.pk).update(paper_id=paper_id[0])
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("review", "0028_audit_verb_without_choices"),
@@ -38,5 +48,19 @@ class Migration(migrations.Migration):
                 verbose_name="Vorgang",
             ),
         ),
+        migrations.AddField(
+            model_name="handoveritem",
+            name="paper",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="review.paper",
+                verbose_name="Vorlage",
+            ),
+        ),
+        migrations.RunPython(fill_papers, migrations.RunPython.noop),
         migrations.RunPython(grant, migrations.RunPython.noop),
     ]

@@ -32,7 +32,7 @@ from tests.review.documents.conftest import (  # noqa: F401 (fixtures)
     unoserver_port,
 )
 
-from .conftest import requires_chromium, screenshot
+from .conftest import axe_violations, requires_chromium, screenshot
 
 pytestmark = [
     pytest.mark.browser,
@@ -146,6 +146,7 @@ def test_the_administrator_hands_the_demo_cases_to_the_archive_and_deletes_them(
     page.wait_for_load_state()
     assert "nicht rückgängig" in page.content()
     screenshot(page, "archiv-6-loeschen-bestaetigen")
+    assert axe_violations(page) == []
     page.get_by_role("button", name=f"{due} Vorgänge jetzt löschen").click()
     page.wait_for_load_state()
     assert f"{due} Vorgänge gelöscht" in _message(page)
@@ -154,6 +155,7 @@ def test_the_administrator_hands_the_demo_cases_to_the_archive_and_deletes_them(
     assert rows.count() == due
     assert all("gelöscht" in text for text in rows.all_inner_texts())
     screenshot(page, "archiv-7-geloescht")
+    assert axe_violations(page) == []
 
     # 5. The deletion record: class, number, rule, time; the audit chain still verifies.
     page.get_by_role("link", name="Löschprotokolle").click()
@@ -163,6 +165,7 @@ def test_the_administrator_hands_the_demo_cases_to_the_archive_and_deletes_them(
     assert "Vorgänge und Stellungnahmen" in record_row and str(due) in record_row
     assert str(handover.process_id) in record_row and "gelöscht" in record_row
     screenshot(page, "archiv-8-loeschnachweis")
+    assert axe_violations(page) == []
     record = DeletionRecord.objects.get()
     assert (record.data_class, record.count) == ("cases", due)
     assert verify_chain().ok

@@ -243,3 +243,18 @@ def test_the_case_files_of_a_document_are_removed_only_after_commit(admin, conve
     services.delete_handed_over_cases(handover=handover, by=admin)
     assert default_storage.exists(name)
     assert default_storage.exists("unrelated.txt")
+
+
+def test_a_public_paper_whose_case_was_deleted_opens_no_new_case(admin, converter):
+    from review.oparl.relevance import reassess
+
+    case = closed_case("V0300/24")
+    paper = case.paper
+    handover = _handed_over(admin, converter, {"V0300/24": "V"})
+    services.delete_handed_over_cases(handover=handover, by=admin)
+    # The same paper, unseen so far, would open a case: the profile finds it relevant.
+    twin = f.make_paper(paper.name, reference="V0301/24", paper_type=paper.paper_type)
+    assert reassess([paper.pk, twin.pk], now=timezone.now()) == 1
+    assert Review.objects.filter(paper=twin).exists()
+    assert not Review.objects.filter(paper=paper).exists()
+    assert HandoverItem.objects.get(handover=handover).paper_id == paper.pk
