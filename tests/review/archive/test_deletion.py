@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import connection
 from django.utils import timezone
 
 from review.archive import services
@@ -33,6 +32,7 @@ from review.models import (
     StatementVersion,
 )
 from tests import factories as f
+from tests.conftest import requires_postgres
 from workflows.flows import start_for_review
 from workflows.models import ReviewProcess
 
@@ -49,7 +49,9 @@ def admin():
 def _evaluated(admin, decisions: dict[str, str]) -> Handover:
     """Offer every due case; the archive decides per reference ("A" or "V")."""
     handover = services.offer_cases(by=admin)
-    by_record = {item.record_id: decisions[item.reference] for item in handover.items.all()}
+    by_record: dict[object, str] = {
+        item.record_id: decisions[item.reference] for item in handover.items.all()
+    }
     return services.import_evaluation(
         handover=handover, data=evaluation(handover.process_id, by_record), by=admin
     )
@@ -69,6 +71,7 @@ def _everything_on(case: Review) -> Review:
     """Hangs one of each on the case: vote, contribution, send-back, follow-up, dispatch, …"""
     officer = case.assignee or f.officer()
     version = case.statement.current_version
+    assert version is not None
     f.make_change_proposal(version)
     SendBack.objects.create(review=case, version=version, sent_back_by=officer, reason="Bitte …")
     BeiratVote.objects.create(review=case, vote="approve", recorded_by=officer)
@@ -223,10 +226,10 @@ def test_a_failed_deletion_keeps_rows_and_files(admin, converter, monkeypatch):
     with pytest.raises(RuntimeError):
         services.delete_handed_over_cases(handover=handover, by=admin)
     assert Review.objects.filter(pk=case.pk).exists()
-    assert Path(default_storage.path(document.pdf.name)).exists()
+    assert document.pdf.name and Path(default_storage.path(document.pdf.name)).exists()
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
+@requires_postgres
 def test_the_database_trigger_lets_a_handed_over_case_go(admin, converter):
     # The service's checks and the trigger of migration 0012 agree on what is handed over.
     closed_case()
@@ -238,6 +241,7 @@ def test_the_case_files_of_a_document_are_removed_only_after_commit(admin, conve
     # Inside the test's transaction nothing commits: the files must still be there.
     case = closed_case()
     name = Document.objects.get(review=case).pdf.name
+    assert name
     default_storage.save("unrelated.txt", ContentFile(b"x"))
     handover = _handed_over(admin, converter, {"V0100/24": "V"})
     services.delete_handed_over_cases(handover=handover, by=admin)

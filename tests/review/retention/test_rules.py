@@ -161,7 +161,7 @@ def test_handed_over_cases_go_after_their_period_counted_from_the_closed_hand_ov
     def hand_over(reference: str, *, closed_days_ago: int | None) -> Review:
         case = closed_case(reference)
         handover = services.offer_cases(by=admin)
-        decisions = {handover.items.get().record_id: "V"}
+        decisions: dict[object, str] = {handover.items.get().record_id: "V"}
         services.import_evaluation(
             handover=handover, data=evaluation(handover.process_id, decisions), by=admin
         )
