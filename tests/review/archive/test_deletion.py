@@ -262,3 +262,38 @@ def test_a_public_paper_whose_case_was_deleted_opens_no_new_case(admin, converte
     assert Review.objects.filter(paper=twin).exists()
     assert not Review.objects.filter(paper=paper).exists()
     assert HandoverItem.objects.get(handover=handover).paper_id == paper.pk
+
+
+def test_every_relation_onto_a_case_is_known_to_the_deletion():
+    """A new model pointing at a case (or its statement, versions, documents) must be handled
+    in services._delete_one: this list fails first, naming the relation."""
+    from django.db import models
+
+    def protected(model: type[models.Model]) -> set[str]:
+        return {
+            f"{rel.related_model._meta.label}.{rel.field.name}"
+            for rel in model._meta.related_objects
+            if getattr(rel, "on_delete", None) is not models.CASCADE
+        }
+
+    known = {
+        "review.Statement.review",
+        "review.BeiratVote.review",
+        "review.Contribution.review",
+        "review.HandoverItem.review",  # stays: the evidence (no constraint)
+        "review.AuditEvent.review",  # stays: the chain (no constraint)
+        "review.Document.review",
+        "review.Dispatch.review",
+        "review.FollowUp.review",
+        "review.SendBack.review",
+        "workflows.ReviewProcess.review",
+        "review.StatementVersion.statement",
+        "review.ChangeProposal.version",
+        "review.Document.statement_version",
+        "review.Dispatch.statement_version",
+        "review.SendBack.version",
+        "review.Dispatch.document",
+    }
+    found = protected(Review) | protected(Statement) | protected(StatementVersion)
+    found |= protected(Document)
+    assert found == known
