@@ -102,3 +102,19 @@ def test_records_are_paged() -> None:
     second = client.get(URL + "?seite=2")
     assert len(second.context["page"].object_list) == 1
     assert "Seite 2 von 2" in second.content.decode()
+
+
+def test_the_page_is_complete_in_english(settings) -> None:
+    client = f.logged_in_client(f.administrator())
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(URL).content.decode()
+    for text in [
+        "Retention and deletion",
+        "Upcoming deletions",
+        "Notifications and deliveries",
+        "Cases and statements",
+        "Nothing is due within the next 30 days",
+        "No deletion record yet",
+    ]:
+        assert text in page, text
+    assert "Anstehende Löschungen" not in page and "Löschnachweis" not in page
