@@ -80,7 +80,9 @@ class Command(BaseCommand):
                 record = services.delete_handed_over_cases(
                     handover=self._handover(options["process"]), by=by
                 )
-                self.stdout.write(f"Gelöscht: {record.count} Vorgänge. Löschnachweis: {record}")
+                self.stdout.write(
+                    f"Gelöscht: {record.count} Vorgang/Vorgänge. Löschnachweis: {record}"
+                )
         except services.ArchiveError as exc:
             raise CommandError(str(exc)) from exc
 

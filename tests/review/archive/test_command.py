@@ -47,7 +47,7 @@ def test_the_command_hands_over_a_case(tmp_path: Path, converter, xsd) -> None:
     _run("confirm", str(handover.process_id), str(answer))
     assert list(Review.objects.handed_over()) == [case]
     assert f"{handover.process_id}  " in _run("list")
-    assert "Gelöscht: 1 Vorgänge" in _run("delete", str(handover.process_id))
+    assert "Gelöscht: 1 Vorgang/Vorgänge" in _run("delete", str(handover.process_id))
     assert not Review.objects.filter(pk=case.pk).exists()
     assert DeletionRecord.objects.get().count == 1
 
