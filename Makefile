@@ -40,7 +40,11 @@ run: install
 	$(MANAGE) demo_workflows
 	@scripts/start_unoserver.sh || true
 	@$(MANAGE) demo_logins --url http://$(HOST):$(PORT)/
-	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(MANAGE) runserver $(HOST):$(PORT)
+	@# The demo's closed cases are all younger than a year: a shorter offer period lets the
+	@# archive hand-over show some of them (docs/archive.md).
+	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} \
+	ARCHIVE_OFFER_AFTER_DAYS=$${ARCHIVE_OFFER_AFTER_DAYS:-300} \
+	$(MANAGE) runserver $(HOST):$(PORT)
 
 # Templates are indented by djhtml (two spaces); it only indents, so long lines are split by hand
 # and `make template-lines` lists those still over 200 characters.

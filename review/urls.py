@@ -55,4 +55,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("bericht/", include("review.reports.urls")),
     path("beschlusskontrolle/", include("review.followups.urls")),
     path("", include("review.archive.urls")),
+    path("", include("review.retention.urls")),
 ]

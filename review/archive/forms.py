@@ -13,7 +13,9 @@ class OfferForm(forms.Form):
     closed_before = forms.DateField(
         label=_("Cases closed before"),
         help_text=_("Every case closed before this day and not yet offered goes into the list."),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # ISO: a date input takes no other value, and German localisation would write 05.12.2025,
+        # which the browser drops, so the prefilled day was sent empty.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def cutoff(self) -> datetime:

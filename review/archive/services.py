@@ -2,15 +2,37 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Iterable
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from review.models import AuditEvent, AuditVerb, Handover, HandoverItem, Review, User
+from review.models import (
+    AuditEvent,
+    AuditVerb,
+    BeiratVote,
+    ChangeProposal,
+    Consultation,
+    Contribution,
+    DeletionRecord,
+    Dispatch,
+    Document,
+    File,
+    FollowUp,
+    Handover,
+    HandoverItem,
+    Paper,
+    Review,
+    SendBack,
+    Statement,
+    StatementVersion,
+    User,
+)
 
 from . import package, xdomea
 
@@ -24,6 +46,17 @@ NOT_EVALUATED = _("The package can only be built once the archive's evaluation i
 NOTHING_TO_ARCHIVE = _("The archive chose none of the cases; there is no package to build.")
 NOT_EXPORTED = _("The hand-over can only be closed once the package was handed over.")
 ALREADY_CLOSED = _("The hand-over is already closed.")
+NOT_HANDED_OVER = _(
+    "Case {reference} has not been handed over to the archive (no closed hand-over): "
+    "it cannot be deleted."
+)
+HANDOVER_OPEN = _(
+    "The cases can only be deleted once the hand-over is closed (receipt of the archive)."
+)
+NOTHING_TO_DELETE = _("The cases of this hand-over have already been deleted.")
+
+# The data class of the deletion records of cases (review/retention/rules.py: the "cases" rule).
+CASES_DATA_CLASS = "cases"
 
 
 class ArchiveError(Exception):
@@ -31,7 +64,10 @@ class ArchiveError(Exception):
 
 
 def default_cutoff() -> datetime:
-    return timezone.now() - timedelta(days=settings.ARCHIVE_OFFER_AFTER_DAYS)
+    """The start of the day the offer period ends: the same day the offer form shows, so the
+    count of due cases on the page and the offer agree."""
+    day = timezone.localdate() - timedelta(days=settings.ARCHIVE_OFFER_AFTER_DAYS)
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def offer_cases(*, by: User, closed_before: datetime | None = None) -> Handover:
@@ -48,7 +84,12 @@ def offer_cases(*, by: User, closed_before: datetime | None = None) -> Handover:
             raise ArchiveError(NOTHING_TO_OFFER)
         handover = Handover(created_by=by)
         items = [
-            HandoverItem(handover=handover, review=review, reference=review.paper.reference)
+            HandoverItem(
+                handover=handover,
+                review=review,
+                paper_id=review.paper_id,
+                reference=review.paper.reference,
+            )
             for review in reviews
         ]
         message = xdomea.offer_list(handover.process_id, [package.record_of(i) for i in items])
@@ -189,3 +230,116 @@ def confirm_receipt(*, handover: Handover, data: bytes, by: User) -> Handover:
 def confirm_manually(*, handover: Handover, by: User) -> Handover:
     """For archives that confirm by letter or phone: the administrator closes the hand-over."""
     return _close(handover, by=by, receipt=None)
+
+
+def _delete_one(review: Review) -> list[str]:
+    """Removes the case and everything that hangs on it; returns the stored files to remove.
+
+    The order follows the PROTECT relations, from the leaves to the case. The audit events
+    stay (their case id is a reference without a constraint) and so do the hand-over items,
+    the evidence of what was handed over.
+    """
+    files: list[str] = []
+    documents = Document.objects.filter(review=review)
+    for document in documents:
+        files += [field.name for field in (document.docx, document.pdf) if field.name]
+    dispatches = Dispatch.objects.filter(review=review)
+    for attachments in dispatches.values_list("attachments", flat=True):
+        files += [entry["path"] for entry in attachments or [] if entry.get("path")]
+    dispatches.delete()
+    ChangeProposal.objects.filter(version__statement__review=review).delete()
+    SendBack.objects.filter(review=review).delete()
+    documents.delete()
+    StatementVersion.objects.filter(statement__review=review).delete()
+    Statement.objects.filter(review=review).delete()
+    BeiratVote.objects.filter(review=review).delete()
+    Contribution.objects.filter(review=review).delete()
+    FollowUp.objects.filter(review=review).delete()
+    # The workflow lives in `workflows`, which imports `review`, never the reverse: the model is
+    # reached through the relation. Deleting it removes viewflow's process and tasks too.
+    process_model = Review._meta.get_field("process").related_model
+    process_model._default_manager.filter(review=review).delete()
+    paper = review.paper
+    Review.objects.filter(pk=review.pk).delete()  # notifications cascade
+    # A non-public draft exists only here (docs/retention.md: uploaded drafts of non-public
+    # Vorlagen go with the case); public papers are the council's record and stay.
+    if not paper.is_public:
+        paper_files = File.all_objects.filter(paper=paper)
+        files += [name for name in paper_files.values_list("content", flat=True) if name]
+        paper_files.delete()
+        Consultation.objects.filter(paper=paper).delete()
+        Paper.all_objects.filter(pk=paper.pk).delete()
+    return files
+
+
+def delete_cases(
+    *, reviews: Iterable[Review], by: User | None = None, label: str = "aussonderung"
+) -> int:
+    """Deletes handed-over cases with their versions, documents, votes, workflow and files.
+
+    Refuses the whole batch if any case has no closed hand-over. The stored files are removed
+    only after the commit, so a rolled-back deletion leaves them in place.
+    """
+    with transaction.atomic():
+        ids = [review.pk for review in reviews]
+        cases = list(
+            Review.objects.filter(pk__in=ids)
+            .select_for_update(of=("self",))
+            .select_related("paper")
+            .order_by("id")
+        )
+        allowed = set(Review.objects.handed_over().filter(pk__in=ids).values_list("pk", flat=True))
+        for case in cases:
+            if case.pk not in allowed:
+                raise ArchiveError(
+                    str(NOT_HANDED_OVER).format(reference=case.paper.reference or case.pk)
+                )
+        if not cases:
+            return 0
+        processes = sorted(
+            {
+                str(process)
+                for process in HandoverItem.objects.filter(review_id__in=ids).values_list(
+                    "handover__process_id", flat=True
+                )
+            }
+        )
+        files: list[str] = []
+        for case in cases:
+            files += _delete_one(case)
+        # No case reference and no person in the details: the event outlives the cases.
+        AuditEvent.record(
+            AuditVerb.ARCHIVE_CASES_DELETED,
+            actor=by,
+            actor_label="" if by else label,
+            details={"cases": len(cases), "processes": processes},
+        )
+        transaction.on_commit(lambda: _remove_files(files))
+    return len(cases)
+
+
+def _remove_files(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
+
+
+def delete_handed_over_cases(*, handover: Handover, by: User) -> DeletionRecord:
+    """The administrator deletes the cases of a closed hand-over and gets the record of it."""
+    with transaction.atomic():
+        handover = Handover.objects.select_for_update().get(pk=handover.pk)
+        if not handover.is_closed:
+            raise ArchiveError(HANDOVER_OPEN)
+        reviews = list(Review.objects.filter(handover_items__handover=handover))
+        if not reviews:
+            raise ArchiveError(NOTHING_TO_DELETE)
+        count = delete_cases(reviews=reviews, by=by)
+        assert handover.closed_at is not None  # a closed hand-over has its time (constraint)
+        return DeletionRecord.objects.create(
+            data_class=CASES_DATA_CLASS,
+            rule=(
+                f"Aussonderung {handover.process_id}, abgeschlossen am "
+                f"{timezone.localtime(handover.closed_at):%d.%m.%Y}"
+            ),
+            action="delete",
+            count=count,
+        )

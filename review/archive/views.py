@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from review.models import AuditCheck, Handover, Review, User
@@ -30,6 +32,9 @@ def handover_list(request: HttpRequest) -> HttpResponse:
     handovers = Handover.objects.select_related("created_by").annotate(
         cases=Count("items"), to_archive=Count("items", filter=Q(items__decision="A"))
     )
+    # Closed but younger than the period: the page says so, so that nobody wonders where the
+    # cases are (the demo's are all younger than a year).
+    younger = Review.objects.due_for_archive(timezone.now()).filter(closed_at__gte=cutoff)
     return render(
         request,
         "archive/handover_list.html",
@@ -37,6 +42,9 @@ def handover_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "handovers": handovers,
             "due": Review.objects.due_for_archive(cutoff).count(),
+            "younger": younger.count(),
+            "oldest_younger": younger.order_by("closed_at").values_list("closed_at", flat=True)[:1],
+            "offer_after_days": settings.ARCHIVE_OFFER_AFTER_DAYS,
             "audit_alert": AuditCheck.objects.latest_failure(),
         },
     )
@@ -56,10 +64,15 @@ def handover_offer(request: HttpRequest) -> HttpResponse:
     except services.ArchiveError as exc:
         messages.error(request, str(exc))
         return redirect("archive:list")
+    count = handover.items.count()
     messages.success(
         request,
-        _("%(count)s case(s) offered. Send the offer list to the archive.")
-        % {"count": handover.items.count()},
+        ngettext(
+            "%(count)s case offered. Download the offer list below and send it to the archive.",
+            "%(count)s cases offered. Download the offer list below and send it to the archive.",
+            count,
+        )
+        % {"count": count},
     )
     return redirect("archive:detail", pk=handover.pk)
 
@@ -73,12 +86,59 @@ def handover_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "archive/handover_detail.html",
         {
             "handover": handover,
-            "items": handover.items.order_by("reference", "id"),
+            "items": handover.items.annotate(
+                present=Exists(Review.objects.filter(pk=OuterRef("review_id")))
+            ).order_by("reference", "id"),
             "upload_form": MessageUploadForm(),
             "can_close_without_package": handover.status == Handover.Status.EVALUATED
             and not handover.items.to_archive().exists(),
+            "remaining": _remaining(handover),
         },
     )
+
+
+def _remaining(handover: Handover) -> int:
+    """How many of the hand-over's cases are still in Stellwerk."""
+    return Review.objects.filter(handover_items__handover=handover).count()
+
+
+@login_required
+@permission_required(PERMISSION, raise_exception=True)
+def handover_delete_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    handover = get_object_or_404(Handover, pk=pk)
+    if not handover.is_closed:
+        messages.error(request, str(services.HANDOVER_OPEN))
+        return redirect("archive:detail", pk=pk)
+    return render(
+        request,
+        "archive/handover_delete.html",
+        {"handover": handover, "remaining": _remaining(handover)},
+    )
+
+
+@login_required
+@permission_required(PERMISSION, raise_exception=True)
+@require_POST
+def handover_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    handover = get_object_or_404(Handover, pk=pk)
+    try:
+        record = services.delete_handed_over_cases(
+            handover=handover,
+            by=request.user,  # type: ignore[arg-type]
+        )
+    except services.ArchiveError as exc:
+        messages.error(request, str(exc))
+        return redirect("archive:detail", pk=pk)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s case deleted. The deletion record is on the page “Retention and deletion”.",
+            "%(count)s cases deleted. The deletion record is on the page “Retention and deletion”.",
+            record.count,
+        )
+        % {"count": record.count},
+    )
+    return redirect("archive:detail", pk=pk)
 
 
 def _upload(

@@ -128,6 +128,17 @@ class HandoverItem(models.Model):
         related_name="handover_items",
         verbose_name=_("case"),
     )
+    # The case's paper, kept after the case is deleted: the relevance check must not open a new
+    # case for a public paper whose case went to the archive (review/oparl/relevance.py).
+    paper = models.ForeignKey(
+        "review.Paper",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Vorlage"),
+    )
     # The xdomea Identifikation of the case (Vorgang) in all messages of the hand-over.
     record_id = models.UUIDField(_("Record ID"), default=uuid.uuid4, unique=True, editable=False)
     # Kept so the list stays readable once the case is gone.

@@ -105,6 +105,7 @@ class AuditVerb(models.TextChoices):
     ARCHIVE_EVALUATED = "archive.evaluated", _("Archive's evaluation imported")
     ARCHIVE_EXPORTED = "archive.exported", _("Package handed over to the archive")
     ARCHIVE_CLOSED = "archive.closed", _("Archive hand-over closed")
+    ARCHIVE_CASES_DELETED = "archive.cases_deleted", _("Handed-over cases deleted")
     DEMO_HISTORY = "demo.history", _("Demo history of the past year created")
     # Office-wide settings: audited, but they belong to no case's timeline.
     RELEVANCE_PROFILE_CHANGED = "relevance.profile_changed", _("Relevance profile changed")
@@ -157,10 +158,13 @@ class AuditEvent(models.Model):
     )
     object_id = models.CharField(max_length=64, blank=True)
     object_repr = models.CharField(_("Objekt"), max_length=300, blank=True)
-    # Denormalised so a case's timeline is one indexed query.
+    # Denormalised so a case's timeline is one indexed query. No database constraint: the
+    # events of a case outlive it once it is deleted after its archive hand-over, and the id
+    # stays in the hashed part, so the chain still verifies (docs/retention.md).
     review = models.ForeignKey(
         "review.Review",
-        on_delete=models.PROTECT,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         null=True,
         blank=True,
         related_name="audit_events",

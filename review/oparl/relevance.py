@@ -24,6 +24,7 @@ from review.models import (
     AuditVerb,
     Consultation,
     File,
+    HandoverItem,
     Meeting,
     Organization,
     Paper,
@@ -180,13 +181,19 @@ class RelevanceProfile:
         assessments = self.assess_many(papers)
         existing = {r.paper_id: r for r in Review.objects.filter(paper_id__in=list(papers))}
         existing |= relink_moved_cases([pk for pk in papers if pk not in existing])
+        # A paper whose case was handed to the archive (and maybe deleted since) opens no new one.
+        handed_over = set(
+            HandoverItem.objects.filter(paper_id__in=list(papers)).values_list(
+                "paper_id", flat=True
+            )
+        )
         new: list[tuple[Review, Assessment, str]] = []
         changed: list[Review] = []
         for paper_id, fields in papers.items():
             assessment = assessments[paper_id]
             review = existing.get(paper_id)
             if review is None:
-                if create and self.opens_case(fields, assessment):
+                if create and paper_id not in handed_over and self.opens_case(fields, assessment):
                     reference = fields.get("reference") or str(paper_id)
                     new.append((self._new_review(paper_id, assessment), assessment, reference))
             elif not review.is_closed and self._update(review, assessment):

@@ -3,8 +3,8 @@
 Each rule names its data class, its starting event and its period (from the installation's
 settings), selects what is due at a given time, and deletes or anonymises it. Every run of a
 rule that removed something writes a DeletionRecord (class, count, rule, time; no personal
-data). Cases and statements are records: they are never deleted here before their archive
-hand-over is closed (review/archive/).
+data). Cases and statements are records: they are deleted only after their archive hand-over
+is closed, by the same service as the administrator's button (review/archive/services.py).
 """
 
 from __future__ import annotations
@@ -20,7 +20,10 @@ from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
+from review.archive import services as archive
 from review.models import DeletionRecord, Invitation, Notification, Review, User
 
 ANONYMISED_PREFIX = "geloescht-"
@@ -34,6 +37,9 @@ class Rule:
     action: str  # "delete", "anonymise" or "report" (not automated)
     select: Callable[[datetime], list[QuerySet]]
     apply: Callable[[list[QuerySet]], int] | None = None
+    # For the administrator's page (review/retention/views.py): the class and what it holds.
+    label: str | Promise = ""
+    contents: str | Promise = ""
 
     @property
     def days(self) -> int:
@@ -95,13 +101,51 @@ def _external_accounts(cutoff: datetime) -> list[QuerySet]:
 
 
 def _cases(cutoff: datetime) -> list[QuerySet]:
-    return [Review.objects.handed_over().filter(closed_at__lt=cutoff)]
+    # The starting event is the closing of the hand-over, not of the case. One filter() call:
+    # both conditions on the same hand-over item.
+    return [
+        Review.objects.filter(
+            handover_items__handover__status="closed",
+            handover_items__handover__closed_at__lt=cutoff,
+        )
+    ]
+
+
+def _delete_cases(querysets: list[QuerySet]) -> int:
+    return archive.delete_cases(reviews=list(querysets[0]), label="retention")
 
 
 RULES = [
-    Rule("notifications", "Erstellung", "notifications", "delete", _notifications, _delete),
-    Rule("invitations", "Einladung", "invitations", "delete", _invitations, _delete),
-    Rule("sessions_and_logins", "Ablauf bzw. Anmeldeversuch", "logins", "delete", _logins, _delete),
+    Rule(
+        "notifications",
+        "Erstellung",
+        "notifications",
+        "delete",
+        _notifications,
+        _delete,
+        _("Notifications and deliveries"),
+        _("in-app notifications and their mail state"),
+    ),
+    Rule(
+        "invitations",
+        "Einladung",
+        "invitations",
+        "delete",
+        _invitations,
+        _delete,
+        _("Invitations"),
+        _("invitation links of external accounts"),
+    ),
+    Rule(
+        "sessions_and_logins",
+        "Ablauf bzw. Anmeldeversuch",
+        "logins",
+        "delete",
+        _logins,
+        _delete,
+        _("Sessions and login attempts"),
+        _("sessions, failed and logged sign-ins with user name and IP address"),
+    ),
     Rule(
         "external_accounts",
         "Deaktivierung (letzte Anmeldung)",
@@ -109,11 +153,23 @@ RULES = [
         "anonymise",
         _external_accounts,
         _anonymise_accounts,
+        _("External accounts"),
+        _("name, e-mail, phone, function and committees of deactivated external accounts"),
     ),
-    # Records: offered to the archive first; deleting a whole case with its versions, documents
-    # and files is not automated yet, so the rule reports what is due.
-    Rule("cases", "Abschluss der Aussonderung", "cases", "report", _cases),
+    # Records: offered to the archive first; only cases of a closed hand-over are selected, and
+    # the service refuses any other.
+    Rule(
+        archive.CASES_DATA_CLASS,
+        "Abschluss der Aussonderung",
+        "cases",
+        "delete",
+        _cases,
+        _delete_cases,
+        _("Cases and statements"),
+        _("cases with statement versions, documents and their files, votes, dispatches"),
+    ),
 ]
+LABELS = {rule.data_class: rule.label for rule in RULES}
 
 
 def apply_rules(now: datetime | None = None) -> list[DeletionRecord]:
@@ -145,3 +201,12 @@ def upcoming(now: datetime | None = None, *, within_days: int = 30) -> list[tupl
         due_now = rule.count_due(now)
         report.append((rule, due_now, rule.count_due(now + timedelta(days=within_days)) - due_now))
     return report
+
+
+def next_run(now: datetime | None = None) -> datetime:
+    """When the nightly job runs next, from its beat schedule."""
+    now = now or timezone.now()
+    schedule = settings.CELERY_BEAT_SCHEDULE["retention-apply-rules"]["schedule"]
+    # celery's estimate ends a fraction of a second before the minute.
+    moment = now + schedule.remaining_estimate(now) + timedelta(seconds=1)
+    return moment.replace(second=0, microsecond=0)

@@ -1,4 +1,4 @@
-"""manage.py archive_handover offer|evaluation|export|confirm|list: the Aussonderung by hand.
+"""manage.py archive_handover offer|evaluation|export|confirm|delete|list: the Aussonderung.
 
 For installations that run the hand-over from a script or whose administrators prefer the shell;
 each step is the same service the administrator's page calls.
@@ -37,6 +37,10 @@ class Command(BaseCommand):
         confirm = steps.add_parser("confirm", help="Empfang (0504) bestätigen")
         confirm.add_argument("process")
         confirm.add_argument("file", type=Path, nargs="?", help="0504; ohne: von Hand bestätigt")
+        delete = steps.add_parser(
+            "delete", help="Vorgänge einer abgeschlossenen Aussonderung löschen (mit Löschnachweis)"
+        )
+        delete.add_argument("process")
         steps.add_parser("list", help="Aussonderungen auflisten")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -72,6 +76,13 @@ class Command(BaseCommand):
                 else:
                     services.confirm_manually(handover=handover, by=by)
                 self.stdout.write("Aussonderung abgeschlossen.")
+            elif step == "delete":
+                record = services.delete_handed_over_cases(
+                    handover=self._handover(options["process"]), by=by
+                )
+                self.stdout.write(
+                    f"Gelöscht: {record.count} Vorgang/Vorgänge. Löschnachweis: {record}"
+                )
         except services.ArchiveError as exc:
             raise CommandError(str(exc)) from exc
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from review.models import Handover, Review
+from review.models import DeletionRecord, Handover, Review
 from tests import factories as f
 
 from .conftest import closed_case, evaluation, receipt
@@ -47,11 +47,19 @@ def test_the_command_hands_over_a_case(tmp_path: Path, converter, xsd) -> None:
     _run("confirm", str(handover.process_id), str(answer))
     assert list(Review.objects.handed_over()) == [case]
     assert f"{handover.process_id}  " in _run("list")
+    assert "Gelöscht: 1 Vorgang/Vorgänge" in _run("delete", str(handover.process_id))
+    assert not Review.objects.filter(pk=case.pk).exists()
+    assert DeletionRecord.objects.get().count == 1
 
 
 def test_the_command_reports_errors_in_german() -> None:
     f.administrator()
     with pytest.raises(CommandError, match="Keine Aussonderung"):
         _run("export", "242f44e8-bebf-4503-a086-db252c6a4277")
+    closed_case()
+    _run("offer")
+    with pytest.raises(CommandError, match="erst gelöscht werden, wenn die Aussonderung abge"):
+        _run("delete", str(Handover.objects.get().process_id))
+    assert Review.objects.count() == 1
     with pytest.raises(CommandError, match="Keine Person"):
         call_command("archive_handover", "--by", "nobody", "list")

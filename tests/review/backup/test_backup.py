@@ -27,7 +27,7 @@ from review.backup.snapshot import MANIFEST, SUMS, create_backup, sha256_of
 from review.models import AuditEvent, Document
 from tests import factories as f
 from tests.conftest import requires_postgres
-from tests.review.archive.conftest import closed_case
+from tests.review.archive.conftest import closed_case, evaluation
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -40,9 +40,18 @@ def media_root(tmp_path: Path, settings: Any) -> Path:
 
 
 def _some_records() -> None:
+    admin = f.administrator()
+    # One case already handed over and deleted: its audit events stay, naming a case id that
+    # no longer exists, and the restored chain must still verify.
+    closed_case("V0050/24")
+    gone = services.offer_cases(by=admin)
+    decisions: dict[object, str] = {gone.items.get().record_id: "V"}
+    services.import_evaluation(handover=gone, data=evaluation(gone.process_id, decisions), by=admin)
+    services.confirm_manually(handover=gone, by=admin)
+    services.delete_handed_over_cases(handover=gone, by=admin)
     closed_case("V0100/24")
     closed_case("V0200/24")
-    services.offer_cases(by=f.administrator())
+    services.offer_cases(by=admin)
 
 
 @pytest.mark.django_db

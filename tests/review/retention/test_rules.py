@@ -136,7 +136,7 @@ def test_the_report_shows_what_is_due_now_and_soon(settings) -> None:
     call_command("retention_report", "--days", "30", stdout=out)
     line = next(row for row in out.getvalue().splitlines() if row.startswith("notifications"))
     assert line.split()[-2:] == ["1", "1"]
-    assert "cases" in out.getvalue() and "nur Bericht" in out.getvalue()
+    assert "cases" in out.getvalue() and "nur Bericht" not in out.getvalue()
 
 
 def test_the_nightly_task_applies_the_rules() -> None:
@@ -144,3 +144,51 @@ def test_the_nightly_task_applies_the_rules() -> None:
         _notification(f.make_user(), "old")
     assert tasks.apply_retention_rules() == 1
     assert settings.CELERY_BEAT_SCHEDULE["retention-apply-rules"]["task"] == "retention.apply_rules"
+
+
+def test_handed_over_cases_go_after_their_period_counted_from_the_closed_hand_over(
+    settings,
+) -> None:
+    from review.archive import services
+    from review.audit.verification import verify_chain
+    from review.models import Handover, Review
+    from tests.review.archive.conftest import closed_case, evaluation
+
+    settings.RETENTION_DAYS = {**settings.RETENTION_DAYS, "cases": 30}
+    admin = f.administrator()
+    now = timezone.now()
+
+    def hand_over(reference: str, *, closed_days_ago: int | None) -> Review:
+        case = closed_case(reference)
+        handover = services.offer_cases(by=admin)
+        decisions: dict[object, str] = {handover.items.get().record_id: "V"}
+        services.import_evaluation(
+            handover=handover, data=evaluation(handover.process_id, decisions), by=admin
+        )
+        if closed_days_ago is not None:
+            services.confirm_manually(handover=handover, by=admin)
+            Handover.objects.filter(pk=handover.pk).update(
+                closed_at=now - timedelta(days=closed_days_ago)
+            )
+        return case
+
+    hand_over("V0001/24", closed_days_ago=31)
+    young = hand_over("V0002/24", closed_days_ago=29)
+    never = hand_over("V0003/24", closed_days_ago=None)  # the hand-over stays open
+    cases_rule = next(rule for rule in rules.RULES if rule.data_class == "cases")
+    assert [c.paper.reference for c in cases_rule.due(now)[0]] == ["V0001/24"]
+    records = rules.apply_rules(now)
+    assert set(Review.objects.values_list("pk", flat=True)) == {young.pk, never.pk}
+    record = _record("cases")
+    assert records == [record]
+    assert (record.count, record.action, record.rule) == (
+        1,
+        "delete",
+        "30 Tage nach Abschluss der Aussonderung",
+    )
+    assert verify_chain().ok
+    # Two days later the younger one is due; the one not handed over never is.
+    rules.apply_rules(now + timedelta(days=2))
+    assert list(Review.objects.values_list("pk", flat=True)) == [never.pk]
+    rules.apply_rules(now + timedelta(days=3650))
+    assert list(Review.objects.values_list("pk", flat=True)) == [never.pk]
