@@ -145,8 +145,15 @@ def request_document(request: HttpRequest) -> HttpResponse:
 def documents(request: HttpRequest) -> HttpResponse:
     _require_office(request)
     versions = ReportDocument.objects.select_related("created_by")[:50]
-    running = any(not v.finished_at and v.status != ReportDocument.Status.FAILED for v in versions)
-    return render(request, "reports/documents.html", {"versions": versions, "running": running})
+    return render(request, "reports/documents.html", {"versions": versions})
+
+
+@login_required
+def progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """One version's row, polled by htmx while it is generated; without the trigger once done."""
+    _require_office(request)
+    version = get_object_or_404(ReportDocument.objects.select_related("created_by"), pk=pk)
+    return render(request, "reports/documents.html#version", {"version": version})
 
 
 @login_required
