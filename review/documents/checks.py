@@ -1,7 +1,8 @@
 """Checks a Word template before the office may use it: parse, known variables, dry render.
 
 A rejection names the problem in German and quotes the Word text around it, because the person
-uploading sees Word, not XML.
+uploading sees Word, not XML. One path for every kind of template: the statements' and the
+situation report's (review/reports/templates.py passes its own placeholders and trial render).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +30,10 @@ UNKNOWN_ATTRIBUTE = "Der Platzhalter „{name}“ kennt das Feld „{attribute}�
 UNSAFE = (
     "Die Vorlage versucht, auf interne Python-Objekte zuzugreifen ({detail}). "
     "Solche Platzhalter sind aus Sicherheitsgründen nicht erlaubt."
+)
+MISSING_VARIABLES = (
+    "Der Vorlage fehlt der Platzhalter {names}; ohne ihn bliebe das Dokument leer. "
+    "Die mitgelieferte Vorlage zeigt, wie er verwendet wird."
 )
 RENDER_FAILED = "Probedruck mit Beispieldaten fehlgeschlagen: {detail}."
 UNEXPECTED = "ein Platzhalter oder Befehl lässt sich nicht ausführen ({name})"
@@ -173,7 +179,17 @@ def archive_problem(archive: zipfile.ZipFile) -> str | None:
     return None
 
 
-def check_template(data: bytes, contexts: list[Context] | None = None) -> CheckResult:
+def check_template(
+    data: bytes,
+    contexts: list[Context] | None = None,
+    *,
+    variables: Mapping[str, object] = CONTEXT_VARIABLES,
+    required: Collection[str] = (),
+    trial: Callable[[bytes], object] | None = None,
+) -> CheckResult:
+    """Every template kind's check: the archive, the sandbox's rules, the placeholders it may
+    (`variables`) and must (`required`) use, and a trial render (default: the statements' sample
+    contexts; `trial` renders another kind and raises what a render raises)."""
     result = CheckResult()
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -221,30 +237,34 @@ def check_template(data: bytes, contexts: list[Context] | None = None) -> CheckR
             )
             return result
     result.variables = sorted(used)
-    unknown = sorted(used - CONTEXT_VARIABLES.keys())
+    unknown = sorted(used - variables.keys())
     if unknown:
         result.errors.append(
             UNKNOWN_VARIABLES.format(
                 names=", ".join(f"„{name}“" for name in unknown),
-                allowed=", ".join(CONTEXT_VARIABLES),
+                allowed=", ".join(variables),
             )
         )
         return result
+    missing = [name for name in required if name not in used]
+    if missing:
+        result.errors.append(MISSING_VARIABLES.format(names=", ".join(f"„{n}“" for n in missing)))
+        return result
 
-    for context in contexts or sample_contexts():
-        try:
+    def statements(data: bytes) -> None:
+        for context in contexts or sample_contexts():
             render(data, context)
-        except TemplateError as exc:
-            result.errors.append(_explain(exc, sources))
-            return result
-        except (DocumentRenderError, ResourceLimitExceeded) as exc:
-            result.errors.append(str(exc))
-            return result
-        except Exception as exc:  # whatever a template can provoke: a message, never a 500
-            result.errors.append(
-                RENDER_FAILED.format(detail=UNEXPECTED.format(name=type(exc).__name__))
-            )
-            return result
+
+    try:
+        (trial or statements)(data)
+    except TemplateError as exc:
+        result.errors.append(_explain(exc, sources))
+    except (DocumentRenderError, ResourceLimitExceeded) as exc:
+        result.errors.append(str(exc))
+    except Exception as exc:  # whatever a template can provoke: a message, never a 500
+        result.errors.append(
+            RENDER_FAILED.format(detail=UNEXPECTED.format(name=type(exc).__name__))
+        )
     return result
 
 

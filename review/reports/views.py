@@ -15,10 +15,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from review.external import access
-from review.models import ReportDocument, ReportTemplate, User
+from review.models import ReportDocument, User
 
 from . import figures, services, summary, templates
 from .forms import ReportFilterForm
@@ -174,36 +174,11 @@ def download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
 def template(request: HttpRequest) -> HttpResponse:
+    """The report template is uploaded with the statements' templates, on one page."""
     if not _user(request).has_perm("review.manage_document_templates"):
         raise PermissionDenied
-    errors: list[str] = []
-    if request.method == "POST":
-        upload = request.FILES.get("datei")
-        if upload is None or not (upload.name or "").lower().endswith(".docx"):
-            errors = [_("Please upload a Word file in .docx format.")]
-        else:
-            try:
-                version = templates.upload(data=upload.read(), by=_user(request))
-            except templates.ReportTemplateRejected as rejected:
-                errors = list(rejected.args[0])
-            else:
-                messages.success(
-                    request,
-                    _("Version %(number)s of the report template is now in use.")
-                    % {"number": version.version},
-                )
-                return redirect("reports:template")
-    return render(
-        request,
-        "reports/template.html",
-        {
-            "errors": errors,
-            "versions": ReportTemplate.objects.select_related("uploaded_by")[:20],
-            "variables": templates.VARIABLES,
-        },
-    )
+    return redirect(reverse("documents:templates") + "#situation-report")
 
 
 @login_required
