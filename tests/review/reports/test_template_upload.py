@@ -93,18 +93,14 @@ def test_a_hostile_report_template_is_stopped_by_the_sandbox(cases: Cases, admin
     assert not ReportTemplate.objects.exists()
     # The plain spelling is refused before anything is rendered, with the same message.
     response = _upload(admin_client, _with("{{ sections }} {{ office.__class__ }}"))
-    assert checks.UNSAFE.format(detail="„{{ office.__class__“") in _text(
-        response.content.decode()
-    )
+    assert checks.UNSAFE.format(detail="„{{ office.__class__“") in _text(response.content.decode())
     assert active_template().startswith(b"PK")  # still the bundled one
 
 
 def test_a_report_template_without_its_sections_is_refused(cases: Cases, admin_client: Client):
     response = _upload(admin_client, _with("Stadt {{ office.city }}", "{{ period.start }}"))
     assert response.status_code == 422
-    assert checks.MISSING_VARIABLES.format(names="„sections“") in _text(
-        response.content.decode()
-    )
+    assert checks.MISSING_VARIABLES.format(names="„sections“") in _text(response.content.decode())
     assert not ReportTemplate.objects.exists()
 
 
