@@ -58,6 +58,13 @@ def _page(
     def link(key: str, replacing: dict[str, str]) -> str:
         return f"{cases_url}?{urlencode({**params, **replacing, 'kennzahl': key})}"
 
+    outcomes = ("followed", "partly", "not_followed")
+    # Each committee's outcome counts, each linked to its cases (the Gremium filter replaced).
+    committees = [
+        (row, [(getattr(row, o), link(o, {"gremium": str(row.pk)})) for o in outcomes])
+        for row in report.by_organization
+    ]
+
     return render(
         request,
         template,
@@ -65,6 +72,7 @@ def _page(
             "form": form,
             "report": report,
             "charts": charts(report, link),
+            "committees": committees,
             "query": urlencode(params),
             "cases_url": cases_url,
             "follow_ups_url": follow_ups_url,
