@@ -65,6 +65,7 @@ def test_the_figures_list_exactly_their_cases(cases: Cases):
     assert figure("beirat_on_time") == _names(cases.beirat_in_time)
     assert figure("beirat_late") == _names(cases.beirat_late)
     assert figure("votes_in_time") == _names(cases.beirat_in_time)
+    assert figure("votes_late") == _names(cases.beirat_late)
     assert figure("not_affected") == _names(cases.not_affected)
     assert figure("triage_open") == _names(cases.still_new)
     assert figure("age_week") == _names(cases.still_new)
