@@ -50,7 +50,7 @@ def test_the_report_becomes_a_pdf_a_2b_with_its_sentences_and_tables(
     version.refresh_from_db()
     assert version.status == ReportDocument.Status.READY
     assert version.message == ""  # no "Kein PDF/A"
-    assert version.pdf.name.endswith(".pdf")
+    assert str(version.pdf.name).endswith(".pdf")
     path = tmp_path / "report.pdf"
     with version.pdf.open("rb") as handle:
         path.write_bytes(handle.read())

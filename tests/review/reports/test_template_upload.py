@@ -60,7 +60,8 @@ def test_the_templates_page_offers_the_report_template(cases: Cases, admin_clien
 def test_an_edited_report_template_is_checked_and_then_used(
     cases: Cases, admin_client: Client, django_capture_on_commit_callbacks: Any, eager_tasks: None
 ):
-    bundled = b"".join(admin_client.get("/bericht/vorlage/situation_report.docx").streaming_content)
+    download = admin_client.get("/bericht/vorlage/situation_report.docx")
+    bundled = b"".join(download.streaming_content)  # type: ignore[attr-defined]
     edited = WordDocument(io.BytesIO(bundled))
     edited.paragraphs[0].text = "Landeshauptstadt {{ office.city }} – Integrationsbericht"
     response = _upload(admin_client, edited)
