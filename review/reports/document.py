@@ -94,6 +94,7 @@ def sections(report: Report) -> list[dict[str, Any]]:
                 ["Voten des Beirats erbeten", c["votes_requested"]],
                 ["Voten abgegeben", c["votes_given"]],
                 ["Voten rechtzeitig", c["votes_in_time"]],
+                ["Voten verspätet", c["votes_late"]],
             ],
         },
         {

@@ -44,6 +44,9 @@ def test_the_word_report_has_a_sentence_a_chart_and_a_table_per_section(cases: C
     first = [[cell.text for cell in row.cells] for row in tables[0].rows]
     assert first[0] == ["Kennzahl", "Anzahl"]
     assert ["gesichtet", "8"] in first
+    timeliness = [[cell.text for cell in row.cells] for row in tables[1].rows]
+    assert ["Voten rechtzeitig", "1"] in timeliness
+    assert ["Voten verspätet", "1"] in timeliness
     committees = [[cell.text for cell in row.cells] for row in tables[2].rows]
     assert committees[1] == ["Ausschuss für Soziales", "1", "1", "1", "33 %"]
     # Three charts as images, each described by its title.
