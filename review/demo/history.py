@@ -30,6 +30,7 @@ from review.models import (
     Topic,
     User,
 )
+from review.reports.forms import default_period
 
 MARKER = AuditVerb.DEMO_HISTORY
 TITLES = [
@@ -165,11 +166,15 @@ def create_history(*, officer: User, head: User, clerk: User, today: date | None
 
 
 def _follow_ups(officer: User, head: User, today: date) -> None:
-    """One overdue follow-up and one implemented, on the oldest decided cases."""
+    """One overdue follow-up and one implemented, on the oldest decided cases that the report's
+    default period still shows (its figures link to them)."""
+    start, _end = default_period(today)
     decided = list(
-        Review.objects.filter(outcome="followed", status=Review.Status.CLOSED).order_by(
-            "created_at"
-        )[:2]
+        Review.objects.filter(
+            outcome="followed",
+            status=Review.Status.CLOSED,
+            created_at__gte=_at(start, 0),
+        ).order_by("created_at")[:2]
     )
     if len(decided) < 2:
         return

@@ -1,7 +1,9 @@
 """Checks a Word template before the office may use it: parse, known variables, dry render.
 
 A rejection names the problem in the uploader's language and quotes the Word text around it,
-because the person uploading sees Word, not XML.
+because the person uploading sees Word, not XML. One path for every kind of template: the
+statements' and the situation report's (review/reports/templates.py passes its own
+placeholders and trial render).
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +41,10 @@ TOO_MANY_PARTS = _("The template has too many parts ({count}; {limit} are allowe
 SUSPICIOUS_RATIO = _(
     "The part “{name}” of the template is packed unusually tightly (1:{ratio}); "
     "such files (“zip bombs”) are not accepted."
+)
+MISSING_VARIABLES = _(
+    "The template lacks the placeholder {names}; without it the document would stay empty. "
+    "The bundled template shows how to use it."
 )
 # Checked from the archive's directory before anything is unpacked. Word's own files unpack to a
 # few MB and pack XML about 1:10; a zip bomb packs 1:1000 and more.
@@ -175,7 +182,17 @@ def archive_problem(archive: zipfile.ZipFile) -> str | None:
     return None
 
 
-def check_template(data: bytes, contexts: list[Context] | None = None) -> CheckResult:
+def check_template(
+    data: bytes,
+    contexts: list[Context] | None = None,
+    *,
+    variables: Mapping[str, object] = CONTEXT_VARIABLES,
+    required: Collection[str] = (),
+    trial: Callable[[bytes], object] | None = None,
+) -> CheckResult:
+    """Every template kind's check: the archive, the sandbox's rules, the placeholders it may
+    (`variables`) and must (`required`) use, and a trial render (default: the statements' sample
+    contexts; `trial` renders another kind and raises what a render raises)."""
     result = CheckResult()
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -223,30 +240,34 @@ def check_template(data: bytes, contexts: list[Context] | None = None) -> CheckR
             )
             return result
     result.variables = sorted(used)
-    unknown = sorted(used - CONTEXT_VARIABLES.keys())
+    unknown = sorted(used - variables.keys())
     if unknown:
         result.errors.append(
             UNKNOWN_VARIABLES.format(
                 names=", ".join(f"„{name}“" for name in unknown),
-                allowed=", ".join(CONTEXT_VARIABLES),
+                allowed=", ".join(variables),
             )
         )
         return result
+    missing = [name for name in required if name not in used]
+    if missing:
+        result.errors.append(MISSING_VARIABLES.format(names=", ".join(f"„{n}“" for n in missing)))
+        return result
 
-    for context in contexts or sample_contexts():
-        try:
+    def statements(data: bytes) -> None:
+        for context in contexts or sample_contexts():
             render(data, context)
-        except TemplateError as exc:
-            result.errors.append(_explain(exc, sources))
-            return result
-        except (DocumentRenderError, ResourceLimitExceeded) as exc:
-            result.errors.append(str(exc))
-            return result
-        except Exception as exc:  # whatever a template can provoke: a message, never a 500
-            result.errors.append(
-                RENDER_FAILED.format(detail=UNEXPECTED.format(name=type(exc).__name__))
-            )
-            return result
+
+    try:
+        (trial or statements)(data)
+    except TemplateError as exc:
+        result.errors.append(_explain(exc, sources))
+    except (DocumentRenderError, ResourceLimitExceeded) as exc:
+        result.errors.append(str(exc))
+    except Exception as exc:  # whatever a template can provoke: a message, never a 500
+        result.errors.append(
+            RENDER_FAILED.format(detail=UNEXPECTED.format(name=type(exc).__name__))
+        )
     return result
 
 

@@ -4,12 +4,17 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from review.models import DocumentKind
+from review.reports import templates as report_templates
 
 MAX_TEMPLATE_BYTES = 10 * 1024 * 1024
 
 
 class TemplateUploadForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Dokumentart"), choices=DocumentKind.choices)
+    # The statements' kinds, and the situation report's template (checked on the same path).
+    kind = forms.ChoiceField(
+        label=_("Dokumentart"),
+        choices=[*DocumentKind.choices, (report_templates.KIND, report_templates.KIND_LABEL)],
+    )
     file = forms.FileField(
         label=_("Word-Vorlage (.docx)"),
         help_text=_("Die Vorlage wird vor der Übernahme geprüft und mit Beispieldaten erstellt."),

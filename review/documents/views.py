@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
@@ -11,7 +13,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from review.models import Document, DocumentTemplate, Review, User
+from review.models import Document, DocumentTemplate, ReportTemplate, Review, User
+from review.reports import templates as report_templates
 
 from . import preview, services
 from .context import CONTEXT_VARIABLES, FILTERS_HELP
@@ -27,6 +30,16 @@ def _get_document_for_user(request: HttpRequest, pk: int) -> Document:
     return get_object_or_404(Document.objects.select_related("review__paper"), pk=pk)
 
 
+def _upload(data: dict[str, Any], by: User) -> str:
+    """Checks and takes over one template; the report's keeps versions of its own."""
+    if data["kind"] == report_templates.KIND:
+        report = report_templates.upload(data=data["file"], by=by, note=data["note"])
+        return f"{report_templates.KIND_LABEL} – Version {report.version}"
+    return str(
+        services.upload_template(kind=data["kind"], data=data["file"], by=by, note=data["note"])
+    )
+
+
 @login_required
 @permission_required(TEMPLATE_PERMISSION, raise_exception=True)
 def template_list(request: HttpRequest) -> HttpResponse:
@@ -36,12 +49,7 @@ def template_list(request: HttpRequest) -> HttpResponse:
     rejection: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
-            template = services.upload_template(
-                kind=form.cleaned_data["kind"],
-                data=form.cleaned_data["file"],
-                by=user,
-                note=form.cleaned_data["note"],
-            )
+            template = _upload(form.cleaned_data, user)
         except services.TemplateRejected as exc:
             rejection = exc.result.errors
         else:
@@ -57,6 +65,8 @@ def template_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "rejection": rejection,
             "templates": DocumentTemplate.objects.select_related("uploaded_by"),
+            "report_templates": ReportTemplate.objects.select_related("uploaded_by")[:20],
+            "report_variables": report_templates.VARIABLES,
             "variables": CONTEXT_VARIABLES,
             "filters": FILTERS_HELP,
         },

@@ -9,10 +9,12 @@ from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from review.models import FollowUp, Review, User
+from review.reports.forms import ReportFilterForm
 
 from . import services
 from .forms import OpenFollowUpForm, StatusForm
@@ -44,6 +46,13 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
     office = user.has_perm("review.record_outcome")
     if not office:
         follow_ups = follow_ups.filter(assignee=user)
+    # From a figure of the report: only the follow-ups on the cases it counts.
+    period = ReportFilterForm.from_query(request.GET) if "von" in request.GET else None
+    if period is not None and period.is_valid():
+        follow_ups = follow_ups.filter(review__in=period.report_filter().cases().values("pk"))
+    else:
+        period = None
+    period_query = urlencode(period.query_params()) if period is not None else ""
     status = request.GET.get("status", "")
     if status == "ueberfaellig":
         follow_ups = follow_ups.overdue()
@@ -60,7 +69,11 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "statuses": FollowUp.Status.choices,
             "office": office,
-            "filter_params": f"status={status}" if status else "",
+            "filter_params": "&".join(
+                part for part in (f"status={status}" if status else "", period_query) if part
+            ),
+            "period": period.report_filter() if period is not None else None,
+            "period_query": period_query,
         },
     )
 

@@ -59,6 +59,20 @@ class ReportDocument(models.Model):
         return f"Situationsbericht {self.number}"
 
     @property
+    def in_progress(self) -> bool:
+        """Waiting for or being generated: the page keeps asking for its progress."""
+        return self.status in (self.Status.PENDING, self.Status.RUNNING)
+
+    @property
+    def query_params(self) -> dict[str, str]:
+        """The report page's parameters this version was made with (to make it again)."""
+        return {
+            **self.filters,
+            "von": self.period_start.isoformat(),
+            "bis": self.period_end.isoformat(),
+        }
+
+    @property
     def file_stem(self) -> str:
         period = f"{self.period_start:%Y-%m-%d}_{self.period_end:%Y-%m-%d}"
         return f"Situationsbericht_{period}_v{self.number}"

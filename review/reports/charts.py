@@ -42,6 +42,8 @@ class Bar:
     label: str
     values: list[int]
     url: str = ""
+    # The cases behind each value (stacked bars); a single value's are those of `url`.
+    value_urls: list[str] = field(default_factory=list)
     segments: list[Segment] = field(default_factory=list)
     # Where the category label and the total stand.
     label_x: float = 0
@@ -52,6 +54,15 @@ class Bar:
     @property
     def total(self) -> int:
         return sum(self.values)
+
+    @property
+    def cells(self) -> list[tuple[int, str]]:
+        """Each value with the link to its cases, for the data table."""
+        if self.value_urls:
+            return list(zip(self.values, self.value_urls, strict=True))
+        if len(self.values) == 1:
+            return [(self.values[0], self.url)]
+        return [(value, "") for value in self.values]
 
 
 @dataclass

@@ -99,6 +99,11 @@ def predicates(now: datetime, today: date) -> dict[str, Callable[[Row], bool]]:
         "votes_requested": lambda r: bool(r["shared_with_beirat"]),
         "votes_given": lambda r: r["vote_at"] is not None,
         "votes_in_time": vote_in_time,
+        "votes_late": lambda r: (
+            r["vote_at"] is not None
+            and r["beirat_deadline"] is not None
+            and _day(r["vote_at"]) > r["beirat_deadline"]
+        ),
         "decided": lambda r: r["outcome"] != Review.Outcome.NONE,
         "open": lambda r: r["status"] not in CLOSED,
         "step_triage": lambda r: r["triaged_at"] is not None,

@@ -23,6 +23,7 @@ from docx.shared import Mm
 from docxtpl import InlineImage
 
 from review.documents import rendering
+from review.documents.limits import run_limited
 
 from .charts import Chart
 from .presentation import charts
@@ -93,6 +94,7 @@ def sections(report: Report) -> list[dict[str, Any]]:
                 ["Voten des Beirats erbeten", c["votes_requested"]],
                 ["Voten abgegeben", c["votes_given"]],
                 ["Voten rechtzeitig", c["votes_in_time"]],
+                ["Voten verspätet", c["votes_late"]],
             ],
         },
         {
@@ -158,6 +160,12 @@ def _table(tpl: rendering.OfficeDocxTemplate, rows: list[list[Any]]) -> Any:
 def render_report(
     report: Report, *, filters: str = "", template: bytes | None = None, on: date | None = None
 ) -> bytes:
+    """The Word report; rendered in a child process under the statements' memory and time limits,
+    since the template may be the office's upload (a few characters of Jinja can ask for GBs)."""
+    return run_limited(_render_report, report, filters, template, on)
+
+
+def _render_report(report: Report, filters: str, template: bytes | None, on: date | None) -> bytes:
     data = template or TEMPLATE.read_bytes()
     tpl = rendering.OfficeDocxTemplate(io.BytesIO(data))
     by_key = {chart.key: chart for chart in charts(report, lambda _key, _params: "")}

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 
 from review.documents import pdf
 from review.models import AuditEvent, AuditVerb, ReportDocument
@@ -68,26 +69,21 @@ def produce_report(*, report_document_id: int) -> str:
 
 
 def _produce(report_document: ReportDocument) -> None:
-    form = ReportFilterForm.from_query(
-        {
-            **report_document.filters,
-            "von": report_document.period_start.isoformat(),
-            "bis": report_document.period_end.isoformat(),
-        }
-    )
-    _progress(report_document, 10, "Kennzahlen")
+    form = ReportFilterForm.from_query(report_document.query_params)
+    # Steps are stored as msgids and translated where shown: the page may be in English.
+    _progress(report_document, 10, gettext_noop("Figures"))
     report = build_report(form.report_filter())
-    _progress(report_document, 30, "Word-Dokument mit Grafiken")
+    _progress(report_document, 30, gettext_noop("Word document with charts"))
     docx = render_report(report, filters=_describe(form), template=templates.active_template())
     stem = report_document.file_stem
     files: dict[str, Any] = {"docx": ContentFile(docx, name=f"{stem}.docx")}
-    _progress(report_document, 60, "PDF/A")
+    _progress(report_document, 60, gettext_noop("PDF/A"))
     message = ""
     try:
         files["pdf"] = ContentFile(pdf.convert_to_pdf(docx), name=f"{stem}.pdf")
     except (pdf.ConverterUnavailable, pdf.ConversionFailed) as exc:
         message = f"Kein PDF/A: {exc}"[:500]
-    _progress(report_document, 85, "Tabelle als CSV und XLSX")
+    _progress(report_document, 85, gettext_noop("Table as CSV and XLSX"))
     rows = table.rows(form.report_filter())
     files["csv"] = ContentFile(table.as_csv(rows), name=f"{stem}.csv")
     files["xlsx"] = ContentFile(table.as_xlsx(rows), name=f"{stem}.xlsx")

@@ -74,6 +74,7 @@ def charts(report: Report, link: Link) -> list[Chart]:
                     b.name,
                     [getattr(b, o) for o in outcomes],
                     link("decided", {"thema": slugs[b.pk]}),
+                    [link(o, {"thema": slugs[b.pk]}) for o in outcomes],
                 )
                 for b in report.by_topic
             ],

@@ -1,11 +1,12 @@
-"""The office's own Word template for the report: checked like the statements' templates
-(parse in the sandbox, only known placeholders, no access to Python internals, a trial render)
-before it replaces the bundled one."""
+"""The office's own Word template for the report, checked and uploaded on the same path as the
+statements' templates (review/documents/checks.py: archive limits, sandbox, known placeholders,
+a trial render in a child process under the same memory and time limits) before it replaces the
+bundled one. The administration uploads it on the templates page as the kind "situation report".
+"""
 
 from __future__ import annotations
 
 import hashlib
-import io
 from datetime import timedelta
 
 from django.core.files.base import ContentFile
@@ -15,16 +16,18 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from jinja2 import TemplateError, meta
 
-from review.documents import checks
-from review.documents.rendering import DocumentRenderError, OfficeDocxTemplate, make_environment
+from review.documents.checks import CheckResult, check_template
+from review.documents.services import TemplateRejected
 from review.models import AuditEvent, AuditVerb, ReportTemplate, User
 
 from .document import TEMPLATE, render_report
 from .figures import ReportFilter
 from .summary import build_report
 
+# The kind offered next to the statements' kinds on the templates page.
+KIND = "situation_report"
+KIND_LABEL = _("Situation report")
 VARIABLES: dict[str, str | Promise] = {
     "office": "city, name",
     "document": "title, date",
@@ -32,45 +35,20 @@ VARIABLES: dict[str, str | Promise] = {
     "filters": _("the chosen filters as text"),
     "sections": _("per section heading, text, chart (picture), table (Word table)"),
 }
+# Without the sections the report would be a letterhead and nothing else.
+REQUIRED = ("sections",)
 
 
-class ReportTemplateRejected(Exception):
-    pass
-
-
-def check(data: bytes) -> list[str]:
-    """Error messages in the uploader's language; empty when the template may be used."""
-    try:
-        tpl = OfficeDocxTemplate(io.BytesIO(data))
-        tpl.init_docx()
-        sources = checks._sources(tpl)
-    except Exception:  # python-docx raises several unrelated types for a non-Word file
-        return [str(checks.NOT_A_DOCX)]
-    env = make_environment()
-    used: set[str] = set()
-    for source in sources:
-        probe = checks._PROBE.search(checks._TAGS.sub("", source))
-        if probe:
-            return [checks.UNSAFE.format(detail=f"„{probe.group(0)}“")]
-        try:
-            used |= meta.find_undeclared_variables(env.parse(source))
-        except TemplateError as exc:
-            return [checks.SYNTAX_ERROR.format(detail=checks._german(str(exc)))]
-    unknown = sorted(used - VARIABLES.keys())
-    if unknown:
-        return [
-            checks.UNKNOWN_VARIABLES.format(
-                names=", ".join(f"„{name}“" for name in unknown), allowed=", ".join(VARIABLES)
-            )
-        ]
-    # A trial render on a month of the installation's own data.
+def _trial(data: bytes) -> None:
+    # A month of the installation's own data: the report has no invented sample.
     today = timezone.localdate()
-    sample = build_report(ReportFilter(start=today - timedelta(days=30), end=today))
-    try:
-        render_report(sample, template=data)
-    except (TemplateError, DocumentRenderError) as exc:
-        return [checks.RENDER_FAILED.format(detail=checks._german(str(exc)))]
-    return []
+    render_report(
+        build_report(ReportFilter(start=today - timedelta(days=30), end=today)), template=data
+    )
+
+
+def check(data: bytes) -> CheckResult:
+    return check_template(data, variables=VARIABLES, required=REQUIRED, trial=_trial)
 
 
 def active_template() -> bytes:
@@ -83,10 +61,12 @@ def active_template() -> bytes:
         return bytes(stored.read())
 
 
-def upload(*, data: bytes, by: User) -> ReportTemplate:
-    errors = check(data)
-    if errors:
-        raise ReportTemplateRejected(errors)
+def upload(*, data: bytes, by: User, note: str = "") -> ReportTemplate:
+    """Checks the file and, if it passes, makes it the report's template; TemplateRejected with
+    the German reasons otherwise (as the statements' upload_template)."""
+    result = check(data)
+    if not result.ok:
+        raise TemplateRejected(result)
     with transaction.atomic():
         current = ReportTemplate.objects.select_for_update()
         version = (current.aggregate(n=Max("version"))["n"] or 0) + 1
@@ -97,6 +77,9 @@ def upload(*, data: bytes, by: User) -> ReportTemplate:
         template.file.save(f"situation_report_v{version}.docx", ContentFile(data), save=False)
         template.save()
         AuditEvent.record(
-            AuditVerb.REPORT_TEMPLATE_UPLOADED, actor=by, obj=template, details={"version": version}
+            AuditVerb.REPORT_TEMPLATE_UPLOADED,
+            actor=by,
+            obj=template,
+            details={"version": version, "note": note},
         )
     return template

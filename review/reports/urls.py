@@ -9,6 +9,7 @@ urlpatterns: list[URLPattern] = [
     path("vorgaenge/", views.cases, name="cases"),
     path("dokument/", views.request_document, name="request_document"),
     path("dokumente/", views.documents, name="documents"),
+    path("dokumente/<int:pk>/stand/", views.progress, name="progress"),
     path("dokumente/<int:pk>/<str:fmt>/", views.download, name="download"),
     path("vorlage/", views.template, name="template"),
     path("vorlage/situation_report.docx", views.bundled_template, name="template_file"),

@@ -15,10 +15,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from review.external import access
-from review.models import ReportDocument, ReportTemplate, User
+from review.models import ReportDocument, User
 
 from . import figures, services, summary, templates
 from .forms import ReportFilterForm
@@ -58,6 +58,13 @@ def _page(
     def link(key: str, replacing: dict[str, str]) -> str:
         return f"{cases_url}?{urlencode({**params, **replacing, 'kennzahl': key})}"
 
+    outcomes = ("followed", "partly", "not_followed")
+    # Each committee's outcome counts, each linked to its cases (the Gremium filter replaced).
+    committees = [
+        (row, [(getattr(row, o), link(o, {"gremium": str(row.pk)})) for o in outcomes])
+        for row in report.by_organization
+    ]
+
     return render(
         request,
         template,
@@ -65,6 +72,7 @@ def _page(
             "form": form,
             "report": report,
             "charts": charts(report, link),
+            "committees": committees,
             "query": urlencode(params),
             "cases_url": cases_url,
             "follow_ups_url": follow_ups_url,
@@ -145,8 +153,15 @@ def request_document(request: HttpRequest) -> HttpResponse:
 def documents(request: HttpRequest) -> HttpResponse:
     _require_office(request)
     versions = ReportDocument.objects.select_related("created_by")[:50]
-    running = any(not v.finished_at and v.status != ReportDocument.Status.FAILED for v in versions)
-    return render(request, "reports/documents.html", {"versions": versions, "running": running})
+    return render(request, "reports/documents.html", {"versions": versions})
+
+
+@login_required
+def progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """One version's row, polled by htmx while it is generated; without the trigger once done."""
+    _require_office(request)
+    version = get_object_or_404(ReportDocument.objects.select_related("created_by"), pk=pk)
+    return render(request, "reports/documents.html#version", {"version": version})
 
 
 @login_required
@@ -167,36 +182,11 @@ def download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
 def template(request: HttpRequest) -> HttpResponse:
+    """The report template is uploaded with the statements' templates, on one page."""
     if not _user(request).has_perm("review.manage_document_templates"):
         raise PermissionDenied
-    errors: list[str] = []
-    if request.method == "POST":
-        upload = request.FILES.get("datei")
-        if upload is None or not (upload.name or "").lower().endswith(".docx"):
-            errors = [_("Please upload a Word file in .docx format.")]
-        else:
-            try:
-                version = templates.upload(data=upload.read(), by=_user(request))
-            except templates.ReportTemplateRejected as rejected:
-                errors = list(rejected.args[0])
-            else:
-                messages.success(
-                    request,
-                    _("Version %(number)s of the report template is now in use.")
-                    % {"number": version.version},
-                )
-                return redirect("reports:template")
-    return render(
-        request,
-        "reports/template.html",
-        {
-            "errors": errors,
-            "versions": ReportTemplate.objects.select_related("uploaded_by")[:20],
-            "variables": templates.VARIABLES,
-        },
-    )
+    return redirect(reverse("documents:templates") + "#situation-report")
 
 
 @login_required

@@ -44,6 +44,9 @@ def test_the_word_report_has_a_sentence_a_chart_and_a_table_per_section(cases: C
     first = [[cell.text for cell in row.cells] for row in tables[0].rows]
     assert first[0] == ["Kennzahl", "Anzahl"]
     assert ["gesichtet", "8"] in first
+    timeliness = [[cell.text for cell in row.cells] for row in tables[1].rows]
+    assert ["Voten rechtzeitig", "1"] in timeliness
+    assert ["Voten verspätet", "1"] in timeliness
     committees = [[cell.text for cell in row.cells] for row in tables[2].rows]
     assert committees[1] == ["Ausschuss für Soziales", "1", "1", "1", "33 %"]
     # Three charts as images, each described by its title.
@@ -112,48 +115,3 @@ def test_the_office_requests_and_downloads_the_word_report(
     assert "wurden 5 Vorlagen" in text
     beirat = f.logged_in_client(f.beirat_member())
     assert beirat.get(f"/bericht/dokumente/{version.pk}/docx/").status_code == 403
-
-
-def test_an_edited_template_is_checked_and_then_used(
-    cases: Cases, django_capture_on_commit_callbacks, eager_tasks
-):
-    from docx import Document as NewDocument
-
-    from tests import factories as f
-
-    admin = f.administrator()
-    client = f.logged_in_client(admin)
-    page = client.get("/bericht/vorlage/")
-    assert page.status_code == 200
-    bundled = b"".join(client.get("/bericht/vorlage/situation_report.docx").streaming_content)
-    edited = _word(bundled)
-    edited.paragraphs[0].text = "Landeshauptstadt {{ office.city }} – Integrationsbericht"
-    buffer = io.BytesIO()
-    edited.save(buffer)
-    broken = NewDocument()
-    broken.add_paragraph("{{ office.__class__ }} {{ geheim }}")
-    bad = io.BytesIO()
-    broken.save(bad)
-    bad.name = "kaputt.docx"
-    bad.seek(0)
-    refused = client.post("/bericht/vorlage/", {"datei": bad})
-    assert "interne Python-Objekte" in refused.content.decode()
-    unknown = NewDocument()
-    unknown.add_paragraph("{{ geheim }}")
-    other = io.BytesIO()
-    unknown.save(other)
-    other.name = "unbekannt.docx"
-    other.seek(0)
-    refused = client.post("/bericht/vorlage/", {"datei": other})
-    assert "unbekannte Platzhalter: „geheim“" in refused.content.decode()
-    buffer.name = "bericht.docx"
-    buffer.seek(0)
-    assert client.post("/bericht/vorlage/", {"datei": buffer}).status_code == 302
-    with django_capture_on_commit_callbacks(execute=True):
-        version = services.request_report(report_filter=PERIOD, filters={}, by=cases.officer)
-    version.refresh_from_db()
-    with default_storage.open(str(version.docx.name)) as stored:
-        first = _word(stored.read()).paragraphs[0].text
-    assert first.startswith("Landeshauptstadt ")
-    assert first.endswith("– Integrationsbericht")
-    assert f.logged_in_client(cases.officer).get("/bericht/vorlage/").status_code == 403
