@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from datetime import timedelta
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -194,7 +195,7 @@ def clerk(request: HttpRequest) -> HttpResponse:
     for meeting, rows in groups.items():
         if meeting is not None:
             # As on the agenda and in the meeting's package, so its numbering matches the page.
-            rows.sort(key=lambda review, meeting=meeting: agenda_key(review, meeting))
+            rows.sort(key=partial(agenda_key, meeting=meeting))
     receipts = services.receipts_for(user, reviews)
     downloads = clerk_cards.downloads_by(user, reviews)
 
