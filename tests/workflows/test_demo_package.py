@@ -9,6 +9,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +23,13 @@ from docx import Document as WordDocument
 from pypdf import PdfReader
 
 from review.demo.setup import load_demo
+from review.demo.users import create_demo_users
 from review.dispatch.packages import package_items
 from review.external.access import RELEASED_STATUSES
 from review.models import Dispatch, Meeting, Review, User
+from tests import factories as f
 from tests.review.documents.conftest import unoserver, unoserver_port  # noqa: F401 (fixtures)
-from workflows.demo import DEMO_STATEMENT, next_meeting_cases
+from workflows.demo import DEMO_STATEMENT, next_meeting_cases, release_for_next_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -168,3 +171,53 @@ def test_with_libreoffice_the_package_pdf_holds_both_statements(
     for item in items:
         assert item.review.paper.reference in body
     assert "kein PDF" not in merged.pages[0].extract_text()
+
+
+# The choice of cases, with small data of its own (no demo import): the limit of two, a meeting
+# with too few cases passed over, a meeting that has one released already topped up by one.
+
+
+def _clerk_with_meetings(days: list[int]) -> tuple[User, list[Meeting]]:
+    create_demo_users()
+    committee = f.make_organization("Integrationsausschuss", short_name="IA")
+    clerk = _clerk()
+    clerk.organizations.set([committee])
+    meetings = [f.make_meeting(committee, start=timezone.now() + timedelta(days=d)) for d in days]
+    return clerk, meetings
+
+
+def _case_in(meeting: Meeting, order: int, **fields: Any) -> Review:
+    review = f.make_review(deadline=f.in_days(10 + order), **fields)
+    f.make_consultation(
+        review.paper, meeting, organization=meeting.organizations.get(), order=order
+    )
+    return review
+
+
+def test_two_cases_of_the_next_meeting_with_two_are_released_and_no_more() -> None:
+    _, (soon, later) = _clerk_with_meetings([5, 12])
+    _case_in(soon, 1)  # one case only: not enough for a package of two
+    cases = [_case_in(later, n) for n in (1, 2, 3)]
+    released = release_for_next_meeting()
+    assert released == [cases[0].pk, cases[1].pk]
+    statuses = [Review.objects.get(pk=r.pk).status for r in cases]
+    assert statuses == [Review.Status.APPROVED, Review.Status.APPROVED, Review.Status.NEW]
+    assert release_for_next_meeting() == []
+
+
+def test_a_meeting_with_one_released_case_gets_one_more() -> None:
+    clerk, (meeting,) = _clerk_with_meetings([9])
+    already = _case_in(meeting, 1, status=Review.Status.DISPATCHED)
+    f.make_statement_version(already, f.make_user())
+    fresh = [_case_in(meeting, n) for n in (2, 3)]
+    assert release_for_next_meeting() == [fresh[0].pk]
+    found = next_meeting_cases(clerk)
+    assert found is not None and found[0] == meeting and len(found[1]) == 2
+
+
+def test_without_upcoming_cases_nothing_is_released() -> None:
+    clerk, (past,) = _clerk_with_meetings([-3])
+    _case_in(past, 1)
+    _case_in(past, 2)
+    assert next_meeting_cases(clerk) is None
+    assert release_for_next_meeting() == []
