@@ -65,20 +65,23 @@ def package_items(user: User, meeting: Meeting) -> list[PackageItem]:
         .select_related("paper", "statement")
         .prefetch_related("paper__consultations__agenda_item")
     )
-    keyed = []
-    for review in reviews:
-        orders = [
-            c.agenda_item.order if c.agenda_item else c.order
-            for c in review.paper.consultations.all()
-            if c.meeting_id == meeting.pk
-        ]
-        keyed.append(((min(orders, default=0), review.paper.reference or "", review.pk), review))
-    keyed.sort(key=lambda pair: pair[0])
+    ordered = sorted(reviews, key=lambda review: agenda_key(review, meeting))
     items = []
-    for position, (_key, review) in enumerate(keyed, 1):
+    for position, review in enumerate(ordered, 1):
         files = statement_files(review, "clerk")
         items.append(PackageItem(position, review, files.get("pdf"), files.get("docx")))
     return items
+
+
+def agenda_key(review: Review, meeting: Meeting) -> tuple[int, str, int]:
+    """Where the paper stands on this meeting's agenda, then its reference: the order of the
+    package and of the clerk's cards. Reads the consultations prefetched with their agenda items."""
+    orders = [
+        c.agenda_item.order if c.agenda_item else c.order
+        for c in review.paper.consultations.all()
+        if c.meeting_id == meeting.pk
+    ]
+    return (min(orders, default=0), review.paper.reference or "", review.pk)
 
 
 def meeting_title(meeting: Meeting) -> str:

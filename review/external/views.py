@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from datetime import timedelta
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from review.dispatch.downloads import statement_files
+from review.dispatch.packages import agenda_key
 from review.models import AuditEvent, AuditVerb, File, Meeting, Review, StatementVersion, User
 
 from . import access, services
@@ -175,7 +177,9 @@ def clerk(request: HttpRequest) -> HttpResponse:
         access.clerk_reviews(user)
         .select_related("paper")
         .prefetch_related(
-            "paper__consultations__meeting__organizations", "paper__consultations__organizations"
+            "paper__consultations__meeting__organizations",
+            "paper__consultations__organizations",
+            "paper__consultations__agenda_item",
         )
         .order_by("deadline", "id")
     )
@@ -188,6 +192,10 @@ def clerk(request: HttpRequest) -> HttpResponse:
     groups: OrderedDict[Meeting | None, list[Review]] = OrderedDict()
     for meeting, review in keyed:
         groups.setdefault(meeting, []).append(review)
+    for meeting, rows in groups.items():
+        if meeting is not None:
+            # As on the agenda and in the meeting's package, so its numbering matches the page.
+            rows.sort(key=partial(agenda_key, meeting=meeting))
     receipts = services.receipts_for(user, reviews)
     downloads = clerk_cards.downloads_by(user, reviews)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import zipfile
 from datetime import timedelta
 
@@ -202,6 +203,22 @@ def test_the_page_offers_the_package_per_meeting_and_names_the_committee_in_full
     assert f"Für: Ausschuss für Soziales und Integration (SIA) · Sitzung am {meeting_day}" in page
     # The office's statuses ("Versandt", "Abgeschlossen") are not the clerk's.
     assert ">Versandt<" not in page and "Abgeschlossen" not in page
+
+
+def test_the_cards_of_a_meeting_follow_the_agenda_like_the_package(package) -> None:
+    # Made in the order V20, V10, V30 (ids): the page numbers them as the agenda does.
+    page = _client(package["clerk"]).get(reverse("external:clerk")).content.decode()
+    cards = re.findall(r'<h3 class="kern-title">(V\d+/26) – ', page)
+    assert cards == ["V10/26", "V20/26", "V30/26"]
+    with zipfile.ZipFile(
+        io.BytesIO(_client(package["clerk"]).get(_url(package["meeting"], "zip")).content)
+    ) as archive:
+        numbered = [n for n in archive.namelist() if n.endswith(".pdf")]
+    assert numbered == [
+        "01_V10-26_Stellungnahme.pdf",
+        "02_V20-26_Stellungnahme.pdf",
+        "03_V30-26_Stellungnahme.pdf",
+    ]
 
 
 def test_a_confirmed_receipt_and_a_replaced_version_say_so(package) -> None:

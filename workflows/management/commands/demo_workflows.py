@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand
 from review.demo.history import create_history
 from review.models import AuditEvent, AuditVerb, User
 
-from ...demo import advance_demo_reviews
+from ...demo import advance_demo_reviews, release_for_next_meeting
 from ...flows import start_missing
 
 
@@ -19,7 +19,15 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         self._history()
         # A second `make run` must not move five more cases each time: advance only once.
-        if AuditEvent.objects.filter(verb=AuditVerb.REVIEW_TRIAGED).exists():
+        prepared = AuditEvent.objects.filter(verb=AuditVerb.REVIEW_TRIAGED).exists()
+        # Before the five: they take the earliest deadlines, which are the next meeting's.
+        released = release_for_next_meeting()
+        if released:
+            self.stdout.write(
+                "Demo-Gremienbetreuung: Stellungnahmen für die nächste Sitzung freigegeben "
+                f"(Vorgänge {', '.join(map(str, released))})."
+            )
+        if prepared:
             started = start_missing(limit=100_000)
             self.stdout.write(
                 f"Demo-Abläufe: bereits vorbereitet ({started} Abläufe nachgestartet)."
