@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('review', '0027_merge_workbench'),
+        ("review", "0027_merge_workbench"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='verb',
-            field=models.CharField(db_index=True, max_length=100, verbose_name='Aktion'),
+            model_name="auditevent",
+            name="verb",
+            field=models.CharField(db_index=True, max_length=100, verbose_name="Aktion"),
         ),
     ]
