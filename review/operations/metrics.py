@@ -44,8 +44,8 @@ TASK_DURATION = Histogram(
     "stellwerk_celery_task_duration_seconds",
     "Run time of a Celery task, per task name (successful, failed or retried).",
     ["task"],
-    # Documents take seconds to a minute (LibreOffice); the nightly jobs up to several minutes.
-    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, float("inf")),
+    # Documents take seconds to a minute (LibreOffice); a full OParl sync up to an hour.
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, float("inf")),
 )
 TASK_FAILURES = Counter(
     "stellwerk_celery_task_failures",
