@@ -4,8 +4,10 @@ Creates a fresh PostgreSQL database (PROD_CHECK_DATABASE_URL, default `stellwerk
 migrates, collects static files, loads the demo municipality, then starts web (gunicorn),
 both Celery workers, beat and unoserver with honcho — DEBUG off, a random SECRET_KEY — and
 waits until /health/ reports every part green. It then signs in once per role and fetches that
-person's start page, has the stack's documents worker produce a statement's Word and PDF/A,
-and stops everything. Exits non-zero with the reason on the first failure.
+person's start page (entering the demo's second factor where the redirects lead to it), has
+the stack's documents worker produce a statement's Word and PDF/A, reads /metrics for both,
+and stops everything, killing and naming any process left behind. Exits non-zero with the
+reason on the first failure; prints the seconds since its start on every step.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from pathlib import Path
 import httpx
 import psycopg
 from aiosmtpd.controller import Controller
+from prometheus_client.parser import text_string_to_metric_families
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.mail_sink import SmtpSink
@@ -182,6 +185,36 @@ def sign_in(base: str, username: str, second_factor_code: Callable[[], str]) -> 
     return browser
 
 
+def metric(text: str, name: str, **labels: str) -> float:
+    """The sum of a metric's samples with these labels in Prometheus' text format."""
+    total = 0.0
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name == name and labels.items() <= sample.labels.items():
+                total += sample.value
+    return total
+
+
+def check_metrics(base: str, token: str) -> None:
+    """/metrics, as Prometheus scrapes it: the sign-ins above were counted by whichever
+    gunicorn worker served them and the document by the documents worker's pool process."""
+    headers = {"X-Forwarded-Proto": "https"}
+    if httpx.get(f"{base}/metrics", headers=headers, timeout=30).status_code != 403:
+        fail("/metrics answered without the token")
+    answer = httpx.get(
+        f"{base}/metrics", headers={**headers, "Authorization": f"Bearer {token}"}, timeout=30
+    )
+    if answer.status_code != 200:
+        fail(f"/metrics answered HTTP {answer.status_code}")
+    requests = metric(answer.text, "stellwerk_http_request_duration_seconds_count", view="login")
+    documents = metric(
+        answer.text, "stellwerk_celery_task_duration_seconds_count", task="documents.generate"
+    )
+    if requests < len(ROLES) * 2 or documents < 1:
+        fail(f"/metrics: {requests:.0f} login requests, {documents:.0f} documents.generate")
+    step(f"/metrics: {requests:.0f} login requests, {documents:.0f} documents.generate tasks")
+
+
 def leftovers(var: Path) -> list[str]:
     """Processes still running with this check's var directory in their environment: the
     stack's and anything it started (the documents worker may restart unoserver itself)."""
@@ -223,6 +256,8 @@ def main() -> None:
     port = free_port()
     var = Path(tempfile.mkdtemp(prefix="stellwerk-prodcheck-"))
     health_token = secrets.token_urlsafe(24)
+    metrics_token = secrets.token_urlsafe(24)
+    (var / "metrics").mkdir()
     env = {
         **os.environ,
         "DEBUG": "false",
@@ -237,6 +272,10 @@ def main() -> None:
         "UNOSERVER_PORT": str(free_port()),
         "UNOSERVER_UNO_PORT": str(free_port()),
         "HEALTH_TOKEN": health_token,
+        # /metrics on, summed over all processes from one fresh directory (as the systemd
+        # units' stellwerk-metrics-dir.service provides it).
+        "METRICS_TOKEN": metrics_token,
+        "PROMETHEUS_MULTIPROC_DIR": str(var / "metrics"),
         "PORT": str(port),
         "WEB_CONCURRENCY": "2",
         "WORKER_CONCURRENCY": "1",
@@ -250,9 +289,11 @@ def main() -> None:
     env["DATABASE_URL"] = fresh_database()
     step(f"fresh database {env['DATABASE_URL'].rsplit('/', 1)[1]}, var {var}")
     manage(env, "migrate", "--noinput")
+    step("migrated")
     manage(env, "collectstatic", "--noinput")
+    step("static files collected (hashed and compressed, as in production)")
     manage(env, "check", "--deploy", "--fail-level", "WARNING")
-    step("migrated, static files collected, check --deploy clean")
+    step("check --deploy clean")
     manage(env, "demo_data")
     manage(env, "demo_workflows")
     step("demo municipality loaded")
@@ -287,6 +328,7 @@ def main() -> None:
         if "DOCUMENTS-OK" not in output:
             fail(f"document generation: {output}")
         step(output.strip().replace("DOCUMENTS-OK", "documents by the stack's worker:"))
+        check_metrics(base, metrics_token)
     finally:
         stop(stack, var)
         controller.stop()
