@@ -16,6 +16,7 @@ import contextlib
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -333,6 +334,8 @@ def main() -> None:
         stop(stack, var)
         controller.stop()
     step("stack stopped, no process left")
+    # Kept after a failure (logs, documents and metrics files to look at), removed after a pass.
+    shutil.rmtree(var, ignore_errors=True)
     print(f"prod-check passed in {time.monotonic() - STARTED:.0f} s", flush=True)
 
 
