@@ -64,6 +64,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that every log line of the request carries its id.
     "review.operations.logs.RequestIdMiddleware",
+    # Times the whole request for /metrics (a dictionary lookup when nobody scrapes).
+    "review.operations.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -545,6 +547,11 @@ HEALTH_ALLOWED_ADDRESSES = env_list("HEALTH_ALLOWED_ADDRESSES", "127.0.0.1,::1")
 HEALTH_MIN_FREE_MB = int(os.environ.get("HEALTH_MIN_FREE_MB", "1024"))
 # A source whose last successful sync is older than this is reported as a warning.
 HEALTH_SYNC_WARNING_HOURS = int(os.environ.get("HEALTH_SYNC_WARNING_HOURS", "6"))
+
+# Prometheus metrics at /metrics, only when METRICS_TOKEN is set (scraped with
+# `Authorization: Bearer <METRICS_TOKEN>`). With several processes (gunicorn workers, Celery)
+# every unit sets PROMETHEUS_MULTIPROC_DIR to one shared directory (docs/operations.md).
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 
 # --- Read API (docs/api.md) -----------------------------------------------------------------
 # Requests per token: "120/min", "5000/h", …

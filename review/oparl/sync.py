@@ -30,6 +30,7 @@ from review.models import (
     SyncError,
     SyncRun,
 )
+from review.operations import metrics
 from review.search import indexing as search_indexing
 
 from . import objects
@@ -153,6 +154,7 @@ class Sync:
         else:
             log.status = SyncRun.Status.SUCCESS
         log.save()
+        metrics.record_sync(log)
         # What the run wrote becomes searchable now, with fresh planner statistics after a large
         # run; a failure here must not turn a finished sync into a failed one.
         try:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
 import time
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +22,9 @@ from tests import factories as f
 from tests.conftest import requires_worker
 
 pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[3]
+START_UNOSERVER = ROOT / "scripts" / "start_unoserver.sh"
 
 
 def _by_name(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -191,3 +196,28 @@ def test_cache_check_turns_red_when_the_cache_server_is_gone(settings: Any) -> N
     }
     assert _status(health.Cache(alias="gone")) == "error"
     assert _status(health.Cache()) == "ok"
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice")
+def test_libreoffice_check_is_green_while_unoserver_runs_and_red_once_it_stops(
+    settings: Any,
+) -> None:
+    port = _free_port()
+    env = {**os.environ, "UNOSERVER_PORT": str(port), "UNOSERVER_UNO_PORT": str(_free_port())}
+    started = subprocess.run(
+        [str(START_UNOSERVER)], env=env, capture_output=True, text=True, timeout=180, check=False
+    )
+    assert started.returncode == 0, started.stdout + started.stderr
+    settings.UNOSERVER_PORT = port
+    try:
+        assert _status(health.LibreOffice()) == "ok"
+    finally:
+        subprocess.run(
+            [str(START_UNOSERVER), "--stop"], env=env, capture_output=True, timeout=60, check=False
+        )
+        shutil.rmtree(ROOT / "var" / f"unoserver-profile-{port}", ignore_errors=True)
+        (ROOT / "var" / f"unoserver-{port}.log").unlink(missing_ok=True)
+    [result] = health.run_checks([health.LibreOffice()])
+    assert health.status_of(result) == "error"
+    assert result.error is not None and "not reachable" in result.error.message
