@@ -47,7 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
+    "config.apps.ProjectStaticFilesConfig",  # django.contrib.staticfiles, see config/apps.py
     "django.contrib.humanize",
     # Django's own widget templates for the project's FORM_RENDERER (TemplatesSetting).
     "django.forms",
