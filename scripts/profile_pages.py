@@ -56,6 +56,7 @@ def pages() -> dict[str, str]:
         found["search page"] = "/suche/?q=Integration"
         found["search typo"] = "/suche/?q=Integartion"
         found["search number"] = "/suche/?q=2025/0576"
+        found["search typing"] = "/suche/?q=Integrat&teil=ergebnisse"
     return found
 
 
@@ -67,7 +68,7 @@ def session_for(username: str) -> str:
     return stored_session(User.objects.get(username=username))
 
 
-def call(path: str, session: str, headers: dict[str, str] | None = None) -> tuple[int, int]:
+def call(path: str, session: str) -> tuple[int, int]:
     """One request through the WSGI handler; the status and the body's length."""
     from django.core.handlers.wsgi import WSGIHandler
 
@@ -86,8 +87,8 @@ def call(path: str, session: str, headers: dict[str, str] | None = None) -> tupl
         "wsgi.input": io.BytesIO(),
         "wsgi.errors": sys.stderr,
     }
-    for name, value in (headers or {}).items():
-        environ["HTTP_" + name.upper().replace("-", "_")] = value
+    if "teil=ergebnisse" in query:
+        environ["HTTP_HX_REQUEST"] = "true"  # what htmx sends while typing
     status: list[str] = []
     body = b"".join(handler(environ, lambda s, h, *a: status.append(s)))
     return int(status[0].split()[0]), len(body)
