@@ -135,6 +135,7 @@ def main() -> None:
     parser.add_argument("--profile", metavar="PAGE", help="cProfile of this page")
     parser.add_argument("--sql", metavar="PAGE", help="print the SQL of this page")
     parser.add_argument("--sort", default="cumulative")
+    parser.add_argument("--lines", type=int, default=45, help="entries of the profile shown")
     args = parser.parse_args()
     setup()
     session = session_for(args.user)
@@ -148,7 +149,7 @@ def main() -> None:
             call(path, session)
         profiler.disable()
         out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(45)
+        pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(args.lines)
         print(out.getvalue())
         return
     if args.sql:
