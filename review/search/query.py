@@ -59,11 +59,13 @@ class Filters:
 
 @dataclass
 class Plan:
-    """Per word: the alternatives (each a list of terms that must all match)."""
+    """Per word: the alternatives (each a list of terms that must all match). `typed` names the
+    query word each entry of `words` came from (None for a phrase of the synonym list)."""
 
     words: list[list[list[str]]]
     prefix_terms: set[str] = field(default_factory=set)
     corrections: list[str] = field(default_factory=list)
+    typed: list[QueryWord | None] = field(default_factory=list)
 
     def terms(self) -> set[str]:
         return {t for word in self.words for alt in word for t in alt}
@@ -102,20 +104,32 @@ def visible_entries(user: User) -> tuple[SearchEntryQuerySet, bool]:
     return SearchEntry.objects.filter(condition), titles_only
 
 
-def _synonyms() -> dict[str, list[list[str]]]:
-    """Stem of a one-word synonym → the analysed phrases of its group."""
-    found: dict[str, list[list[str]]] = {}
+def _synonyms() -> dict[tuple[str, ...], list[list[str]]]:
+    """The stems of a synonym ("kita"; "b", "plan" for "B-Plan") → the other analysed phrases
+    of its group."""
+    found: dict[tuple[str, ...], list[list[str]]] = {}
     for synonym in SearchSynonym.objects.filter(is_active=True):
-        phrases = [words for words in map(_phrase, synonym.phrases()) if words]
+        phrases = [list(words) for words in map(_phrase, synonym.phrases()) if words]
         for phrase in phrases:
-            if len(phrase) == 1:
-                found.setdefault(phrase[0], []).extend(p for p in phrases if p != phrase)
+            found.setdefault(tuple(phrase), []).extend(p for p in phrases if p != phrase)
     return found
 
 
-def _phrase(text: str) -> list[str]:
+def _phrase(text: str) -> tuple[str, ...]:
     # Only the words' own stems: their compound parts would make a phrase match too widely.
-    return [w.stem for w in query_words(text + " ")]
+    return tuple(w.stem for w in query_words(text + " "))
+
+
+def _phrase_at(
+    words: list[QueryWord], start: int, synonyms: dict[tuple[str, ...], list[list[str]]]
+) -> tuple[str, ...] | None:
+    """The longest phrase of two or more words of the synonym list typed from `start` on."""
+    longest = max((len(phrase) for phrase in synonyms), default=0)
+    for size in range(min(longest, len(words) - start), 1, -1):
+        stems = tuple(w.stem for w in words[start : start + size])
+        if stems in synonyms:
+            return stems
+    return None
 
 
 def make_plan(text: str) -> Plan | None:
@@ -124,14 +138,26 @@ def make_plan(text: str) -> Plan | None:
         return None
     synonyms = _synonyms()
     plan = Plan(words=[])
-    for word in words:
+    i = 0
+    while i < len(words):
+        # "B-Plan" is typed as two words; as a phrase of the list it stands for "Bebauungsplan".
+        if phrase := _phrase_at(words, i, synonyms):
+            plan.words.append([list(phrase), *synonyms[phrase]])
+            plan.typed.append(None)
+            i += len(phrase)
+            if words[i - 1].prefix:
+                plan.prefix_terms.add(phrase[-1])
+            continue
+        word = words[i]
         alternatives = [[word.stem]]
         if word.prefix:
             plan.prefix_terms.add(word.stem)
         if word.parts:
             alternatives.append(list(word.parts))
-        alternatives += synonyms.get(word.stem, [])
+        alternatives += synonyms.get((word.stem,), [])
         plan.words.append(alternatives)
+        plan.typed.append(word)
+        i += 1
     return plan
 
 
@@ -249,16 +275,19 @@ def _similar_terms(stem: str) -> list[str]:
     return difflib.get_close_matches(stem, list(vocabulary), n=SIMILAR_TERMS, cutoff=0.75)
 
 
-def _with_similar_terms(plan: Plan, words: list[QueryWord]) -> Plan | None:
+def _with_similar_terms(plan: Plan) -> Plan | None:
     """The plan with misspelt words (terms the vocabulary does not know) widened by similar
     terms; None if every word is known."""
-    known = set(
-        SearchTerm.objects.filter(term__in=[w.stem for w in words]).values_list("term", flat=True)
+    typed = [w.stem for w in plan.typed if w is not None]
+    known = set(SearchTerm.objects.filter(term__in=typed).values_list("term", flat=True))
+    widened = Plan(
+        words=[list(alts) for alts in plan.words],
+        prefix_terms=set(plan.prefix_terms),
+        typed=list(plan.typed),
     )
-    widened = Plan(words=[list(alts) for alts in plan.words], prefix_terms=set(plan.prefix_terms))
-    for i, word in enumerate(words):
+    for i, word in enumerate(plan.typed):
         # Numbers and very short words have no useful neighbours in the vocabulary.
-        if word.stem in known or word.stem.isdigit() or len(word.stem) < 4:
+        if word is None or word.stem in known or word.stem.isdigit() or len(word.stem) < 4:
             continue
         similar = [t for t in _similar_terms(word.stem) if t != word.stem]
         widened.words[i] += [[t] for t in similar]
@@ -306,7 +335,7 @@ def run(*, text: str, user: User, filters: Filters = Filters(), facets: bool = T
     if plan is not None and not by_number:
         rows = _rank(entries, plan, titles_only)
         if len(rows) < FEW:
-            widened = _with_similar_terms(plan, query_words(text))
+            widened = _with_similar_terms(plan)
             if widened is not None:
                 plan, rows = widened, _rank(entries, widened, titles_only)
     number_ids = {int(row["id"]) for row in by_number}

@@ -61,6 +61,25 @@ def test_an_edited_synonym_applies_to_the_next_search_without_reindexing(council
     assert titles("Bolzplatz", officer) == ["Satzung über Gebühren für Sportstätten"]
 
 
+def test_a_synonym_of_several_words_stands_for_its_group(db, officer):
+    f.make_paper("Bebauungsplan Nordstadt, Aufstellungsbeschluss", reference="2025/0800")
+    f.make_paper("B-Plan Südweststadt: Offenlage", reference="2025/0801")
+    f.make_paper("Plan für die Beleuchtung im Block B", reference="2025/0802")
+    indexing.index_all()
+    # "B-Plan" is two words to the analysis; the office's list makes it "Bebauungsplan".
+    assert sorted(titles("B-Plan", officer)) == [
+        "B-Plan Südweststadt: Offenlage",
+        "Bebauungsplan Nordstadt, Aufstellungsbeschluss",
+        "Plan für die Beleuchtung im Block B",  # both words, as any two-word search
+    ]
+    # A phrase matches by its words, not by their order (so "Block B" with "Plan" comes too).
+    assert {
+        "B-Plan Südweststadt: Offenlage",
+        "Bebauungsplan Nordstadt, Aufstellungsbeschluss",
+    } <= set(titles("Bebauungsplan", officer))
+    assert titles("B-Plan Nordstadt", officer) == ["Bebauungsplan Nordstadt, Aufstellungsbeschluss"]
+
+
 @pytest.mark.parametrize("written", ["2025/0576", "2025/576", "25/0576", "0576/2025", "2025 0576"])
 def test_a_vorlage_number_in_any_usual_form_finds_it_first(council, officer, written):
     assert titles(written, officer)[0] == "Neue Flüchtlingsunterkunft in der Südstadt"
