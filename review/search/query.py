@@ -42,6 +42,8 @@ CANDIDATES = 1000
 # Fewer exact hits than this, and misspelt words are looked up in the vocabulary.
 FEW = 3
 SIMILAR_TERMS = 3
+# How alike (difflib's ratio) a vocabulary term must be to a word the vocabulary knows itself.
+KNOWN_WORD_SIMILARITY = 0.8
 # Title terms count this much more than the rest (ts_rank's default weights A=1.0, B=0.4).
 BODY_WEIGHT = 0.4
 FACET_FIELDS = ["kind", "paper_type", "year", "status"]
@@ -275,11 +277,22 @@ def _similar_terms(stem: str) -> list[str]:
     return difflib.get_close_matches(stem, list(vocabulary), n=SIMILAR_TERMS, cutoff=0.75)
 
 
+def _ratio(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b).ratio()
+
+
 def _with_similar_terms(plan: Plan) -> Plan | None:
-    """The plan with misspelt words (terms the vocabulary does not know) widened by similar
-    terms; None if every word is known."""
+    """The plan with misspelt words widened by similar terms; None if none was found. Misspelt
+    are the words the vocabulary does not know; if it knows them all, all of them: a typo can
+    be a word of the data itself ("Feuerwher" is in two papers), and the exact search found
+    fewer than FEW rows anyway."""
     typed = [w.stem for w in plan.typed if w is not None]
     known = set(SearchTerm.objects.filter(term__in=typed).values_list("term", flat=True))
+    # Known words are widened only by near twins ("feuerwh" → "feuerwehr"), not by what merely
+    # shares a part ("nordstadt" → "stadt" would find every other district).
+    strict = known >= set(typed)
+    if strict:
+        known = set()
     widened = Plan(
         words=[list(alts) for alts in plan.words],
         prefix_terms=set(plan.prefix_terms),
@@ -290,6 +303,8 @@ def _with_similar_terms(plan: Plan) -> Plan | None:
         if word is None or word.stem in known or word.stem.isdigit() or len(word.stem) < 4:
             continue
         similar = [t for t in _similar_terms(word.stem) if t != word.stem]
+        if strict:
+            similar = [t for t in similar if _ratio(word.stem, t) >= KNOWN_WORD_SIMILARITY]
         widened.words[i] += [[t] for t in similar]
         widened.corrections += similar
     return widened if widened.corrections else None

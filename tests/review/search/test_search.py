@@ -50,6 +50,19 @@ def test_a_typo_finds_the_word_through_the_vocabulary(council, officer):
     assert titles("Gebürhen", officer) == ["Satzung über Gebühren für Sportstätten"]
 
 
+def test_a_typo_that_is_itself_a_word_of_the_data_is_widened_too(db, officer):
+    for n in range(3):
+        f.make_paper(f"Neues Fahrzeug für die Feuerwehr, Los {n}", reference=f"2025/090{n}")
+    f.make_paper("Bericht der Feuerwher (sic)", reference="2025/0910")
+    indexing.index_all()
+    found = titles("Feuerwher", officer)
+    assert "Bericht der Feuerwher (sic)" in found
+    assert len(found) == 4
+    # A rare word that is right is not widened once it has enough hits of its own.
+    assert titles("Fahrzeug", officer) == titles("Fahrzeug ", officer)
+    assert len(titles("Fahrzeug", officer)) == 3
+
+
 def test_synonyms_from_the_office_list_are_found(council, officer):
     assert "Ausbau der Kindertagesstätten im Osten" in titles("Kita", officer)
     assert titles("Nahverkehr", officer) == ["Taktverdichtung im ÖPNV"]
