@@ -44,6 +44,8 @@ FEW = 3
 SIMILAR_TERMS = 3
 # How alike (difflib's ratio) a vocabulary term must be to a word the vocabulary knows itself.
 KNOWN_WORD_SIMILARITY = 0.8
+# Candidates of the trigram (difflib) lookup that are ranked by their likeness to the typed word.
+SIMILAR_CANDIDATES = 12
 # Title terms count this much more than the rest (ts_rank's default weights A=1.0, B=0.4).
 BODY_WEIGHT = 0.4
 FACET_FIELDS = ["kind", "paper_type", "year", "status"]
@@ -263,7 +265,7 @@ def _rank(entries: SearchEntryQuerySet, plan: Plan, titles_only: bool) -> list[R
     return _rank_sqlite(entries, plan, titles_only)
 
 
-def _similar_terms(stem: str) -> list[str]:
+def _similar_terms(stem: str, limit: int = SIMILAR_TERMS) -> list[str]:
     if connection.vendor == "postgresql":
         similarity = RawSQL("similarity(term, %s)", [stem], output_field=FloatField())
         close = RawSQL("term %% %s", [stem], output_field=BooleanField())
@@ -271,14 +273,25 @@ def _similar_terms(stem: str) -> list[str]:
             SearchTerm.objects.filter(close)
             .annotate(similarity=similarity)
             .order_by("-similarity", "term")
-            .values_list("term", flat=True)[:SIMILAR_TERMS]
+            .values_list("term", flat=True)[:limit]
         )
     vocabulary = SearchTerm.objects.filter(term__startswith=stem[:1]).values_list("term", flat=True)
-    return difflib.get_close_matches(stem, list(vocabulary), n=SIMILAR_TERMS, cutoff=0.75)
+    return difflib.get_close_matches(stem, list(vocabulary), n=limit, cutoff=0.75)
 
 
 def _ratio(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a, b).ratio()
+
+
+def _similar_spellings(word: QueryWord, minimum: float) -> list[str]:
+    """The vocabulary terms spelt most like the word as typed (difflib's ratio, at least
+    `minimum`). The trigram or difflib lookup of the stem finds the candidates; it ranks
+    "feuerwehr" below shorter neighbours of "feuerwh" ("feuerw", "feuer", "feuerwach"), the
+    typed "feuerwher" puts it first."""
+    candidates = _similar_terms(word.stem, limit=SIMILAR_CANDIDATES)
+    ratios = {term: _ratio(word.text, term) for term in candidates if term != word.stem}
+    alike = [term for term, ratio in ratios.items() if ratio >= minimum]
+    return sorted(alike, key=lambda term: (-ratios[term], term))[:SIMILAR_TERMS]
 
 
 def _with_similar_terms(plan: Plan) -> Plan | None:
@@ -302,9 +315,7 @@ def _with_similar_terms(plan: Plan) -> Plan | None:
         # Numbers and very short words have no useful neighbours in the vocabulary.
         if word is None or word.stem in known or word.stem.isdigit() or len(word.stem) < 4:
             continue
-        similar = [t for t in _similar_terms(word.stem) if t != word.stem]
-        if strict:
-            similar = [t for t in similar if _ratio(word.stem, t) >= KNOWN_WORD_SIMILARITY]
+        similar = _similar_spellings(word, KNOWN_WORD_SIMILARITY if strict else 0.0)
         widened.words[i] += [[t] for t in similar]
         widened.corrections += similar
     return widened if widened.corrections else None
