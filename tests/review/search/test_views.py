@@ -178,3 +178,13 @@ def test_typing_without_more_hits_than_shown_asks_for_no_enter(clients, cases):
     html = typed.content.decode()
     assert html.count('class="search-hit"') == 1
     assert "Enter für alle Treffer" not in html
+
+
+def test_a_capped_search_says_that_only_the_best_hits_are_listed(clients, cases, monkeypatch):
+    monkeypatch.setattr("review.search.query.CANDIDATES", 1)
+    html = clients["officer"].get("/suche/", {"q": "Sprach"}).content.decode()
+    assert "Mehr als 1 Treffer; die besten 1 sind aufgeführt." in html
+    assert html.count('class="search-hit"') == 1
+    monkeypatch.setattr("review.search.query.CANDIDATES", 1000)
+    html = clients["officer"].get("/suche/", {"q": "Sprach"}).content.decode()
+    assert "Mehr als" not in html
