@@ -166,6 +166,9 @@ def query_words(text: str) -> list[QueryWord]:
     ]
 
 
+# Cached like stem() and parts(): every search analyses each phrase of the office's synonym list
+# again, and splitting them cost ≈ 15 ms of CPU per query before (docs/performance.md).
+@lru_cache(maxsize=200_000)
 def _direct_parts(word: str) -> tuple[str, ...]:
     if len(word) < SPLIT_MIN_LENGTH or word.isdigit():
         return ()

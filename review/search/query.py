@@ -42,6 +42,10 @@ CANDIDATES = 1000
 # Fewer exact hits than this, and misspelt words are looked up in the vocabulary.
 FEW = 3
 SIMILAR_TERMS = 3
+# How alike (difflib's ratio) a vocabulary term must be to a word the vocabulary knows itself.
+KNOWN_WORD_SIMILARITY = 0.8
+# Candidates of the trigram (difflib) lookup that are ranked by their likeness to the typed word.
+SIMILAR_CANDIDATES = 12
 # Title terms count this much more than the rest (ts_rank's default weights A=1.0, B=0.4).
 BODY_WEIGHT = 0.4
 FACET_FIELDS = ["kind", "paper_type", "year", "status"]
@@ -59,11 +63,13 @@ class Filters:
 
 @dataclass
 class Plan:
-    """Per word: the alternatives (each a list of terms that must all match)."""
+    """Per word: the alternatives (each a list of terms that must all match). `typed` names the
+    query word each entry of `words` came from (None for a phrase of the synonym list)."""
 
     words: list[list[list[str]]]
     prefix_terms: set[str] = field(default_factory=set)
     corrections: list[str] = field(default_factory=list)
+    typed: list[QueryWord | None] = field(default_factory=list)
 
     def terms(self) -> set[str]:
         return {t for word in self.words for alt in word for t in alt}
@@ -102,20 +108,32 @@ def visible_entries(user: User) -> tuple[SearchEntryQuerySet, bool]:
     return SearchEntry.objects.filter(condition), titles_only
 
 
-def _synonyms() -> dict[str, list[list[str]]]:
-    """Stem of a one-word synonym → the analysed phrases of its group."""
-    found: dict[str, list[list[str]]] = {}
+def _synonyms() -> dict[tuple[str, ...], list[list[str]]]:
+    """The stems of a synonym ("kita"; "b", "plan" for "B-Plan") → the other analysed phrases
+    of its group."""
+    found: dict[tuple[str, ...], list[list[str]]] = {}
     for synonym in SearchSynonym.objects.filter(is_active=True):
-        phrases = [words for words in map(_phrase, synonym.phrases()) if words]
+        phrases = [list(words) for words in map(_phrase, synonym.phrases()) if words]
         for phrase in phrases:
-            if len(phrase) == 1:
-                found.setdefault(phrase[0], []).extend(p for p in phrases if p != phrase)
+            found.setdefault(tuple(phrase), []).extend(p for p in phrases if p != phrase)
     return found
 
 
-def _phrase(text: str) -> list[str]:
+def _phrase(text: str) -> tuple[str, ...]:
     # Only the words' own stems: their compound parts would make a phrase match too widely.
-    return [w.stem for w in query_words(text + " ")]
+    return tuple(w.stem for w in query_words(text + " "))
+
+
+def _phrase_at(
+    words: list[QueryWord], start: int, synonyms: dict[tuple[str, ...], list[list[str]]]
+) -> tuple[str, ...] | None:
+    """The longest phrase of two or more words of the synonym list typed from `start` on."""
+    longest = max((len(phrase) for phrase in synonyms), default=0)
+    for size in range(min(longest, len(words) - start), 1, -1):
+        stems = tuple(w.stem for w in words[start : start + size])
+        if stems in synonyms:
+            return stems
+    return None
 
 
 def make_plan(text: str) -> Plan | None:
@@ -124,14 +142,26 @@ def make_plan(text: str) -> Plan | None:
         return None
     synonyms = _synonyms()
     plan = Plan(words=[])
-    for word in words:
+    i = 0
+    while i < len(words):
+        # "B-Plan" is typed as two words; as a phrase of the list it stands for "Bebauungsplan".
+        if phrase := _phrase_at(words, i, synonyms):
+            plan.words.append([list(phrase), *synonyms[phrase]])
+            plan.typed.append(None)
+            i += len(phrase)
+            if words[i - 1].prefix:
+                plan.prefix_terms.add(phrase[-1])
+            continue
+        word = words[i]
         alternatives = [[word.stem]]
         if word.prefix:
             plan.prefix_terms.add(word.stem)
         if word.parts:
             alternatives.append(list(word.parts))
-        alternatives += synonyms.get(word.stem, [])
+        alternatives += synonyms.get((word.stem,), [])
         plan.words.append(alternatives)
+        plan.typed.append(word)
+        i += 1
     return plan
 
 
@@ -235,7 +265,7 @@ def _rank(entries: SearchEntryQuerySet, plan: Plan, titles_only: bool) -> list[R
     return _rank_sqlite(entries, plan, titles_only)
 
 
-def _similar_terms(stem: str) -> list[str]:
+def _similar_terms(stem: str, limit: int = SIMILAR_TERMS) -> list[str]:
     if connection.vendor == "postgresql":
         similarity = RawSQL("similarity(term, %s)", [stem], output_field=FloatField())
         close = RawSQL("term %% %s", [stem], output_field=BooleanField())
@@ -243,24 +273,49 @@ def _similar_terms(stem: str) -> list[str]:
             SearchTerm.objects.filter(close)
             .annotate(similarity=similarity)
             .order_by("-similarity", "term")
-            .values_list("term", flat=True)[:SIMILAR_TERMS]
+            .values_list("term", flat=True)[:limit]
         )
     vocabulary = SearchTerm.objects.filter(term__startswith=stem[:1]).values_list("term", flat=True)
-    return difflib.get_close_matches(stem, list(vocabulary), n=SIMILAR_TERMS, cutoff=0.75)
+    return difflib.get_close_matches(stem, list(vocabulary), n=limit, cutoff=0.75)
 
 
-def _with_similar_terms(plan: Plan, words: list[QueryWord]) -> Plan | None:
-    """The plan with misspelt words (terms the vocabulary does not know) widened by similar
-    terms; None if every word is known."""
-    known = set(
-        SearchTerm.objects.filter(term__in=[w.stem for w in words]).values_list("term", flat=True)
+def _ratio(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b).ratio()
+
+
+def _similar_spellings(word: QueryWord, minimum: float) -> list[str]:
+    """The vocabulary terms spelt most like the word as typed (difflib's ratio, at least
+    `minimum`). The trigram or difflib lookup of the stem finds the candidates; it ranks
+    "feuerwehr" below shorter neighbours of "feuerwh" ("feuerw", "feuer", "feuerwach"), the
+    typed "feuerwher" puts it first."""
+    candidates = _similar_terms(word.stem, limit=SIMILAR_CANDIDATES)
+    ratios = {term: _ratio(word.text, term) for term in candidates if term != word.stem}
+    alike = [term for term, ratio in ratios.items() if ratio >= minimum]
+    return sorted(alike, key=lambda term: (-ratios[term], term))[:SIMILAR_TERMS]
+
+
+def _with_similar_terms(plan: Plan) -> Plan | None:
+    """The plan with misspelt words widened by similar terms; None if none was found. Misspelt
+    are the words the vocabulary does not know; if it knows them all, all of them: a typo can
+    be a word of the data itself ("Feuerwher" is in two papers), and the exact search found
+    fewer than FEW rows anyway."""
+    typed = [w.stem for w in plan.typed if w is not None]
+    known = set(SearchTerm.objects.filter(term__in=typed).values_list("term", flat=True))
+    # Known words are widened only by near twins ("feuerwh" → "feuerwehr"), not by what merely
+    # shares a part ("nordstadt" → "stadt" would find every other district).
+    strict = known >= set(typed)
+    if strict:
+        known = set()
+    widened = Plan(
+        words=[list(alts) for alts in plan.words],
+        prefix_terms=set(plan.prefix_terms),
+        typed=list(plan.typed),
     )
-    widened = Plan(words=[list(alts) for alts in plan.words], prefix_terms=set(plan.prefix_terms))
-    for i, word in enumerate(words):
+    for i, word in enumerate(plan.typed):
         # Numbers and very short words have no useful neighbours in the vocabulary.
-        if word.stem in known or word.stem.isdigit() or len(word.stem) < 4:
+        if word is None or word.stem in known or word.stem.isdigit() or len(word.stem) < 4:
             continue
-        similar = [t for t in _similar_terms(word.stem) if t != word.stem]
+        similar = _similar_spellings(word, KNOWN_WORD_SIMILARITY if strict else 0.0)
         widened.words[i] += [[t] for t in similar]
         widened.corrections += similar
     return widened if widened.corrections else None
@@ -289,8 +344,9 @@ def _facets(rows: list[Row]) -> dict[str, Counter]:
     return facets
 
 
-def run(*, text: str, user: User, filters: Filters = Filters()) -> Ranked:
-    """All permitted rows matching `text`, best first (at most CANDIDATES), with facet counts."""
+def run(*, text: str, user: User, filters: Filters = Filters(), facets: bool = True) -> Ranked:
+    """All permitted rows matching `text`, best first (at most CANDIDATES), with facet counts
+    unless `facets` is off (the list while typing shows none: two queries and a count saved)."""
     entries, titles_only = visible_entries(user)
     entries = _apply_filters(entries, filters)
     by_number: list[Row] = []
@@ -305,7 +361,7 @@ def run(*, text: str, user: User, filters: Filters = Filters()) -> Ranked:
     if plan is not None and not by_number:
         rows = _rank(entries, plan, titles_only)
         if len(rows) < FEW:
-            widened = _with_similar_terms(plan, query_words(text))
+            widened = _with_similar_terms(plan)
             if widened is not None:
                 plan, rows = widened, _rank(entries, widened, titles_only)
     number_ids = {int(row["id"]) for row in by_number}
@@ -313,7 +369,7 @@ def run(*, text: str, user: User, filters: Filters = Filters()) -> Ranked:
     return Ranked(
         ids=[int(row["id"]) for row in merged],
         total=len(merged),
-        facets=_facets(merged),
+        facets=_facets(merged) if facets else {},
         plan=plan,
         by_number=number_ids,
     )

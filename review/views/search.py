@@ -22,6 +22,8 @@ from review.search.highlight import mark, snippet
 from .listing import page_query
 
 PAGE_SIZE = 20
+# Hits in the list that follows the typing (no facets, no pages: Enter opens the full page).
+TYPING_SIZE = 10
 PREVIEW_SIZE = 6
 SIMILAR_SIZE = 5
 MAX_QUERY = 200
@@ -143,7 +145,18 @@ def search(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "").strip()[:MAX_QUERY]
     filters = _filters(request)
     context: dict[str, object] = {"query": text, "filter_params": page_query(request.GET)}
-    if text:
+    # While typing (htmx, every pause of a keystroke) only the best hits: facets, their links
+    # and the pages cost more than the search itself and wait for Enter (docs/search.md).
+    typing = bool(request.headers.get("HX-Request")) and request.GET.get("teil") == "ergebnisse"
+    if text and typing:
+        ranked = query.run(text=text, user=user, filters=filters, facets=False)
+        context.update(
+            ranked=ranked,
+            hits=_hits(ranked.ids[:TYPING_SIZE], ranked, user),
+            more=ranked.total > TYPING_SIZE,
+            filtered=filters != query.Filters(),
+        )
+    elif text:
         ranked = query.run(text=text, user=user, filters=filters)
         page = Paginator(ranked.ids, PAGE_SIZE).get_page(request.GET.get("seite"))
         context.update(
@@ -154,8 +167,8 @@ def search(request: HttpRequest) -> HttpResponse:
             filtered=filters != query.Filters(),
         )
     template = "review/search/results.html"
-    if request.headers.get("HX-Request") and request.GET.get("teil") == "ergebnisse":
-        template += "#results"
+    if typing:
+        template += "#typing"
     return render(request, template, context)
 
 

@@ -155,3 +155,36 @@ def test_similar_cases_show_earlier_cases_on_the_subject(clients, cases):
     assert f"/vorgaenge/{earlier.pk}/" in html
     assert "Feuerwache" not in html
     assert f"/vorgaenge/{cases['shared'].pk}/" not in html
+
+
+def test_typing_shows_the_best_hits_without_facets_or_pages(clients, cases, monkeypatch):
+    monkeypatch.setattr("review.views.search.TYPING_SIZE", 1)
+    typed = clients["officer"].get(
+        "/suche/", {"q": "Sprach", "teil": "ergebnisse"}, headers={"HX-Request": "true"}
+    )
+    html = typed.content.decode()
+    assert html.count('class="search-hit"') == 1
+    assert "Eingrenzen" not in html
+    assert "Enter für alle Treffer" in html
+    full = clients["officer"].get("/suche/", {"q": "Sprach"}).content.decode()
+    assert full.count('class="search-hit"') >= 2
+    assert "Eingrenzen" in full
+
+
+def test_typing_without_more_hits_than_shown_asks_for_no_enter(clients, cases):
+    typed = clients["officer"].get(
+        "/suche/", {"q": "Vermerk", "teil": "ergebnisse"}, headers={"HX-Request": "true"}
+    )
+    html = typed.content.decode()
+    assert html.count('class="search-hit"') == 1
+    assert "Enter für alle Treffer" not in html
+
+
+def test_a_capped_search_says_that_only_the_best_hits_are_listed(clients, cases, monkeypatch):
+    monkeypatch.setattr("review.search.query.CANDIDATES", 1)
+    html = clients["officer"].get("/suche/", {"q": "Sprach"}).content.decode()
+    assert "Mehr als 1 Treffer; die besten 1 sind aufgeführt." in html
+    assert html.count('class="search-hit"') == 1
+    monkeypatch.setattr("review.search.query.CANDIDATES", 1000)
+    html = clients["officer"].get("/suche/", {"q": "Sprach"}).content.decode()
+    assert "Mehr als" not in html
