@@ -149,7 +149,10 @@ def test_the_demo_report_and_a_follow_up_closed_by_a_colleague(
     )
     assert decided is not None
     colleague = User.objects.get(username="sachbearbeitung2")
-    page.goto(f"{live_server.url}{reverse('workflows:review_detail', args=[decided.pk])}")
+    # The case page keeps the decision in its own section; a link to the section opens it.
+    page.goto(
+        f"{live_server.url}{reverse('workflows:review_detail', args=[decided.pk])}#teil-decision"
+    )
     page.get_by_role("link", name="Umsetzungskontrolle zu diesem Beschluss anlegen").click()
     walk.check("umsetzungskontrolle-anlegen")
     page.get_by_label("Was zu tun ist").fill(TASK)

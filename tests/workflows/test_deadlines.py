@@ -62,7 +62,7 @@ def test_an_overdue_task_reminds_its_owner_then_escalates_to_the_deputy(office, 
     assert due is not None
 
     with time_machine.travel(deadlines.end_of_day(due) - timedelta(hours=1), tick=False):
-        assert fire_timers() == {"timers": 0, "consultations": 0, "started": 0, "documents": 0}
+        assert fire_timers() == {"timers": 0, "participations": 0, "started": 0, "documents": 0}
 
     with time_machine.travel(deadlines.end_of_day(due) + timedelta(hours=1), tick=False):
         assert fire_timers()["timers"] == 1

@@ -150,7 +150,7 @@ def test_the_case_page_is_english(office: Office, case: Review) -> None:
         present=[
             "All cases",
             "Deadline",
-            "Open tasks",
+            "Next step",
             "Statement",
             "Vote of the Beirat",
             "History",
@@ -169,7 +169,7 @@ def test_the_case_page_is_english(office: Office, case: Review) -> None:
             "Keine Anlagen.",
             "Alle Vorgänge",
             "Frist",
-            "Offene Aufgaben",
+            "Nächster Schritt",
             "Stellungnahme",
             "Votum des Beirats",
             "Verlauf",
@@ -215,8 +215,8 @@ def test_the_task_and_case_pages_stay_german_by_default(office: Office, case: Re
     detail = _page(client, reverse("workflows:review_detail", args=[case.pk]))
     _assert_all(
         detail,
-        present=["Alle Vorgänge", "Frist", "Offene Aufgaben", "Verlauf", "Vorgang zugewiesen"],
-        absent=["All cases", "Open tasks", "History", "Case assigned"],
+        present=["Alle Vorgänge", "Frist", "Nächster Schritt", "Verlauf", "Vorgang zugewiesen"],
+        absent=["All cases", "Next step", "History", "Case assigned"],
     )
 
 
