@@ -35,8 +35,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(settings: Any, tmp_path: Path, django_capture_on_commit_callbacks: Any) -> Iterator[str]:
-    """The demo as `make run` prepares it; the documents and mails run on commit (in-process)."""
+def demo(
+    settings: Any, tmp_path: Path, django_capture_on_commit_callbacks: Any, eager_tasks: None
+) -> Iterator[str]:
+    """The demo as `make run` prepares it; the documents and mails run on commit in-process, as
+    `make run` does without REDIS_URL (CI sets one)."""
     settings.MEDIA_ROOT = tmp_path / "media"
     load_demo(directory=tmp_path / "oparl")
     out = io.StringIO()
