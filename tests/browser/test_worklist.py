@@ -8,6 +8,7 @@ is shared). Screenshots in test-artifacts/screenshots/, axe-core on every state 
 
 from __future__ import annotations
 
+import os
 import statistics
 import time
 from datetime import timedelta
@@ -164,7 +165,7 @@ def test_thirty_papers_are_triaged_by_keyboard_one_request_each(
         f"time per decision (key to decided row): median {statistics.median(wall_ms):.0f} ms, "
         f"max {max(wall_ms):.0f} ms; server time per decision: median "
         f"{statistics.median(server_ms):.0f} ms, max {max(server_ms):.0f} ms "
-        "(2-core machine shared with 7 other jobs: noisy)"
+        f"(load average {os.getloadavg()[0]:.1f})"
     )
     assert len(posts) == PAPERS and other == [], [r.url for r in other]
     assert loads == []
