@@ -101,23 +101,12 @@ def beirat_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _shared_draft(review: Review) -> StatementVersion | None:
-    """The draft the office put to the Beirat when it asked for the vote (the version its
-    "consultation started" event names), which members read before they vote. Later working
-    drafts stay in the office; papers that are not public show only the office's summary; once
-    the statement is released its final text is shown instead."""
+    """The draft the office put to the Beirat when it asked for the vote, which members read
+    before they vote. Later working drafts stay in the office; papers that are not public show
+    only the office's summary; once the statement is released its final text is shown instead."""
     if access.is_released(review) or not review.paper.is_public:
         return None
-    shared = (
-        AuditEvent.objects.filter(
-            verb=AuditVerb.PARTICIPATION_STARTED, review=review, details__beirat=True
-        )
-        .order_by("-id")
-        .values_list("object_id", flat=True)
-        .first()
-    )
-    if not shared:
-        return None
-    return StatementVersion.objects.filter(pk=shared, statement__review=review).first()
+    return review.beirat_draft
 
 
 @login_required

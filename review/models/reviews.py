@@ -155,6 +155,16 @@ class Review(models.Model):
     beirat_deadline = models.DateField(_("interne Frist (Beirat)"), null=True, blank=True)
     summary = models.TextField(_("Kurzfassung"), blank=True)
     shared_with_beirat = models.BooleanField(_("für den Beirat freigegeben"), default=False)
+    # The version the office put to the Beirat when it asked for the vote: members read it before
+    # they vote, while later working drafts stay in the office.
+    beirat_draft = models.ForeignKey(
+        "review.StatementVersion",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dem Beirat vorgelegte Fassung"),
+    )
     close_reason = models.CharField(_("Begründung"), max_length=500, blank=True)
     closed_at = models.DateTimeField(_("abgeschlossen am"), null=True, blank=True)
     closed_by = models.ForeignKey(

@@ -234,6 +234,7 @@ def start_participation(
     review.move_to(Review.Status.PARTICIPATION)
     if share_with_beirat:
         review.shared_with_beirat = True
+        review.beirat_draft = version
         if due_date and not review.beirat_deadline:
             review.beirat_deadline = due_date
     review.save()

@@ -160,3 +160,24 @@ def test_volunteers_and_clerks_are_told_whose_service_this_is(shared) -> None:
     # The office's own staff still read that this is the administration's internal tool.
     office = f.logged_in_client(f.officer(username="staff")).get(reverse("home"))
     assert INTERNAL in office.content.decode()
+
+
+def test_the_shared_draft_is_a_field_filled_once_from_the_trail_for_earlier_cases():
+    """The version put to the Beirat is stored on the case; migration 0032 reads it from the
+    audit trail once for cases shared before the field existed."""
+    from importlib import import_module
+
+    from django.apps import apps as django_apps
+
+    review = f.make_review(f.make_paper("Sprachcafé", reference="V9/26"))
+    _put_to_the_beirat(review, "Die geteilte Fassung.")
+    review.refresh_from_db()
+    shared = review.beirat_draft
+    assert shared is not None and shared.assessment == "Die geteilte Fassung."
+
+    Review.objects.filter(pk=review.pk).update(beirat_draft=None)
+    migration = import_module("review.migrations.0032_review_beirat_draft")
+    migration.fill_from_the_trail(django_apps, None)
+
+    review.refresh_from_db()
+    assert review.beirat_draft == shared
