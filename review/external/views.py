@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from review.dispatch.downloads import statement_files
 from review.dispatch.packages import agenda_key
-from review.models import AuditEvent, AuditVerb, File, Meeting, Review, StatementVersion, User
+from review.models import File, Meeting, Review, StatementVersion, User
 
 from . import access, services
 from . import clerk as clerk_cards
