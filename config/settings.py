@@ -163,7 +163,7 @@ SSO_BACKENDS = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     *SSO_BACKENDS,  # directory sign-in, see "Single sign-on" below
-    "django.contrib.auth.backends.ModelBackend",
+    "review.accounts.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,10 +1,12 @@
-"""Switching off local passwords for staff once they sign in through the directory."""
+"""Authentication backends: the gate for local staff passwords, and Django's ModelBackend with
+the permissions read in one statement."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
@@ -36,3 +38,22 @@ class LocalStaffLoginGate:
         if user is not None and not user.is_external and not user.is_superuser:
             raise PermissionDenied
         return None
+
+
+class ModelBackend(DjangoModelBackend):
+    """Django's ModelBackend, with a person's permissions read in one statement.
+
+    Every page asks for them (the navigation, the header's search box, the view's own check);
+    Django reads them with two statements, the person's own and their roles';
+    `User.granted_permissions` reads both in one (docs/performance.md). A superuser keeps
+    Django's answer: every permission.
+    """
+
+    def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        if user_obj.is_superuser:
+            return super().get_all_permissions(user_obj, obj)
+        if not hasattr(user_obj, "_perm_cache"):
+            user_obj._perm_cache = user_obj.granted_permissions()
+        return set(user_obj._perm_cache)

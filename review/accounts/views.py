@@ -43,7 +43,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         user = services.accept_invitation(
             invitation=invitation, password=form.cleaned_data["new_password1"]
         )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="review.accounts.backends.ModelBackend")
         messages.success(request, _("Your password is set. Now set up the second factor."))
         return redirect("accounts:setup")
     return render(

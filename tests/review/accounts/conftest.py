@@ -40,7 +40,7 @@ def directory(tmp_path, settings):
             "axes.backends.AxesStandaloneBackend",
             "review.accounts.ldap.LDAPBackend",
             "review.accounts.backends.LocalStaffLoginGate",
-            "django.contrib.auth.backends.ModelBackend",
+            "review.accounts.backends.ModelBackend",
         ]
         yield server
 
@@ -77,6 +77,6 @@ def oidc(oidc_provider, settings):
         "axes.backends.AxesStandaloneBackend",
         "review.accounts.oidc.OIDCBackend",
         "review.accounts.backends.LocalStaffLoginGate",
-        "django.contrib.auth.backends.ModelBackend",
+        "review.accounts.backends.ModelBackend",
     ]
     return oidc_provider
