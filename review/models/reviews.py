@@ -239,6 +239,11 @@ class Review(models.Model):
             raise InvalidTransition(f"{self.status} → {status}")
         self.status = status
 
+    def get_status_display(self) -> str:
+        # Django's version builds a dictionary of every choice on each call; lists show this in
+        # every row (docs/performance.md).
+        return str(_STATUS_LABELS.get(self.status, self.status))
+
     @property
     def is_closed(self) -> bool:
         return self.status in Review.Status.closed_values()
@@ -283,6 +288,9 @@ class Review(models.Model):
             and self.deadline is not None
             and today <= self.deadline <= today + timedelta(days=days)
         )
+
+
+_STATUS_LABELS = dict(Review.Status.choices)
 
 
 class Statement(models.Model):

@@ -23,6 +23,7 @@ from review.models import (
     Contribution,
     Dispatch,
     Document,
+    File,
     Paper,
     Review,
     StatementVersion,
@@ -85,12 +86,30 @@ def due_soon_until(request: HttpRequest, today: date) -> date:
     return today + timedelta(days=request.user.notice_days)  # type: ignore[union-attr]
 
 
+LIST_COLUMNS = (
+    "status",
+    "deadline",
+    "relevance_score",
+    "paper__reference",
+    "paper__name",
+    "assignee__username",
+    "assignee__first_name",
+    "assignee__last_name",
+)
+
+
 def _list_context(request: HttpRequest) -> dict[str, Any]:
     today = timezone.localdate()
     form = ReviewFilterForm(request.GET or None)
     sort, ordering = _ordering(request.GET.get("sort", DEFAULT_SORT))
     reviews = form.filter(Review.objects.all(), today)
-    listed = reviews.select_related("paper", "assignee").prefetch_related("topics")
+    # The topics come as one "A, B" string in the row's own query (no prefetch per page).
+    # Only the columns the rows show: a case's and a paper's row hold long texts.
+    listed = (
+        reviews.select_related("paper", "assignee")
+        .only(*LIST_COLUMNS)
+        .annotate(topic_names=joined_names(Review.topics, Review))
+    )
     page = Paginator(listed.order_by(*ordering), PAGE_SIZE).get_page(request.GET.get("seite"))
     return {
         "form": form,
@@ -197,9 +216,17 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "documents": documents_for_review(review),
             "dispatches": dispatches,
             "receipts": _receipts(dispatches),
-            "decision_files": list(review.paper.decision_files()),
+            "decision_files": _decision_files(review.paper),
         },
     )
+
+
+def _decision_files(paper: Paper) -> list[File]:
+    """Files hang on the agenda items the paper was discussed under; most cases' papers were
+    not discussed yet, so the Beratungsfolge (already fetched) says whether to ask."""
+    if not any(step.agenda_item_id for step in paper.consultations.all()):
+        return []
+    return list(paper.decision_files())
 
 
 def _reasons(raw: object) -> list[str]:
