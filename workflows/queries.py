@@ -84,8 +84,8 @@ def _drafted_by(user: User) -> Exists:
 def inbox_tasks(user: User) -> QuerySet[Task]:
     """Meine Aufgaben: tasks assigned to the user and to absent people they deputise for,
     and unassigned Schlusszeichnungen the user may do (the approval has no fixed owner)."""
-    today = timezone.localdate()
-    absent = [person.pk for person in user.deputy_for.all() if person.is_absent(today)]
+    # The people the user deputises for who are away today, as a subquery of the same statement.
+    absent = user.deputy_for.filter(User.absent_on(timezone.localdate())).values("pk")
     wanted = (Q(owner=user) | Q(owner__in=absent)) & Q(status__in=[STATUS.ASSIGNED, STATUS.STARTED])
     if user.has_perm("review.approve_statement"):
         # Four-eyes: never offered to someone who wrote a version of the statement.

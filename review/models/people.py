@@ -130,6 +130,14 @@ class User(AbstractUser):
         ends = self.absent_until or date.max
         return starts <= on <= ends
 
+    @staticmethod
+    def absent_on(on: date) -> Q:
+        """The condition `is_absent(on)` as a filter over people."""
+        return (Q(absent_from__isnull=False) | Q(absent_until__isnull=False)) & (
+            (Q(absent_from__isnull=True) | Q(absent_from__lte=on))
+            & (Q(absent_until__isnull=True) | Q(absent_until__gte=on))
+        )
+
     def acting_person(self, on: date | None = None) -> User:
         """Who acts for this person today: the deputy while they are absent."""
         if self.deputy is not None and self.is_absent(on):
