@@ -153,6 +153,11 @@ def run_locust(port: int, plan: Path, users: int, seconds: int, logins: int, out
     )
 
 
+def request_count(stats_csv: Path) -> int:
+    rows = {row["Name"]: row for row in csv.DictReader(stats_csv.open())}
+    return int(rows["Aggregated"]["Request Count"])
+
+
 def judge(stats_csv: Path) -> bool:
     """Print the figures per page and whether the targets are met."""
     rows = {row["Name"]: row for row in csv.DictReader(stats_csv.open())}
@@ -192,6 +197,43 @@ def judge(stats_csv: Path) -> bool:
     for text, ok in checks:
         print(f"{'met ' if ok else 'MISS'}  {text}")
     return all(ok for _text, ok in checks)
+
+
+def cpu_seconds(gunicorn: subprocess.Popen[bytes]) -> dict[str, float]:
+    """CPU seconds so far of the processes that share the two cores during the run: the web
+    workers, PostgreSQL, Redis, and (as finished children of this process) locust."""
+    import resource
+
+    import psutil
+
+    def total(processes: list[psutil.Process]) -> float:
+        seconds = 0.0
+        for process in processes:
+            try:
+                times = process.cpu_times()
+            except psutil.Error:  # a process that ended in between
+                continue
+            seconds += times.user + times.system
+        return seconds
+
+    def named(name: str) -> list[psutil.Process]:
+        return [p for p in psutil.process_iter(["name"]) if p.info["name"] == name]
+
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {
+        "web workers": total(psutil.Process(gunicorn.pid).children()),
+        "PostgreSQL": total(named("postgres")),
+        "Redis": total(named("redis-server")),
+        "locust": children.ru_utime + children.ru_stime,
+    }
+
+
+def print_cpu(before: dict[str, float], after: dict[str, float], requests: int) -> None:
+    """Where the two cores went, per request: what any further tuning has to cut."""
+    print(f"\nCPU during the run ({requests} requests):")
+    for name in before:
+        used = after[name] - before[name]
+        print(f"  {name:<12} {used:6.1f} s  {used / max(1, requests) * 1000:5.1f} ms per request")
 
 
 def clean_redis() -> None:
@@ -246,12 +288,15 @@ def main() -> None:
             f"locust: {args.users} people for {args.seconds} s against gunicorn "
             f"({args.workers} workers) on port {port}, {args.logins} logins during the run"
         )
+        before = cpu_seconds(gunicorn)
         run_locust(port, plan, args.users, args.seconds, args.logins, workdir / "locust")
+        after = cpu_seconds(gunicorn)
     finally:
         gunicorn.terminate()
         gunicorn.wait(timeout=30)
         clean_redis()
     met = judge(workdir / "locust_stats.csv")
+    print_cpu(before, after, request_count(workdir / "locust_stats.csv"))
     print("targets: " + ("met" if met else "NOT met"))
     sys.exit(0 if met else 1)
 
