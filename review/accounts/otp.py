@@ -9,6 +9,8 @@ import secrets
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
 from django_otp import device_classes, devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -28,32 +30,49 @@ def is_verified(user: object) -> bool:
 
 
 def has_second_factor(user: User) -> bool:
-    # Asked on every page by SecondFactorRequiredMiddleware and the header: one EXISTS query over
-    # all device types, once per request (the user object lives for one request).
+    # Asked on every page by SecondFactorRequiredMiddleware and the header: once per request
+    # (the user object lives for one request), usually answered by the statement that fetched
+    # the signed-in person (review.accounts.backends.ModelBackend.get_user).
     if user.is_anonymous:
         return False
-    known: bool | None = user.__dict__.get("_has_second_factor")
+    # getattr/setattr, not the instance's __dict__: request.user is a lazy object that passes
+    # both on to the person it wraps, where get_user left the answer.
+    known: bool | None = getattr(user, "_has_second_factor", None)
     if known is None:
-        known = user.__dict__["_has_second_factor"] = _query_second_factor(user)
+        known = _query_second_factor(user)
+        remember_second_factor(user, known)
     return known
 
 
+def remember_second_factor(user: User, known: bool) -> None:
+    """The answer of has_second_factor for this request, read with the person."""
+    user._has_second_factor = known  # type: ignore[attr-defined]
+
+
+def confirmed_device_exists() -> RawSQL:
+    """has_second_factor as an annotation of a query over people."""
+    quote = connection.ops.quote_name
+    person = f"{quote(User._meta.db_table)}.{quote(str(User._meta.pk.column))}"
+    return RawSQL(f"({_confirmed_device_condition(person)})", (), output_field=BooleanField())
+
+
 def _query_second_factor(user: User) -> bool:
-    sql, models = _confirmed_device_sql()
-    if not models:
+    if not device_classes():
         return False
+    condition = _confirmed_device_condition("%s")
     with connection.cursor() as cursor:
-        cursor.execute(sql, [user.pk] * models)
+        cursor.execute("SELECT " + condition, [user.pk] * condition.count("%s"))
         row = cursor.fetchone()
     return bool(row and row[0])
 
 
 @functools.cache
-def _confirmed_device_sql() -> tuple[str, int]:
-    """`SELECT EXISTS (a confirmed device of type 1) OR EXISTS (…type 2)` for one user id per
-    device type, built once per process from the models' metadata. The same question asked
-    through the ORM (an Exists per device type, found by walking every app's models) cost
-    ≈ 3 ms of CPU on every page, more than the bare page itself (docs/performance.md)."""
+def _confirmed_device_condition(person: str) -> str:
+    """`EXISTS (a confirmed device of type 1) OR EXISTS (…type 2)` for the person whose id is
+    the SQL `person` (a placeholder or a column), built once per process from the models'
+    metadata. The same question asked through the ORM (an Exists per device type, found by
+    walking every app's models) cost ≈ 3 ms of CPU on every page, more than the bare page
+    itself (docs/performance.md)."""
     quote = connection.ops.quote_name
     parts = []
     for model in device_classes():
@@ -62,9 +81,9 @@ def _confirmed_device_sql() -> tuple[str, int]:
         confirmed_column = meta.get_field("confirmed").column
         parts.append(
             f"EXISTS (SELECT 1 FROM {quote(meta.db_table)} "
-            f"WHERE {quote(user_column)} = %s AND {quote(confirmed_column)})"
+            f"WHERE {quote(user_column)} = {person} AND {quote(confirmed_column)})"
         )
-    return "SELECT " + " OR ".join(parts), len(parts)
+    return " OR ".join(parts) or "FALSE"
 
 
 def second_factor_required(user: User) -> bool:
@@ -115,7 +134,8 @@ def confirm_totp_device(*, device: TOTPDevice, token: str) -> list[str] | None:
 
 def _forget(user: User) -> None:
     """Drop the per-request answer of has_second_factor after changing the devices."""
-    user.__dict__.pop("_has_second_factor", None)
+    if getattr(user, "_has_second_factor", None) is not None:
+        del user._has_second_factor  # type: ignore[attr-defined]
 
 
 @transaction.atomic

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -148,6 +149,23 @@ class Notification(models.Model):
     @property
     def is_unread(self) -> bool:
         return self.read_at is None
+
+    @staticmethod
+    def unread_count_of_person() -> RawSQL:
+        """`Notification.objects.for_user(pk).unread().count()` as an annotation of a query over
+        people (the header's badge on every page)."""
+        quote = connection.ops.quote_name
+        meta = Notification._meta
+        people = meta.get_field("recipient").related_model._meta
+        recipient = quote(str(meta.get_field("recipient").column))
+        read_at = quote(str(meta.get_field("read_at").column))
+        person = f"{quote(people.db_table)}.{quote(str(people.pk.column))}"
+        return RawSQL(
+            f"(SELECT COUNT(*) FROM {quote(meta.db_table)} "
+            f"WHERE {recipient} = {person} AND {read_at} IS NULL)",
+            (),
+            output_field=models.IntegerField(),
+        )
 
     def mark_read(self) -> None:
         if self.read_at is None:

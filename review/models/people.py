@@ -11,6 +11,7 @@ from django.contrib.auth.models import AbstractUser, Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -114,8 +115,9 @@ class User(AbstractUser):
         permission; the IT administrator's account must still not assign cases or approve
         statements, which is the office's work. Also what the ModelBackend
         (review.accounts.backends) answers for everyone else: one statement on every page."""
+        select, rows = _granted_permissions_sql()
         with connection.cursor() as cursor:
-            cursor.execute(_granted_permissions_sql(), [self.pk, self.pk])
+            cursor.execute(f"SELECT {select} {rows}", [self.pk, self.pk])
             return {f"{app_label}.{codename}" for app_label, codename in cursor.fetchall()}
 
     @property
@@ -145,29 +147,47 @@ class User(AbstractUser):
         return self
 
 
+def permission_names() -> RawSQL:
+    """`User.granted_permissions` as an annotation of a query over people: the names
+    "app_label.codename" joined by commas (codenames hold no commas)."""
+    person = f"{_quote(User._meta.db_table)}.{_quote(str(User._meta.pk.column))}"
+    select, rows = _granted_permissions_sql(person)
+    app_label, codename = select.split(", ")
+    name = f"{app_label} || '.' || {codename}"
+    function = "string_agg" if connection.vendor == "postgresql" else "group_concat"
+    aggregate = f"{function}({name}, ',')"
+    return RawSQL(f"(SELECT {aggregate} {rows})", (), output_field=models.TextField())
+
+
 @functools.cache
-def _granted_permissions_sql() -> str:
-    """The person's own permissions and their groups', as `app_label, codename` rows: one UNION
-    built once from the models' metadata (Django's backend sends two statements, and the ORM
-    spelling of one costs more to compile than the statement takes to run)."""
-    quote = connection.ops.quote_name
+def _granted_permissions_sql(person: str = "%s") -> tuple[str, str]:
+    """The person's own permissions and their groups', as `app_label, codename` rows for the
+    person whose id is the SQL `person` (a placeholder or a column): one UNION built once from
+    the models' metadata (Django's backend sends two statements, and the ORM spelling of one
+    costs more to compile than the statement takes to run). Returns the select list and the
+    FROM … WHERE part."""
     permission, content_type = Permission._meta, ContentType._meta
     own = User.user_permissions.through._meta
     roles = User.groups.through._meta
     role_permissions = Group.permissions.through._meta
 
     def column(meta: Any, name: str) -> str:
-        return quote(meta.get_field(name).column)
+        return _quote(meta.get_field(name).column)
 
-    return (
-        f"SELECT c.{column(content_type, 'app_label')}, p.{column(permission, 'codename')} "
-        f"FROM {quote(permission.db_table)} p JOIN {quote(content_type.db_table)} c "
+    select = f"c.{column(content_type, 'app_label')}, p.{column(permission, 'codename')}"
+    rows = (
+        f"FROM {_quote(permission.db_table)} p JOIN {_quote(content_type.db_table)} c "
         f"ON c.{column(content_type, 'id')} = p.{column(permission, 'content_type')} "
         f"WHERE p.{column(permission, 'id')} IN ("
-        f"SELECT {column(own, 'permission')} FROM {quote(own.db_table)} "
-        f"WHERE {column(own, 'user')} = %s "
+        f"SELECT {column(own, 'permission')} FROM {_quote(own.db_table)} "
+        f"WHERE {column(own, 'user')} = {person} "
         f"UNION SELECT g.{column(role_permissions, 'permission')} "
-        f"FROM {quote(role_permissions.db_table)} g JOIN {quote(roles.db_table)} r "
+        f"FROM {_quote(role_permissions.db_table)} g JOIN {_quote(roles.db_table)} r "
         f"ON r.{column(roles, 'group')} = g.{column(role_permissions, 'group')} "
-        f"WHERE r.{column(roles, 'user')} = %s)"
+        f"WHERE r.{column(roles, 'user')} = {person})"
     )
+    return select, rows
+
+
+def _quote(name: str) -> str:
+    return connection.ops.quote_name(name)

@@ -17,5 +17,10 @@ def unread_notifications(request: HttpRequest) -> dict[str, Any]:
 
 
 def _unread_count(user: Any) -> int:
-    # One COUNT over an index per page that shows the header.
+    # Usually read with the person at the start of the request
+    # (review.accounts.backends.ModelBackend.get_user); the views that mark notifications read
+    # redirect, so no page shows a count from before its own change.
+    known: int | None = getattr(user, "signed_in_unread", None)
+    if known is not None:
+        return known
     return Notification.objects.for_user(user.pk).unread().count()
