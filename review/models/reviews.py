@@ -165,6 +165,11 @@ class Review(models.Model):
         related_name="+",
         verbose_name=_("dem Beirat vorgelegte Fassung"),
     )
+    # When the first participation started (a second one after a send-back keeps it): the report
+    # times the Beirat's step from it.
+    participation_started_at = models.DateTimeField(
+        _("Beteiligung begonnen am"), null=True, blank=True
+    )
     close_reason = models.CharField(_("Begründung"), max_length=500, blank=True)
     closed_at = models.DateTimeField(_("abgeschlossen am"), null=True, blank=True)
     closed_by = models.ForeignKey(

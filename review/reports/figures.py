@@ -141,7 +141,6 @@ def annotate(reviews: ReviewQuerySet) -> ReviewQuerySet:
         assigned_at=_first_event("review.assigned"),
         submitted_at=_first_event("statement.submitted"),
         approved_at=_first_event("statement.approved"),
-        consultation_at=_first_event("consultation.started"),
         receipt_confirmed=Exists(
             Dispatch.objects.filter(
                 review=OuterRef("pk"),
@@ -228,7 +227,7 @@ def figure_conditions() -> dict[str, Q]:
         "open": ~Q(status__in=Status.closed_values()),
         "step_triage": Q(triaged_at__isnull=False),
         "step_drafting": Q(assigned_at__isnull=False, submitted_at__isnull=False),
-        "step_beirat": Q(consultation_at__isnull=False, vote_at__isnull=False),
+        "step_beirat": Q(participation_started_at__isnull=False, vote_at__isnull=False),
         "step_approval": Q(submitted_at__isnull=False, approved_at__isnull=False),
         "step_receipt": Q(receipt_confirmed=True),
     }
@@ -254,7 +253,7 @@ def cases_for(report_filter: ReportFilter, key: str) -> ReviewQuerySet | None:
 STEPS: list[tuple[str, StrOrPromise, str, str]] = [
     ("step_triage", _("Triage"), "created_at", "triaged_at"),
     ("step_drafting", _("Drafting"), "assigned_at", "submitted_at"),
-    ("step_beirat", _("Beirat vote"), "consultation_at", "vote_at"),
+    ("step_beirat", _("Beirat vote"), "participation_started_at", "vote_at"),
     ("step_approval", _("Approval"), "submitted_at", "approved_at"),
 ]
 

@@ -232,6 +232,8 @@ def start_participation(
             contribution.save()
         created.append(contribution)
     review.move_to(Review.Status.PARTICIPATION)
+    if review.participation_started_at is None:
+        review.participation_started_at = timezone.now()
     if share_with_beirat:
         review.shared_with_beirat = True
         review.beirat_draft = version

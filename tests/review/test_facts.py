@@ -1,12 +1,15 @@
 """Facts that were read back from the audit trail are fields now: the approval on the statement
-version, the send-back on its own row, the dispatch outcome on the review; migration 0012 fills
-them from the audit events written before."""
+version, the send-back on its own row, the dispatch outcome on the review (migration 0012), the
+start of the first participation (0033); each migration fills them from the audit events written
+before."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from importlib import import_module
 
 import pytest
+import time_machine
 from django.apps import apps
 from django.template.loader import render_to_string
 
@@ -19,6 +22,11 @@ from workflows import documents
 pytestmark = pytest.mark.django_db
 
 fill_from_audit = import_module("review.migrations.0012_state_facts_as_fields").fill_from_audit
+fill_participation_start = import_module(
+    "review.migrations.0033_review_participation_started_at"
+).fill_from_the_trail
+MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+FRIDAY = datetime(2026, 3, 6, 9, 0, tzinfo=UTC)
 
 
 def _awaiting_approval() -> tuple[Review, object]:
@@ -101,3 +109,43 @@ def test_the_migration_fills_the_fields_from_the_audit_events_written_before() -
     other.refresh_from_db()
     assert review.dispatch_outcome == Review.DispatchOutcome.NO_RECIPIENTS
     assert other.dispatch_outcome == Review.DispatchOutcome.STARTED
+
+
+def test_the_first_participation_start_is_stored_on_the_case_and_a_second_keeps_it() -> None:
+    drafter, colleague, head = f.officer(), f.officer(username="kollege"), f.head()
+    review = f.make_review(assignee=drafter, status=Review.Status.DRAFTING)
+    f.make_statement_version(review, drafter)
+
+    def start() -> Review:
+        return statements.start_participation(
+            review=review,
+            by=drafter,
+            share_with_beirat=False,
+            contributors=[(colleague, "contribution")],
+            due_date=None,
+        )
+
+    with time_machine.travel(MONDAY, tick=False):
+        start()
+    statements.close_participation(review=review)
+    statements.statement_send_back(review=review, by=head, reason="Bitte noch einmal beteiligen.")
+    with time_machine.travel(FRIDAY, tick=False):
+        start()
+    review.refresh_from_db()
+    assert review.participation_started_at == MONDAY
+
+
+def test_the_migration_fills_the_participation_start_from_the_first_event() -> None:
+    review, untouched = f.make_review(), f.make_review()
+    with time_machine.travel(MONDAY, tick=False):
+        f.record_event("consultation.started", review, beirat=True)
+    with time_machine.travel(FRIDAY, tick=False):
+        f.record_event("consultation.started", review, beirat=False)
+        f.record_event("review.assigned", untouched)
+
+    fill_participation_start(apps, None)
+
+    review.refresh_from_db()
+    untouched.refresh_from_db()
+    assert review.participation_started_at == MONDAY
+    assert untouched.participation_started_at is None
