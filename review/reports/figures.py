@@ -114,6 +114,18 @@ def _first_sent(audience: str) -> Subquery:
     )
 
 
+def _first_approval() -> Subquery:
+    # The Schlusszeichnung is stored on the version it approved (migration 0012).
+    return Subquery(
+        StatementVersion.objects.filter(statement__review=OuterRef("pk"), approved_at__isnull=False)
+        .order_by()
+        .values("statement__review")
+        .annotate(first=Min("approved_at"))
+        .values("first"),
+        output_field=DateTimeField(),
+    )
+
+
 def annotate(reviews: ReviewQuerySet) -> ReviewQuerySet:
     # The committee meeting the statement is for: the paper's first meeting after the case
     # opened in a Gremium other than the Beirat.
@@ -140,7 +152,7 @@ def annotate(reviews: ReviewQuerySet) -> ReviewQuerySet:
         recommendation=latest_recommendation,
         assigned_at=_first_event("review.assigned"),
         submitted_at=_first_event("statement.submitted"),
-        approved_at=_first_event("statement.approved"),
+        approved_at=_first_approval(),
         receipt_confirmed=Exists(
             Dispatch.objects.filter(
                 review=OuterRef("pk"),

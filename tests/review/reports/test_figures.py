@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from review.models import AuditEvent, Review
+from review.models import AuditEvent, Review, StatementVersion
 from review.reports.figures import ReportFilter, cases_for
 from review.reports.summary import build_report
 
@@ -146,6 +146,21 @@ def test_the_beirat_step_runs_from_the_participation_start_stored_on_the_case(ca
     assert (beirat.count, beirat.median_days) == (1, pytest.approx(4))
     assert _pks("step_beirat") == {cases.beirat_in_time.pk}
     assert report.counts["step_beirat"] == 1
+
+
+def test_the_approval_step_ends_at_the_approval_stored_on_the_version(cases: Cases):
+    submitted = OPENED + timedelta(days=10)
+    _event("statement.submitted", cases.on_time, submitted)
+    StatementVersion.objects.filter(statement__review=cases.on_time).update(
+        approved_by=cases.officer, approved_at=submitted + timedelta(days=2)
+    )
+    # The version, not the audit trail: there is no "statement approved" event.
+    assert not AuditEvent.objects.filter(verb="statement.approved").exists()
+    report = build_report(PERIOD)
+    approval = {step.key: step for step in report.steps}["step_approval"]
+    assert (approval.count, approval.median_days) == (1, pytest.approx(2))
+    assert _pks("step_approval") == {cases.on_time.pk}
+    assert report.counts["step_approval"] == 1
 
 
 def test_open_cases_by_age_and_the_busiest_meetings_ahead(cases: Cases):
