@@ -2,7 +2,7 @@
 
 Each figure is defined as a Q condition in figures.py (the list behind a number filters by it).
 Counting the conditions in one SQL aggregate made PostgreSQL evaluate the correlated subqueries
-(first dispatch, first audit event, …) once per condition and row (docs/performance.md, "Figures
+(first dispatch, committee meeting, …) once per condition and row (docs/performance.md, "Figures
 behind the code"). Here the subqueries run once per row and the conditions are these predicates,
 which tests/review/reports/test_figures.py holds equal to the Q conditions, figure by figure.
 """

@@ -25,7 +25,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from review.models import (
-    AuditEvent,
     BeiratVote,
     Consultation,
     Dispatch,
@@ -90,19 +89,6 @@ class ReportFilter:
         return annotate(self._filtered(Review.objects.open()))
 
 
-def _first_event(verb: str) -> Subquery:
-    # MIN over the case's events, not ORDER BY created_at LIMIT 1: with the limit PostgreSQL
-    # may walk the whole table's created_at index instead of the case's few rows.
-    return Subquery(
-        AuditEvent.objects.filter(review=OuterRef("pk"), verb=verb)
-        .order_by()
-        .values("review")
-        .annotate(first=Min("created_at"))
-        .values("first"),
-        output_field=DateTimeField(),
-    )
-
-
 def _first_sent(audience: str) -> Subquery:
     return Subquery(
         Dispatch.objects.filter(review=OuterRef("pk"), audience=audience, sent_at__isnull=False)
@@ -150,8 +136,6 @@ def annotate(reviews: ReviewQuerySet) -> ReviewQuerySet:
         first_clerk_sent=_first_sent(Dispatch.Audience.CLERK),
         first_beirat_sent=_first_sent(Dispatch.Audience.BEIRAT),
         recommendation=latest_recommendation,
-        assigned_at=_first_event("review.assigned"),
-        submitted_at=_first_event("statement.submitted"),
         approved_at=_first_approval(),
         receipt_confirmed=Exists(
             Dispatch.objects.filter(

@@ -148,14 +148,33 @@ def test_the_beirat_step_runs_from_the_participation_start_stored_on_the_case(ca
     assert report.counts["step_beirat"] == 1
 
 
+def test_the_drafting_step_runs_from_assignment_to_submission_stored_on_the_case(cases: Cases):
+    Review.objects.filter(pk=cases.on_time.pk).update(
+        assigned_at=OPENED + timedelta(days=1), submitted_at=OPENED + timedelta(days=4)
+    )
+    Review.objects.filter(pk=cases.late.pk).update(assigned_at=OPENED + timedelta(days=1))
+    # The fields, not the audit trail: there are no "assigned" or "submitted" events.
+    assert not AuditEvent.objects.filter(
+        verb__in=["review.assigned", "statement.submitted"]
+    ).exists()
+    report = build_report(PERIOD)
+    drafting = {step.key: step for step in report.steps}["step_drafting"]
+    # The late case is assigned but not yet submitted: not a finished step.
+    assert (drafting.count, drafting.median_days) == (1, pytest.approx(3))
+    assert _pks("step_drafting") == {cases.on_time.pk}
+    assert report.counts["step_drafting"] == 1
+
+
 def test_the_approval_step_ends_at_the_approval_stored_on_the_version(cases: Cases):
     submitted = OPENED + timedelta(days=10)
-    _event("statement.submitted", cases.on_time, submitted)
+    Review.objects.filter(pk=cases.on_time.pk).update(submitted_at=submitted)
     StatementVersion.objects.filter(statement__review=cases.on_time).update(
         approved_by=cases.officer, approved_at=submitted + timedelta(days=2)
     )
-    # The version, not the audit trail: there is no "statement approved" event.
-    assert not AuditEvent.objects.filter(verb="statement.approved").exists()
+    # The case and its version, not the audit trail: there is no "submitted" or "approved" event.
+    assert not AuditEvent.objects.filter(
+        verb__in=["statement.submitted", "statement.approved"]
+    ).exists()
     report = build_report(PERIOD)
     approval = {step.key: step for step in report.steps}["step_approval"]
     assert (approval.count, approval.median_days) == (1, pytest.approx(2))
