@@ -208,9 +208,11 @@ def assign_review(*, review: Review, assignee: User, by: User, link: str = "") -
     )
     previous = review.assignee
     review.assignee = assignee
+    if previous is None and review.assigned_at is None:
+        review.assigned_at = timezone.now()
     if review.status == Review.Status.AWAITING_ASSIGNMENT:
         review.move_to(Review.Status.ASSIGNED)
-    review.save(update_fields=["assignee", "status", "updated_at"])
+    review.save(update_fields=["assignee", "assigned_at", "status", "updated_at"])
     AuditEvent.record(
         AuditVerb.REVIEW_REASSIGNED if previous is not None else AuditVerb.REVIEW_ASSIGNED,
         actor=by,

@@ -5,6 +5,30 @@ import sys
 from pathlib import Path
 
 LIMIT = 200
+ROOT = Path(__file__).resolve().parent.parent
+
+# Being reworked in the performance branch; remove once split. Their long lines are counted but
+# do not fail the check. Paths from the repository root; a trailing "/" takes a whole folder.
+PENDING = {
+    "templates/base.html",
+    "templates/workflows/inbox.html",
+    "templates/workflows/_task_row.html",
+    "templates/workflows/_task_rows.html",
+    "templates/workflows/_task_head.html",
+    "templates/workflows/_badge.html",
+    "templates/workflows/reviews/list.html",
+    "templates/workflows/reviews/detail.html",
+    "templates/workflows/reviews/_deadline.html",
+    "templates/workflows/reviews/_filter_select.html",
+    "templates/review/papers/_paper_facts.html",
+    "templates/review/papers/_files.html",
+    "templates/review/papers/_consultations.html",
+    "templates/review/papers/_decision_files.html",
+    "templates/documents/_review_documents.html",
+    "templates/dispatch/_review_dispatches.html",
+    "templates/review/search/",
+    "templates/partials/",
+}
 
 
 def long_lines(root: Path, limit: int = LIMIT) -> list[tuple[Path, int, int]]:
@@ -16,11 +40,24 @@ def long_lines(root: Path, limit: int = LIMIT) -> list[tuple[Path, int, int]]:
     return found
 
 
+def is_pending(path: Path) -> bool:
+    resolved = path.resolve()
+    if not resolved.is_relative_to(ROOT):
+        return False
+    name = resolved.relative_to(ROOT).as_posix()
+    return name in PENDING or any(
+        name.startswith(folder) for folder in PENDING if folder.endswith("/")
+    )
+
+
 def main(argv: list[str]) -> int:
     found = [hit for root in argv or ["templates"] for hit in long_lines(Path(root))]
-    for path, number, length in found:
+    failing = [hit for hit in found if not is_pending(hit[0])]
+    for path, number, length in failing:
         print(f"{path}:{number}: {length} characters (limit {LIMIT})")
-    return 1 if found else 0
+    if pending := len(found) - len(failing):
+        print(f"{pending} more lines over {LIMIT} characters in PENDING templates (not failing)")
+    return 1 if failing else 0
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from viewflow.workflow.status import STATUS
 
 from review import services
 from review.external.access import RELEASED_STATUSES, next_meeting_for
-from review.models import AuditVerb, Meeting, Review, User
+from review.models import Meeting, Review, User
 from review.statements import services as statements
 
 from . import runner
@@ -127,9 +127,9 @@ def advance_demo_reviews(limit: int = len(STEPS)) -> dict[str, int]:
     officer, officer2, head = people[OFFICER], people[OFFICER2], people[HEAD]
     start_missing(limit=100_000)
     fresh = list(
-        Review.objects.filter(status=Review.Status.NEW, assignee__isnull=True)
-        .exclude(audit_events__verb=AuditVerb.REVIEW_TRIAGED)
-        .order_by("deadline", "id")[:limit]
+        Review.objects.filter(
+            status=Review.Status.NEW, assignee__isnull=True, triaged_at__isnull=True
+        ).order_by("deadline", "id")[:limit]
     )
     moved: dict[str, int] = {}
     for (name, step), review in zip(STEPS, fresh, strict=False):
@@ -143,7 +143,7 @@ def _is_fresh(review: Review) -> bool:
     return (
         review.status == Review.Status.NEW
         and review.assignee_id is None
-        and not review.audit_events.filter(verb=AuditVerb.REVIEW_TRIAGED).exists()
+        and review.triaged_at is None
     )
 
 

@@ -135,6 +135,9 @@ class Review(models.Model):
         related_name="assigned_reviews",
         verbose_name=_("Bearbeitung"),
     )
+    # When the case was first assigned (a reassignment keeps it): the report times the drafting
+    # step from it.
+    assigned_at = models.DateTimeField(_("zugewiesen am"), null=True, blank=True)
     # Who triaged the case and when (as "betroffen": AWAITING_ASSIGNMENT; as not affected:
     # NOT_AFFECTED, with closed_at the same time).
     triaged_at = models.DateTimeField(_("gesichtet am"), null=True, blank=True)
@@ -164,6 +167,16 @@ class Review(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("dem Beirat vorgelegte Fassung"),
+    )
+    # When the first participation started (a second one after a send-back keeps it): the report
+    # times the Beirat's step from it.
+    participation_started_at = models.DateTimeField(
+        _("Beteiligung begonnen am"), null=True, blank=True
+    )
+    # When the statement was first submitted for the Schlusszeichnung (a resubmission after a
+    # send-back keeps it): the report's drafting step ends and its approval step starts there.
+    submitted_at = models.DateTimeField(
+        _("zur Schlusszeichnung vorgelegt am"), null=True, blank=True
     )
     close_reason = models.CharField(_("Begründung"), max_length=500, blank=True)
     closed_at = models.DateTimeField(_("abgeschlossen am"), null=True, blank=True)

@@ -2,7 +2,7 @@
 
 Each figure is defined as a Q condition in figures.py (the list behind a number filters by it).
 Counting the conditions in one SQL aggregate made PostgreSQL evaluate the correlated subqueries
-(first dispatch, first audit event, …) once per condition and row (docs/performance.md, "Figures
+(first dispatch, committee meeting, …) once per condition and row (docs/performance.md, "Figures
 behind the code"). Here the subqueries run once per row and the conditions are these predicates,
 which tests/review/reports/test_figures.py holds equal to the Q conditions, figure by figure.
 """
@@ -35,7 +35,7 @@ ROW_FIELDS = [
     "assigned_at",
     "submitted_at",
     "approved_at",
-    "consultation_at",
+    "participation_started_at",
     "vote_at",
     "receipt_confirmed",
 ]
@@ -108,7 +108,7 @@ def predicates(now: datetime, today: date) -> dict[str, Callable[[Row], bool]]:
         "open": lambda r: r["status"] not in CLOSED,
         "step_triage": lambda r: r["triaged_at"] is not None,
         "step_drafting": both("assigned_at", "submitted_at"),
-        "step_beirat": both("consultation_at", "vote_at"),
+        "step_beirat": both("participation_started_at", "vote_at"),
         "step_approval": both("submitted_at", "approved_at"),
         "step_receipt": lambda r: bool(r["receipt_confirmed"]),
     }

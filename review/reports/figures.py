@@ -25,7 +25,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from review.models import (
-    AuditEvent,
     BeiratVote,
     Consultation,
     Dispatch,
@@ -90,25 +89,24 @@ class ReportFilter:
         return annotate(self._filtered(Review.objects.open()))
 
 
-def _first_event(verb: str) -> Subquery:
-    # MIN over the case's events, not ORDER BY created_at LIMIT 1: with the limit PostgreSQL
-    # may walk the whole table's created_at index instead of the case's few rows.
-    return Subquery(
-        AuditEvent.objects.filter(review=OuterRef("pk"), verb=verb)
-        .order_by()
-        .values("review")
-        .annotate(first=Min("created_at"))
-        .values("first"),
-        output_field=DateTimeField(),
-    )
-
-
 def _first_sent(audience: str) -> Subquery:
     return Subquery(
         Dispatch.objects.filter(review=OuterRef("pk"), audience=audience, sent_at__isnull=False)
         .order_by()
         .values("review")
         .annotate(first=Min("sent_at"))
+        .values("first"),
+        output_field=DateTimeField(),
+    )
+
+
+def _first_approval() -> Subquery:
+    # The Schlusszeichnung is stored on the version it approved (migration 0012).
+    return Subquery(
+        StatementVersion.objects.filter(statement__review=OuterRef("pk"), approved_at__isnull=False)
+        .order_by()
+        .values("statement__review")
+        .annotate(first=Min("approved_at"))
         .values("first"),
         output_field=DateTimeField(),
     )
@@ -138,10 +136,7 @@ def annotate(reviews: ReviewQuerySet) -> ReviewQuerySet:
         first_clerk_sent=_first_sent(Dispatch.Audience.CLERK),
         first_beirat_sent=_first_sent(Dispatch.Audience.BEIRAT),
         recommendation=latest_recommendation,
-        assigned_at=_first_event("review.assigned"),
-        submitted_at=_first_event("statement.submitted"),
-        approved_at=_first_event("statement.approved"),
-        consultation_at=_first_event("consultation.started"),
+        approved_at=_first_approval(),
         receipt_confirmed=Exists(
             Dispatch.objects.filter(
                 review=OuterRef("pk"),
@@ -228,7 +223,7 @@ def figure_conditions() -> dict[str, Q]:
         "open": ~Q(status__in=Status.closed_values()),
         "step_triage": Q(triaged_at__isnull=False),
         "step_drafting": Q(assigned_at__isnull=False, submitted_at__isnull=False),
-        "step_beirat": Q(consultation_at__isnull=False, vote_at__isnull=False),
+        "step_beirat": Q(participation_started_at__isnull=False, vote_at__isnull=False),
         "step_approval": Q(submitted_at__isnull=False, approved_at__isnull=False),
         "step_receipt": Q(receipt_confirmed=True),
     }
@@ -254,7 +249,7 @@ def cases_for(report_filter: ReportFilter, key: str) -> ReviewQuerySet | None:
 STEPS: list[tuple[str, StrOrPromise, str, str]] = [
     ("step_triage", _("Triage"), "created_at", "triaged_at"),
     ("step_drafting", _("Drafting"), "assigned_at", "submitted_at"),
-    ("step_beirat", _("Beirat vote"), "consultation_at", "vote_at"),
+    ("step_beirat", _("Beirat vote"), "participation_started_at", "vote_at"),
     ("step_approval", _("Approval"), "submitted_at", "approved_at"),
 ]
 

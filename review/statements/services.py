@@ -177,7 +177,9 @@ def submit_for_approval(*, review: Review, by: User) -> Review:
         raise StatementError(NOT_EDITABLE)
     version = _require_draft(review)
     review.move_to(Review.Status.APPROVAL)
-    review.save(update_fields=["status", "updated_at"])
+    if review.submitted_at is None:
+        review.submitted_at = timezone.now()
+    review.save(update_fields=["status", "submitted_at", "updated_at"])
     event = AuditEvent.record(
         AuditVerb.STATEMENT_SUBMITTED,
         actor=by,
@@ -232,6 +234,8 @@ def start_participation(
             contribution.save()
         created.append(contribution)
     review.move_to(Review.Status.PARTICIPATION)
+    if review.participation_started_at is None:
+        review.participation_started_at = timezone.now()
     if share_with_beirat:
         review.shared_with_beirat = True
         review.beirat_draft = version

@@ -1,15 +1,19 @@
 """Facts that were read back from the audit trail are fields now: the approval on the statement
-version, the send-back on its own row, the dispatch outcome on the review; migration 0012 fills
+version, the send-back on its own row, the dispatch outcome on the review (migration 0012), the
+first assignment, participation and submission for approval (0033, 0034); each migration fills
 them from the audit events written before."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from importlib import import_module
 
 import pytest
+import time_machine
 from django.apps import apps
 from django.template.loader import render_to_string
 
+from review import services as review_services
 from review.dispatch import services as dispatch_services
 from review.models import AuditEvent, AuditVerb, Review, SendBack
 from review.statements import services as statements
@@ -19,6 +23,14 @@ from workflows import documents
 pytestmark = pytest.mark.django_db
 
 fill_from_audit = import_module("review.migrations.0012_state_facts_as_fields").fill_from_audit
+fill_participation_start = import_module(
+    "review.migrations.0033_review_participation_started_at"
+).fill_from_the_trail
+fill_assignment_and_submission = import_module(
+    "review.migrations.0034_review_assigned_at_submitted_at"
+).fill_from_the_trail
+MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+FRIDAY = datetime(2026, 3, 6, 9, 0, tzinfo=UTC)
 
 
 def _awaiting_approval() -> tuple[Review, object]:
@@ -101,3 +113,84 @@ def test_the_migration_fills_the_fields_from_the_audit_events_written_before() -
     other.refresh_from_db()
     assert review.dispatch_outcome == Review.DispatchOutcome.NO_RECIPIENTS
     assert other.dispatch_outcome == Review.DispatchOutcome.STARTED
+
+
+def test_the_first_participation_start_is_stored_on_the_case_and_a_second_keeps_it() -> None:
+    drafter, colleague, head = f.officer(), f.officer(username="kollege"), f.head()
+    review = f.make_review(assignee=drafter, status=Review.Status.DRAFTING)
+    f.make_statement_version(review, drafter)
+
+    def start() -> Review:
+        return statements.start_participation(
+            review=review,
+            by=drafter,
+            share_with_beirat=False,
+            contributors=[(colleague, "contribution")],
+            due_date=None,
+        )
+
+    with time_machine.travel(MONDAY, tick=False):
+        start()
+    statements.close_participation(review=review)
+    statements.statement_send_back(review=review, by=head, reason="Bitte noch einmal beteiligen.")
+    with time_machine.travel(FRIDAY, tick=False):
+        start()
+    review.refresh_from_db()
+    assert review.participation_started_at == MONDAY
+
+
+def test_the_migration_fills_the_participation_start_from_the_first_event() -> None:
+    review, untouched = f.make_review(), f.make_review()
+    with time_machine.travel(MONDAY, tick=False):
+        f.record_event("consultation.started", review, beirat=True)
+    with time_machine.travel(FRIDAY, tick=False):
+        f.record_event("consultation.started", review, beirat=False)
+        f.record_event("review.assigned", untouched)
+
+    fill_participation_start(apps, None)
+
+    review.refresh_from_db()
+    untouched.refresh_from_db()
+    assert review.participation_started_at == MONDAY
+    assert untouched.participation_started_at is None
+
+
+def test_the_first_assignment_is_stored_on_the_case_and_a_reassignment_keeps_it() -> None:
+    head, first, second = f.head(), f.officer(), f.officer(username="zweite")
+    review = f.make_review(status=Review.Status.AWAITING_ASSIGNMENT)
+    with time_machine.travel(MONDAY, tick=False):
+        review_services.assign_review(review=review, assignee=first, by=head)
+    with time_machine.travel(FRIDAY, tick=False):
+        review_services.assign_review(review=review, assignee=second, by=head)
+    review.refresh_from_db()
+    assert (review.assignee, review.assigned_at) == (second, MONDAY)
+
+
+def test_the_first_submission_for_approval_is_stored_and_a_resubmission_keeps_it() -> None:
+    drafter, head = f.officer(), f.head()
+    review = f.make_review(assignee=drafter, status=Review.Status.DRAFTING)
+    f.make_statement_version(review, drafter)
+    with time_machine.travel(MONDAY, tick=False):
+        statements.submit_for_approval(review=review, by=drafter)
+    statements.statement_send_back(review=review, by=head, reason="Quelle fehlt.")
+    with time_machine.travel(FRIDAY, tick=False):
+        statements.submit_for_approval(review=review, by=drafter)
+    review.refresh_from_db()
+    assert (review.status, review.submitted_at) == (Review.Status.APPROVAL, MONDAY)
+
+
+def test_the_migration_fills_assignment_and_submission_from_the_first_events() -> None:
+    review, untouched = f.make_review(), f.make_review()
+    with time_machine.travel(MONDAY, tick=False):
+        f.record_event("review.assigned", review, assignee="erste")
+        f.record_event("statement.submitted", review, version=1)
+    with time_machine.travel(FRIDAY, tick=False):
+        f.record_event("statement.submitted", review, version=2)
+        f.record_event("consultation.started", untouched)
+
+    fill_assignment_and_submission(apps, None)
+
+    review.refresh_from_db()
+    untouched.refresh_from_db()
+    assert (review.assigned_at, review.submitted_at) == (MONDAY, MONDAY)
+    assert (untouched.assigned_at, untouched.submitted_at) == (None, None)

@@ -87,7 +87,8 @@ def test_the_picker_shows_each_officers_open_cases_and_nearest_deadlines(office)
     assert re.search(
         rf'value="{office.officer2.pk}" selected>\s*Bert Muster – 1 offener Vorgang', picker
     )
-    assert f"Anna Muster – 4 offene Vorgänge, nächste Frist {f.in_days(5):%d.%m.}" in picker
+    option = f"Anna Muster – 4 offene Vorgänge, nächste Frist {f.in_days(5):%d.%m.}"
+    assert option in " ".join(picker.split())  # an option's label is read with spaces collapsed
 
 
 def test_absent_officers_are_shown_with_their_deputy_and_not_offered(office):

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from review.models import AuditEvent, Review, StatementVersion
 from review.reports.figures import ReportFilter, cases_for
 from review.reports.summary import build_report
 
@@ -131,6 +132,54 @@ def test_median_and_90th_percentile_per_step(cases: Cases):
     assert _pks("step_triage") == {cases.on_time.pk, cases.late.pk, cases.not_affected.pk}
     assert (steps["step_receipt"].count, steps["step_receipt"].median_days) == (1, 1)
     assert steps["step_drafting"].count == 0
+
+
+def test_the_beirat_step_runs_from_the_participation_start_stored_on_the_case(cases: Cases):
+    # The field, not the audit trail: the case has no "participation started" event.
+    Review.objects.filter(pk=cases.beirat_in_time.pk).update(
+        participation_started_at=MEETING - timedelta(days=12)
+    )
+    assert not AuditEvent.objects.filter(verb="consultation.started").exists()
+    report = build_report(PERIOD)
+    beirat = {step.key: step for step in report.steps}["step_beirat"]
+    # The vote was recorded 8 days before the meeting; the late one has no start and is left out.
+    assert (beirat.count, beirat.median_days) == (1, pytest.approx(4))
+    assert _pks("step_beirat") == {cases.beirat_in_time.pk}
+    assert report.counts["step_beirat"] == 1
+
+
+def test_the_drafting_step_runs_from_assignment_to_submission_stored_on_the_case(cases: Cases):
+    Review.objects.filter(pk=cases.on_time.pk).update(
+        assigned_at=OPENED + timedelta(days=1), submitted_at=OPENED + timedelta(days=4)
+    )
+    Review.objects.filter(pk=cases.late.pk).update(assigned_at=OPENED + timedelta(days=1))
+    # The fields, not the audit trail: there are no "assigned" or "submitted" events.
+    assert not AuditEvent.objects.filter(
+        verb__in=["review.assigned", "statement.submitted"]
+    ).exists()
+    report = build_report(PERIOD)
+    drafting = {step.key: step for step in report.steps}["step_drafting"]
+    # The late case is assigned but not yet submitted: not a finished step.
+    assert (drafting.count, drafting.median_days) == (1, pytest.approx(3))
+    assert _pks("step_drafting") == {cases.on_time.pk}
+    assert report.counts["step_drafting"] == 1
+
+
+def test_the_approval_step_ends_at_the_approval_stored_on_the_version(cases: Cases):
+    submitted = OPENED + timedelta(days=10)
+    Review.objects.filter(pk=cases.on_time.pk).update(submitted_at=submitted)
+    StatementVersion.objects.filter(statement__review=cases.on_time).update(
+        approved_by=cases.officer, approved_at=submitted + timedelta(days=2)
+    )
+    # The case and its version, not the audit trail: there is no "submitted" or "approved" event.
+    assert not AuditEvent.objects.filter(
+        verb__in=["statement.submitted", "statement.approved"]
+    ).exists()
+    report = build_report(PERIOD)
+    approval = {step.key: step for step in report.steps}["step_approval"]
+    assert (approval.count, approval.median_days) == (1, pytest.approx(2))
+    assert _pks("step_approval") == {cases.on_time.pk}
+    assert report.counts["step_approval"] == 1
 
 
 def test_open_cases_by_age_and_the_busiest_meetings_ahead(cases: Cases):

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from review.models import Paper, Review
 from tests import factories as f
@@ -193,6 +194,18 @@ def test_gremium_abbreviations_are_explained_in_the_list_and_the_facets() -> Non
     html = f.logged_in_client(f.officer()).get(reverse("papers:list")).content.decode()
     assert '<abbr title="Integrationsausschuss">IA</abbr>' in html
     assert "Integrationsausschuss</a> (1)" in html
+
+
+def test_the_beratungsfolge_cell_has_no_space_before_a_semicolon() -> None:
+    # A consultation without a meeting (no date) is followed directly by "; ".
+    youth, council = f.make_organization("Jugendhilfeausschuss"), f.make_organization("Rat")
+    paper = f.make_paper("Schulsozialarbeit", reference="V500/26")
+    f.make_consultation(paper, None, organization=youth)
+    meeting = f.make_meeting(council)
+    f.make_consultation(paper, meeting, organization=council)
+    html = f.logged_in_client(f.officer()).get(reverse("papers:list")).content.decode()
+    day = timezone.localtime(meeting.start).strftime("%d.%m.%Y")
+    assert f"Jugendhilfeausschuss; Rat ({day})" in " ".join(html.split())
 
 
 # Paper list and detail per persona: (officer, head, clerk of the committee, clerk of another

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from review.demo.history import create_history
-from review.models import AuditEvent, AuditVerb, User
+from review.models import Review, User
 
 from ...demo import advance_demo_reviews, release_for_next_meeting
 from ...flows import start_missing
@@ -19,7 +19,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         self._history()
         # A second `make run` must not move five more cases each time: advance only once.
-        prepared = AuditEvent.objects.filter(verb=AuditVerb.REVIEW_TRIAGED).exists()
+        prepared = Review.objects.filter(triaged_at__isnull=False).exists()
         # Before the five: they take the earliest deadlines, which are the next meeting's.
         released = release_for_next_meeting()
         if released:
