@@ -99,6 +99,9 @@ def reviews(count: int, officers: list[Any]) -> list[int]:
                 paper=paper,
                 status=(status := statuses[n % len(statuses)]),
                 assignee=None if status == Review.Status.NEW else officers[n % len(officers)],
+                # The facts the "review.assigned" event below stands for (the report reads these).
+                triaged_at=None if status == Review.Status.NEW else now,
+                assigned_at=None if status == Review.Status.NEW else now,
                 relevance_score=(n * 37) % 101,
                 relevance_reasons=["Stichwort: Integration", "Beratung im Ausländerbeirat"],
                 deadline=today + timedelta(days=(n % 90) - 30),
