@@ -96,6 +96,10 @@ def _walk(element: html.HtmlElement, chunks: list[str], attributes: list[str]) -
     # Marked as German on purpose (the language switch's "Deutsch"): skipped like scripts.
     if element.tag in SKIPPED_TAGS or element.get("lang", "").startswith("de"):
         return
+    # Not language at all (the second factor's random key, where "WIR" once stood between
+    # digits): marked for translation tools as not to be translated, and skipped here alike.
+    if element.get("translate") == "no":
+        return
     block = element.tag not in INLINE_TAGS or element.tag == "br"
     if block:
         chunks.append("\n")
