@@ -15,7 +15,6 @@ import difflib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from django.db import connection
 from django.db.models import BooleanField, FloatField, Q
@@ -36,7 +35,6 @@ from review.models.search import SearchEntryQuerySet
 from .analysis import QueryWord, is_number_query, query_words, reference_key
 
 Kind = SearchEntry.Kind
-Row = dict[str, Any]
 # Rows ranked per search; facets count among them (the page says "more than" beyond).
 CANDIDATES = 1000
 # Fewer exact hits than this, and misspelt words are looked up in the vocabulary.
@@ -82,6 +80,8 @@ class Ranked:
     facets: dict[str, Counter]
     plan: Plan | None
     by_number: set[int] = field(default_factory=set)
+    # Only titles may match (a Beirat member): the page shows no snippets then.
+    titles_only: bool = False
 
     @property
     def capped(self) -> bool:
@@ -223,10 +223,7 @@ def _recency(day: date | None, today: date) -> float:
     return 1.0 / (1.0 + max((today - day).days, 0) / 365.0) if day else 0.0
 
 
-ROW_FIELDS = ["id", "kind", "paper_type", "date", "status"]
-
-
-def _rank_postgres(entries: SearchEntryQuerySet, plan: Plan, titles_only: bool) -> list[Row]:
+def _rank_postgres(entries: SearchEntryQuerySet, plan: Plan, titles_only: bool) -> list[int]:
     query = _tsquery(plan, titles_only)
     score = RawSQL(
         "ts_rank(vector, to_tsquery('simple'::regconfig, %s), 1) * (1 + 1.0 / (1 + "
@@ -238,28 +235,29 @@ def _rank_postgres(entries: SearchEntryQuerySet, plan: Plan, titles_only: bool) 
         "vector @@ to_tsquery('simple'::regconfig, %s)", [query], output_field=BooleanField()
     )
     rows = entries.filter(matches).annotate(score=score).order_by("-score", "-date", "id")
-    return list(rows.values(*ROW_FIELDS, "score")[:CANDIDATES])
+    return list(rows.values_list("id", flat=True)[:CANDIDATES])
 
 
-def _rank_sqlite(entries: SearchEntryQuerySet, plan: Plan, titles_only: bool) -> list[Row]:
+def _rank_sqlite(entries: SearchEntryQuerySet, plan: Plan, titles_only: bool) -> list[int]:
     rows = list(
         entries.filter(_matches_sqlite(plan, titles_only))
         .order_by("-date", "id")
-        .values(*ROW_FIELDS, "title_terms", "body_terms")[: CANDIDATES * 5]
+        .values_list("id", "date", "title_terms", "body_terms")[: CANDIDATES * 5]
     )
     today = date.today()
-    for row in rows:
-        title, body = str(row.pop("title_terms")), str(row.pop("body_terms"))
+    terms = [(t, f" {t}" if t in plan.prefix_terms else f" {t} ") for t in plan.terms()]
+    scored = []
+    for pk, day, title, body in rows:
         quality = 0.0
-        for term in plan.terms():
-            needle = f" {term}" if term in plan.prefix_terms else f" {term} "
+        for _term, needle in terms:
             quality += 1.0 if needle in title else BODY_WEIGHT if needle in body else 0.0
-        row["score"] = quality * (1 + _recency(row["date"], today))
-    rows.sort(key=lambda r: (-float(r["score"]), -(r["date"] or date.min).toordinal(), r["id"]))
-    return rows[:CANDIDATES]
+        scored.append((-quality * (1 + _recency(day, today)), -(day or date.min).toordinal(), pk))
+    scored.sort()
+    return [pk for _score, _day, pk in scored[:CANDIDATES]]
 
 
-def _rank(entries: SearchEntryQuerySet, plan: Plan, titles_only: bool) -> list[Row]:
+def _rank(entries: SearchEntryQuerySet, plan: Plan, titles_only: bool) -> list[int]:
+    """The ids of the matching rows, best first (at most CANDIDATES)."""
     if connection.vendor == "postgresql":
         return _rank_postgres(entries, plan, titles_only)
     return _rank_sqlite(entries, plan, titles_only)
@@ -321,17 +319,63 @@ def _with_similar_terms(plan: Plan) -> Plan | None:
     return widened if widened.corrections else None
 
 
-def _facets(rows: list[Row]) -> dict[str, Counter]:
+# One statement for all facets over the ranked rows (PostgreSQL): the row's own columns as
+# grouping sets (GROUPING() tells the set apart: 7 = kind, 11 = paper type, 13 = year,
+# 14 = status), committees and topics joined with their names. The ids come as one array.
+FACETS_SQL = """
+SELECT CASE GROUPING(e.kind, e.paper_type, EXTRACT(YEAR FROM e.date), e.status)
+         WHEN 7 THEN 'kind' WHEN 11 THEN 'paper_type' WHEN 13 THEN 'year' ELSE 'status' END,
+       CASE GROUPING(e.kind, e.paper_type, EXTRACT(YEAR FROM e.date), e.status)
+         WHEN 7 THEN e.kind WHEN 11 THEN e.paper_type
+         WHEN 13 THEN EXTRACT(YEAR FROM e.date)::int::text ELSE e.status END,
+       NULL, count(*)
+  FROM review_searchentry e
+ WHERE e.id = ANY(%(ids)s)
+ GROUP BY GROUPING SETS ((e.kind), (e.paper_type), (EXTRACT(YEAR FROM e.date)), (e.status))
+UNION ALL
+(SELECT 'organization', so.organization_id::text, o.name, count(*)
+   FROM review_searchentry_organizations so
+   LEFT JOIN review_organization o ON o.id = so.organization_id AND NOT o.deleted
+  WHERE so.searchentry_id = ANY(%(ids)s)
+  GROUP BY so.organization_id, o.name ORDER BY 4 DESC, 3 LIMIT %(top)s)
+UNION ALL
+(SELECT 'topic', st.topic_id::text, t.name, count(*)
+   FROM review_searchentry_topics st JOIN review_topic t ON t.id = st.topic_id
+  WHERE st.searchentry_id = ANY(%(ids)s)
+  GROUP BY st.topic_id, t.name ORDER BY 4 DESC, 3 LIMIT %(top)s)
+"""
+# Committees and topics listed per search (the most frequent among the hits).
+FACET_TOP = 12
+
+
+def _facets(ids: list[int]) -> dict[str, Counter]:
+    """How many of the ranked rows have each kind, paper type, year, case status, committee and
+    topic (committees and topics keyed by (pk, name))."""
     facets: dict[str, Counter] = {name: Counter() for name in FACET_FIELDS}
-    for row in rows:
-        facets["kind"][row["kind"]] += 1
-        if row["paper_type"]:
-            facets["paper_type"][row["paper_type"]] += 1
-        if row["date"]:
-            facets["year"][row["date"].year] += 1
-        if row["status"]:
-            facets["status"][row["status"]] += 1
-    ids = [row["id"] for row in rows]
+    if connection.vendor != "postgresql":
+        return _facets_sqlite(ids, facets)
+    with connection.cursor() as cursor:
+        cursor.execute(FACETS_SQL, {"ids": ids, "top": FACET_TOP})
+        for name, value, label, count in cursor.fetchall():
+            if not value:
+                continue  # no paper type, date or status
+            if name in ("organization", "topic"):
+                facets.setdefault(name, Counter())[(int(value), label or "?")] = count
+            else:
+                facets[name][int(value) if name == "year" else value] = count
+    return facets
+
+
+def _facets_sqlite(ids: list[int], facets: dict[str, Counter]) -> dict[str, Counter]:
+    rows = SearchEntry.objects.filter(pk__in=ids).values_list("kind", "paper_type", "date", "status")
+    for kind, paper_type, day, status in rows:
+        facets["kind"][kind] += 1
+        if paper_type:
+            facets["paper_type"][paper_type] += 1
+        if day:
+            facets["year"][day.year] += 1
+        if status:
+            facets["status"][status] += 1
     for name, through, column, model in (
         ("organization", SearchEntry.organizations.through, "organization_id", Organization),
         ("topic", SearchEntry.topics.through, "topic_id", Topic),
@@ -340,38 +384,42 @@ def _facets(rows: list[Row]) -> dict[str, Counter]:
             through.objects.filter(searchentry_id__in=ids).values_list(column, flat=True)
         )
         names = dict(model.objects.filter(pk__in=list(counts)).values_list("pk", "name"))
-        facets[name] = Counter({(pk, names.get(pk, "?")): n for pk, n in counts.most_common(12)})
+        top = counts.most_common(FACET_TOP)
+        facets[name] = Counter({(pk, names.get(pk, "?")): n for pk, n in top})
     return facets
 
 
 def run(*, text: str, user: User, filters: Filters = Filters(), facets: bool = True) -> Ranked:
     """All permitted rows matching `text`, best first (at most CANDIDATES), with facet counts
-    unless `facets` is off (the list while typing shows none: two queries and a count saved)."""
+    unless `facets` is off (the list while typing shows none)."""
     entries, titles_only = visible_entries(user)
     entries = _apply_filters(entries, filters)
-    by_number: list[Row] = []
+    by_number: list[int] = []
     if is_number_query(text) and (key := reference_key(text)):
         by_number = list(
-            entries.with_reference(key).order_by("-date", "id").values(*ROW_FIELDS)[:CANDIDATES]
+            entries.with_reference(key)
+            .order_by("-date", "id")
+            .values_list("id", flat=True)[:CANDIDATES]
         )
     # A number that names papers needs no word search: its digits would match every paper of
     # that year by its reference, to be ranked for nothing.
     plan = make_plan(text)
-    rows: list[Row] = []
+    ids: list[int] = []
     if plan is not None and not by_number:
-        rows = _rank(entries, plan, titles_only)
-        if len(rows) < FEW:
+        ids = _rank(entries, plan, titles_only)
+        if len(ids) < FEW:
             widened = _with_similar_terms(plan)
             if widened is not None:
-                plan, rows = widened, _rank(entries, widened, titles_only)
-    number_ids = {int(row["id"]) for row in by_number}
-    merged = by_number + [row for row in rows if row["id"] not in number_ids]
+                plan, ids = widened, _rank(entries, widened, titles_only)
+    number_ids = set(by_number)
+    merged = by_number + [pk for pk in ids if pk not in number_ids]
     return Ranked(
-        ids=[int(row["id"]) for row in merged],
+        ids=merged,
         total=len(merged),
-        facets=_facets(merged) if facets else {},
+        facets=_facets(merged) if facets and merged else {},
         plan=plan,
         by_number=number_ids,
+        titles_only=titles_only,
     )
 
 
@@ -386,6 +434,5 @@ def similar_cases(*, review_id: int, limit: int) -> Ranked:
         return Ranked(ids=[], total=0, facets={}, plan=None)
     plan = Plan(words=[[[t] for t in terms[:24]]])
     entries = SearchEntry.objects.filter(kind=Kind.CASE).exclude(object_id=review_id)
-    rows = _rank(entries, plan, titles_only=False)[:limit]
-    ids = [int(row["id"]) for row in rows]
+    ids = _rank(entries, plan, titles_only=False)[:limit]
     return Ranked(ids=ids, total=len(ids), facets={}, plan=plan)
