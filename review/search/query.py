@@ -246,7 +246,12 @@ def _rank_postgres(entries: SearchEntryQuerySet, plan: Plan, titles_only: bool) 
         "vector @@ to_tsquery('simple'::regconfig, %s)", [query], output_field=BooleanField()
     )
     rows = entries.filter(matches).annotate(score=score).order_by("-score", "-date", "id")
-    return list(rows.values_list("id", flat=True)[:CANDIDATES])
+    # Built by the ORM (permissions, filters), its up to 1,000 rows read without it: turning
+    # each into a Python value through the ORM's iterator cost more than the statement.
+    sql, params = rows.values_list("id", flat=True)[:CANDIDATES].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [pk for (pk,) in cursor.fetchall()]
 
 
 def _rank_sqlite(entries: SearchEntryQuerySet, plan: Plan, titles_only: bool) -> list[int]:
@@ -341,18 +346,18 @@ SELECT CASE GROUPING(e.kind, e.paper_type, EXTRACT(YEAR FROM e.date), e.status)
          WHEN 13 THEN EXTRACT(YEAR FROM e.date)::int::text ELSE e.status END,
        NULL, count(*)
   FROM review_searchentry e
- WHERE e.id = ANY(%(ids)s)
+ WHERE e.id = ANY(%(ids)s::bigint[])
  GROUP BY GROUPING SETS ((e.kind), (e.paper_type), (EXTRACT(YEAR FROM e.date)), (e.status))
 UNION ALL
 (SELECT 'organization', so.organization_id::text, o.name, count(*)
    FROM review_searchentry_organizations so
    LEFT JOIN review_organization o ON o.id = so.organization_id AND NOT o.deleted
-  WHERE so.searchentry_id = ANY(%(ids)s)
+  WHERE so.searchentry_id = ANY(%(ids)s::bigint[])
   GROUP BY so.organization_id, o.name ORDER BY 4 DESC, 3 LIMIT %(top)s)
 UNION ALL
 (SELECT 'topic', st.topic_id::text, t.name, count(*)
    FROM review_searchentry_topics st JOIN review_topic t ON t.id = st.topic_id
-  WHERE st.searchentry_id = ANY(%(ids)s)
+  WHERE st.searchentry_id = ANY(%(ids)s::bigint[])
   GROUP BY st.topic_id, t.name ORDER BY 4 DESC, 3 LIMIT %(top)s)
 """
 # Committees and topics listed per search (the most frequent among the hits).
@@ -366,7 +371,10 @@ def _facets(ids: list[int]) -> dict[str, Counter]:
     if connection.vendor != "postgresql":
         return _facets_sqlite(ids, facets)
     with connection.cursor() as cursor:
-        cursor.execute(FACETS_SQL, {"ids": ids, "top": FACET_TOP})
+        # The ids as one array literal: psycopg adapting a list of 1,000 ints one by one cost
+        # 1.5 ms of CPU, six times the statement's share in this process.
+        literal = "{" + ",".join(map(str, ids)) + "}"
+        cursor.execute(FACETS_SQL, {"ids": literal, "top": FACET_TOP})
         for name, value, label, count in cursor.fetchall():
             if not value:
                 continue  # no paper type, date or status
