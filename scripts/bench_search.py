@@ -464,6 +464,7 @@ def reuse_import() -> bool:
     with connection.cursor() as cursor:
         cursor.execute(
             "DELETE FROM pg_statistic WHERE starelid IN ('review_searchentry'::regclass, "
+            "'review_searchentry_organizations'::regclass, 'review_searchentry_topics'::regclass, "
             "'review_searchterm'::regclass, 'review_paper'::regclass)"
         )
     began = time.monotonic()

@@ -275,7 +275,10 @@ def refresh_statistics() -> None:
     rows just written are merged into the GIN index (`merge_pending_index_entries`)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE review_searchentry, review_searchterm, review_paper")
+            cursor.execute(
+                "ANALYZE review_searchentry, review_searchentry_organizations, "
+                "review_searchentry_topics, review_searchterm, review_paper"
+            )
     merge_pending_index_entries()
 
 

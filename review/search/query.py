@@ -314,7 +314,12 @@ def _with_similar_terms(plan: Plan) -> Plan | None:
     be a word of the data itself ("Feuerwher" is in two papers), and the exact search found
     fewer than FEW rows anyway."""
     typed = [w.stem for w in plan.typed if w is not None]
-    known = set(SearchTerm.objects.filter(term__in=typed).values_list("term", flat=True))
+    # Each word as a range of one: for "=" or IN, PostgreSQL rates the trigram index as cheap as
+    # the unique B-tree and took it (0.6-1.3 ms instead of 0.03 ms per lookup).
+    exact = Q(pk__in=[])
+    for stem in typed:
+        exact |= Q(term__range=(stem, stem))
+    known = set(SearchTerm.objects.filter(exact).values_list("term", flat=True))
     # Known words are widened only by near twins ("feuerwh" → "feuerwehr"), not by what merely
     # shares a part ("nordstadt" → "stadt" would find every other district).
     strict = known >= set(typed)
