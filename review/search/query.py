@@ -109,11 +109,16 @@ def visible_entries(user: User) -> tuple[SearchEntryQuerySet, bool]:
     return SearchEntry.objects.filter(condition), titles_only
 
 
+SYNONYMS_SQL = f"SELECT words FROM {SearchSynonym._meta.db_table} WHERE is_active ORDER BY words"
+
+
 def _synonyms() -> dict[tuple[str, ...], list[list[str]]]:
     """The stems of a synonym ("kita"; "b", "plan" for "B-Plan") → the other analysed phrases
     of its group (shared between searches: read only)."""
-    lists = SearchSynonym.objects.filter(is_active=True).order_by("words").values_list("words")
-    return _analysed_synonyms(tuple(words for (words,) in lists))
+    # A plain statement: through the ORM the list of 14 rows cost 0.3 ms of CPU per search.
+    with connection.cursor() as cursor:
+        cursor.execute(SYNONYMS_SQL)
+        return _analysed_synonyms(tuple(words for (words,) in cursor.fetchall()))
 
 
 # Keyed by the list's text, so an edit in the admin counts from the next search on; analysing
@@ -391,8 +396,8 @@ def _facets(ids: list[int]) -> dict[str, Counter]:
 
 
 def _facets_sqlite(ids: list[int], facets: dict[str, Counter]) -> dict[str, Counter]:
-    rows = SearchEntry.objects.filter(pk__in=ids).values_list("kind", "paper_type", "date", "status")
-    for kind, paper_type, day, status in rows:
+    rows = SearchEntry.objects.filter(pk__in=ids)
+    for kind, paper_type, day, status in rows.values_list("kind", "paper_type", "date", "status"):
         facets["kind"][kind] += 1
         if paper_type:
             facets["paper_type"][paper_type] += 1
@@ -445,6 +450,25 @@ def run(*, text: str, user: User, filters: Filters = Filters(), facets: bool = T
         by_number=number_ids,
         titles_only=titles_only,
     )
+
+
+# The columns a hit shows; `text` only where snippets are shown.
+HIT_COLUMNS = ["id", "kind", "object_id", "title", "reference", "date", "status"]
+
+
+def hit_rows(ids: list[int], *, with_text: bool) -> dict[int, tuple]:
+    """The shown columns of these index rows (HIT_COLUMNS, then `text` if asked) by id: one
+    plain statement, as the ORM's cost 0.4 ms of CPU for ten rows."""
+    if not ids:
+        return {}
+    columns = ", ".join([*HIT_COLUMNS, "text"] if with_text else HIT_COLUMNS)
+    placeholders = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns} FROM {SearchEntry._meta.db_table} WHERE id IN ({placeholders})",
+            ids,
+        )
+        return {row[0]: row for row in cursor.fetchall()}
 
 
 def similar_cases(*, review_id: int, limit: int) -> Ranked:

@@ -44,6 +44,13 @@ class Hit:
     snippet: SafeString
     by_number: bool
 
+    @property
+    def meta(self) -> str:
+        """The line above a hit in the results: kind · number · date · status (one variable
+        for the template instead of four conditions and a date filter per hit)."""
+        day = self.date.strftime("%d.%m.%Y") if self.date else ""
+        return " · ".join(part for part in (self.kind, self.reference, day, self.status) if part)
+
 
 def _user(request: HttpRequest) -> User:
     user: User = request.user  # type: ignore[assignment]
@@ -56,14 +63,13 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
-# Shown per hit; the rest of the row (its analysed terms above all) is not read.
-HIT_FIELDS = ["id", "kind", "object_id", "title", "reference", "date", "status"]
 # Stands for the object's id in a URL reversed once per request and kind.
 _ID = 2_147_483_647
 
 
 def _url_patterns(user: User) -> dict[str, str]:
-    """Per kind, its hit's URL with "{}" for the object's id (one reverse() per kind, not per hit)."""
+    """Per kind, its hit's URL with "{}" for the object's id: one reverse() per kind, not per
+    hit."""
     case = "workflows:review_detail" if access.is_office(user) else "external:beirat_review"
     papers = reverse("papers:list")
     return {
@@ -75,8 +81,8 @@ def _url_patterns(user: User) -> dict[str, str]:
 
 
 def _hits(ids: list[int], ranked: query.Ranked, user: User) -> list[Hit]:
-    fields = HIT_FIELDS if ranked.titles_only else [*HIT_FIELDS, "text"]
-    rows = {row[0]: row for row in SearchEntry.objects.filter(pk__in=ids).values_list(*fields)}
+    # Only the shown columns (their analysed terms are the bulk of a row).
+    rows = query.hit_rows(ids, with_text=not ranked.titles_only)
     terms = ranked.plan.terms() if ranked.plan else set()
     prefixes = ranked.plan.prefix_terms if ranked.plan else set()
     urls = _url_patterns(user)
@@ -152,8 +158,9 @@ def _facet_links(request: HttpRequest, facets: dict[str, Counter]) -> list[dict[
             current = selected == str(key)
             values.append(
                 {
-                    "label": labels.get(name, {}).get(key, label),
-                    "count": count,
+                    # Strings already: the template would localise each number on its own.
+                    "label": str(labels.get(name, {}).get(key, label)),
+                    "count": str(count),
                     "url": base if current else f"{base}{joiner}{urlencode({param: key})}",
                     "current": current,
                 }
