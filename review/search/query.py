@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 from django.db import connection
 from django.db.models import BooleanField, FloatField, Q
@@ -237,7 +238,24 @@ def _recency(day: date | None, today: date) -> float:
     return 1.0 / (1.0 + max((today - day).days, 0) / 365.0) if day else 0.0
 
 
-def _rank_postgres(entries: SearchEntryQuerySet, plan: Plan, titles_only: bool) -> list[int]:
+# What a ranked row brings along: the id, and for the facets the row's own columns.
+ROW_COLUMNS = ["id", "kind", "paper_type", "date", "status"]
+Row = tuple[Any, ...]
+
+
+def _read(rows: SearchEntryQuerySet, columns: list[str]) -> list[Row]:
+    """The first CANDIDATES `rows` (ordered) as tuples of `columns`. Built by the ORM
+    (permissions, filters) but read without it: turning 1,000 rows into Python values through
+    the ORM's iterator cost more than the statement."""
+    sql, params = rows.values_list(*columns)[:CANDIDATES].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _rank_postgres(
+    entries: SearchEntryQuerySet, plan: Plan, titles_only: bool, columns: list[str]
+) -> list[Row]:
     query = _tsquery(plan, titles_only)
     # The recency factor in float8: in numeric it cost more than ts_rank itself (a query that
     # matches 5,000 rows: 11 → 5 ms in PostgreSQL), for the same order.
@@ -251,36 +269,34 @@ def _rank_postgres(entries: SearchEntryQuerySet, plan: Plan, titles_only: bool) 
         "vector @@ to_tsquery('simple'::regconfig, %s)", [query], output_field=BooleanField()
     )
     rows = entries.filter(matches).annotate(score=score).order_by("-score", "-date", "id")
-    # Built by the ORM (permissions, filters), its up to 1,000 rows read without it: turning
-    # each into a Python value through the ORM's iterator cost more than the statement.
-    sql, params = rows.values_list("id", flat=True)[:CANDIDATES].query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [pk for (pk,) in cursor.fetchall()]
+    return _read(rows, columns)
 
 
-def _rank_sqlite(entries: SearchEntryQuerySet, plan: Plan, titles_only: bool) -> list[int]:
+def _rank_sqlite(entries: SearchEntryQuerySet, plan: Plan, titles_only: bool) -> list[Row]:
     rows = list(
         entries.filter(_matches_sqlite(plan, titles_only))
         .order_by("-date", "id")
-        .values_list("id", "date", "title_terms", "body_terms")[: CANDIDATES * 5]
+        .values_list(*ROW_COLUMNS, "title_terms", "body_terms")[: CANDIDATES * 5]
     )
     today = date.today()
     terms = [(t, f" {t}" if t in plan.prefix_terms else f" {t} ") for t in plan.terms()]
     scored = []
-    for pk, day, title, body in rows:
+    for *row, title, body in rows:
         quality = 0.0
         for _term, needle in terms:
             quality += 1.0 if needle in title else BODY_WEIGHT if needle in body else 0.0
-        scored.append((-quality * (1 + _recency(day, today)), -(day or date.min).toordinal(), pk))
-    scored.sort()
-    return [pk for _score, _day, pk in scored[:CANDIDATES]]
+        day = row[3]
+        key = (-quality * (1 + _recency(day, today)), -(day or date.min).toordinal(), row[0])
+        scored.append((key, tuple(row)))
+    scored.sort(key=lambda item: item[0])
+    return [row for _key, row in scored[:CANDIDATES]]
 
 
-def _rank(entries: SearchEntryQuerySet, plan: Plan, titles_only: bool) -> list[int]:
-    """The ids of the matching rows, best first (at most CANDIDATES)."""
+def _rank(entries: SearchEntryQuerySet, plan: Plan, titles_only: bool, facets: bool) -> list[Row]:
+    """The matching rows, best first (at most CANDIDATES): ROW_COLUMNS for the facets, else
+    the id alone."""
     if connection.vendor == "postgresql":
-        return _rank_postgres(entries, plan, titles_only)
+        return _rank_postgres(entries, plan, titles_only, ROW_COLUMNS if facets else ["id"])
     return _rank_sqlite(entries, plan, titles_only)
 
 
@@ -358,27 +374,17 @@ def _with_similar_terms(plan: Plan) -> Plan | None:
     return widened if widened.corrections else None
 
 
-# One statement for all facets over the ranked rows (PostgreSQL): the row's own columns as
-# grouping sets (GROUPING() tells the set apart: 7 = kind, 11 = paper type, 13 = year,
-# 14 = status), committees and topics joined with their names. The ids come as one array.
+# Committees and topics of the ranked rows, with their names, in one statement (PostgreSQL).
+# The ids come as one array literal: psycopg adapting a list of 1,000 ints one by one cost
+# 1.5 ms of CPU, six times the statement's share in this process.
 FACETS_SQL = """
-SELECT CASE GROUPING(e.kind, e.paper_type, EXTRACT(YEAR FROM e.date), e.status)
-         WHEN 7 THEN 'kind' WHEN 11 THEN 'paper_type' WHEN 13 THEN 'year' ELSE 'status' END,
-       CASE GROUPING(e.kind, e.paper_type, EXTRACT(YEAR FROM e.date), e.status)
-         WHEN 7 THEN e.kind WHEN 11 THEN e.paper_type
-         WHEN 13 THEN EXTRACT(YEAR FROM e.date)::int::text ELSE e.status END,
-       NULL, count(*)
-  FROM review_searchentry e
- WHERE e.id = ANY(%(ids)s::bigint[])
- GROUP BY GROUPING SETS ((e.kind), (e.paper_type), (EXTRACT(YEAR FROM e.date)), (e.status))
-UNION ALL
-(SELECT 'organization', so.organization_id::text, o.name, count(*)
+(SELECT 'organization', so.organization_id, o.name, count(*)
    FROM review_searchentry_organizations so
    LEFT JOIN review_organization o ON o.id = so.organization_id AND NOT o.deleted
   WHERE so.searchentry_id = ANY(%(ids)s::bigint[])
   GROUP BY so.organization_id, o.name ORDER BY 4 DESC, 3 LIMIT %(top)s)
 UNION ALL
-(SELECT 'topic', st.topic_id::text, t.name, count(*)
+(SELECT 'topic', st.topic_id, t.name, count(*)
    FROM review_searchentry_topics st JOIN review_topic t ON t.id = st.topic_id
   WHERE st.searchentry_id = ANY(%(ids)s::bigint[])
   GROUP BY st.topic_id, t.name ORDER BY 4 DESC, 3 LIMIT %(top)s)
@@ -387,30 +393,12 @@ UNION ALL
 FACET_TOP = 12
 
 
-def _facets(ids: list[int]) -> dict[str, Counter]:
+def _facets(rows: list[Row]) -> dict[str, Counter]:
     """How many of the ranked rows have each kind, paper type, year, case status, committee and
-    topic (committees and topics keyed by (pk, name))."""
+    topic (committees and topics keyed by (pk, name)). The first four are counted here from the
+    ranked rows: looking 1,000 rows up again by id cost PostgreSQL more than counting them."""
     facets: dict[str, Counter] = {name: Counter() for name in FACET_FIELDS}
-    if connection.vendor != "postgresql":
-        return _facets_sqlite(ids, facets)
-    with connection.cursor() as cursor:
-        # The ids as one array literal: psycopg adapting a list of 1,000 ints one by one cost
-        # 1.5 ms of CPU, six times the statement's share in this process.
-        literal = "{" + ",".join(map(str, ids)) + "}"
-        cursor.execute(FACETS_SQL, {"ids": literal, "top": FACET_TOP})
-        for name, value, label, count in cursor.fetchall():
-            if not value:
-                continue  # no paper type, date or status
-            if name in ("organization", "topic"):
-                facets[name][(int(value), label or "?")] = count
-            else:
-                facets[name][int(value) if name == "year" else value] = count
-    return facets
-
-
-def _facets_sqlite(ids: list[int], facets: dict[str, Counter]) -> dict[str, Counter]:
-    rows = SearchEntry.objects.filter(pk__in=ids)
-    for kind, paper_type, day, status in rows.values_list("kind", "paper_type", "date", "status"):
+    for _pk, kind, paper_type, day, status in rows:
         facets["kind"][kind] += 1
         if paper_type:
             facets["paper_type"][paper_type] += 1
@@ -418,6 +406,19 @@ def _facets_sqlite(ids: list[int], facets: dict[str, Counter]) -> dict[str, Coun
             facets["year"][day.year] += 1
         if status:
             facets["status"][status] += 1
+    ids = [row[0] for row in rows]
+    if connection.vendor != "postgresql":
+        return {**facets, **_related_facets_sqlite(ids)}
+    with connection.cursor() as cursor:
+        literal = "{" + ",".join(map(str, ids)) + "}"
+        cursor.execute(FACETS_SQL, {"ids": literal, "top": FACET_TOP})
+        for name, pk, label, count in cursor.fetchall():
+            facets[name][(pk, label or "?")] = count
+    return facets
+
+
+def _related_facets_sqlite(ids: list[int]) -> dict[str, Counter]:
+    facets = {}
     for name, through, column, model in (
         ("organization", SearchEntry.organizations.through, "organization_id", Organization),
         ("topic", SearchEntry.topics.through, "topic_id", Topic),
@@ -436,31 +437,26 @@ def run(*, text: str, user: User, filters: Filters = Filters(), facets: bool = T
     unless `facets` is off (the list while typing shows none)."""
     entries, titles_only = visible_entries(user)
     entries = _apply_filters(entries, filters)
-    by_number: list[int] = []
+    columns = ROW_COLUMNS if facets else ["id"]
+    rows: list[Row] = []
     if is_number_query(text) and (key := reference_key(text)):
-        by_number = list(
-            entries.with_reference(key)
-            .order_by("-date", "id")
-            .values_list("id", flat=True)[:CANDIDATES]
-        )
+        rows = _read(entries.with_reference(key).order_by("-date", "id"), columns)
+    by_number = {row[0] for row in rows}
     # A number that names papers needs no word search: its digits would match every paper of
     # that year by its reference, to be ranked for nothing.
     plan = make_plan(text)
-    ids: list[int] = []
     if plan is not None and not by_number:
-        ids = _rank(entries, plan, titles_only)
-        if len(ids) < FEW:
+        rows = _rank(entries, plan, titles_only, facets)
+        if len(rows) < FEW:
             widened = _with_similar_terms(plan)
             if widened is not None:
-                plan, ids = widened, _rank(entries, widened, titles_only)
-    number_ids = set(by_number)
-    merged = by_number + [pk for pk in ids if pk not in number_ids]
+                plan, rows = widened, _rank(entries, widened, titles_only, facets)
     return Ranked(
-        ids=merged,
-        total=len(merged),
-        facets=_facets(merged) if facets and merged else {},
+        ids=[row[0] for row in rows],
+        total=len(rows),
+        facets=_facets(rows) if facets and rows else {},
         plan=plan,
-        by_number=number_ids,
+        by_number=by_number,
         titles_only=titles_only,
     )
 
@@ -495,5 +491,5 @@ def similar_cases(*, review_id: int, limit: int) -> Ranked:
         return Ranked(ids=[], total=0, facets={}, plan=None)
     plan = Plan(words=[[[t] for t in terms[:24]]])
     entries = SearchEntry.objects.filter(kind=Kind.CASE).exclude(object_id=review_id)
-    ids = _rank(entries, plan, titles_only=False)[:limit]
+    ids = [row[0] for row in _rank(entries, plan, titles_only=False, facets=False)[:limit]]
     return Ranked(ids=ids, total=len(ids), facets={}, plan=plan)
