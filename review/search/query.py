@@ -258,16 +258,16 @@ def _rank_postgres(
 ) -> list[Row]:
     query = _tsquery(plan, titles_only)
     # The recency factor in float8: in numeric it cost more than ts_rank itself (a query that
-    # matches 5,000 rows: 11 → 5 ms in PostgreSQL), for the same order.
+    # matches 5,000 rows: 11 → 5 ms in PostgreSQL), for the same order. The query as a tsquery
+    # value, not to_tsquery(): its terms are analysed already (lower-case letters and digits),
+    # and in a prepared statement's generic plan to_tsquery() ran once per row (5 → 17 ms).
     score = RawSQL(
-        "ts_rank(vector, to_tsquery('simple'::regconfig, %s), 1) * (1 + 1.0::float8 / (1 + "
+        "ts_rank(vector, %s::tsquery, 1) * (1 + 1.0::float8 / (1 + "
         "GREATEST(current_date - COALESCE(date, DATE '1990-01-01'), 0) / 365.0::float8))",
         [query],
         output_field=FloatField(),
     )
-    matches = RawSQL(
-        "vector @@ to_tsquery('simple'::regconfig, %s)", [query], output_field=BooleanField()
-    )
+    matches = RawSQL("vector @@ %s::tsquery", [query], output_field=BooleanField())
     rows = entries.filter(matches).annotate(score=score).order_by("-score", "-date", "id")
     return _read(rows, columns)
 
