@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
 
 from review.external import access
 from review.models import Review, SearchEntry, User
@@ -32,11 +35,21 @@ Kind = SearchEntry.Kind
 
 @dataclass
 class Hit:
-    entry: SearchEntry
+    kind: str  # as the page names it
+    reference: str
+    date: date | None
+    status: str  # a case's status as the case pages name it, else ""
     url: str
     title: SafeString
     snippet: SafeString
     by_number: bool
+
+    @property
+    def meta(self) -> str:
+        """The line above a hit in the results: kind · number · date · status (one variable
+        for the template instead of four conditions and a date filter per hit)."""
+        day = self.date.strftime("%d.%m.%Y") if self.date else ""
+        return " · ".join(part for part in (self.kind, self.reference, day, self.status) if part)
 
 
 def _user(request: HttpRequest) -> User:
@@ -50,32 +63,43 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
-def _url(entry: SearchEntry, user: User) -> str:
-    if entry.kind == Kind.CASE:
-        if access.is_office(user):
-            return reverse("workflows:review_detail", args=[entry.object_id])
-        return reverse("external:beirat_review", args=[entry.object_id])
-    if entry.kind == Kind.PAPER:
-        return reverse("papers:detail", args=[entry.object_id])
-    if entry.kind == Kind.MEETING:
-        return reverse("papers:list") + f"?sitzung={entry.object_id}"
-    return reverse("papers:list") + f"?gremium={entry.object_id}"
+# Stands for the object's id in a URL reversed once per request and kind.
+_ID = 2_147_483_647
+
+
+def _url_patterns(user: User) -> dict[str, str]:
+    """Per kind, its hit's URL with "{}" for the object's id: one reverse() per kind, not per
+    hit."""
+    case = "workflows:review_detail" if access.is_office(user) else "external:beirat_review"
+    papers = reverse("papers:list")
+    return {
+        Kind.CASE: reverse(case, args=[_ID]).replace(str(_ID), "{}"),
+        Kind.PAPER: reverse("papers:detail", args=[_ID]).replace(str(_ID), "{}"),
+        Kind.MEETING: papers + "?sitzung={}",
+        Kind.ORGANIZATION: papers + "?gremium={}",
+    }
 
 
 def _hits(ids: list[int], ranked: query.Ranked, user: User) -> list[Hit]:
-    entries = SearchEntry.objects.in_bulk(ids)
+    # Only the shown columns (their analysed terms are the bulk of a row).
+    rows = query.hit_rows(ids, with_text=not ranked.titles_only)
     terms = ranked.plan.terms() if ranked.plan else set()
     prefixes = ranked.plan.prefix_terms if ranked.plan else set()
-    _query, titles_only = query.visible_entries(user)
+    urls = _url_patterns(user)
+    kinds = {value: str(label) for value, label in Kind.choices}
+    statuses = {value: str(label) for value, label in Review.Status.choices}
     hits = []
     for pk in ids:
-        entry = entries[pk]
+        _pk, kind, object_id, title, reference, day, status, *text = rows[pk]
         hits.append(
             Hit(
-                entry=entry,
-                url=_url(entry, user),
-                title=mark(entry.title, terms, prefixes),
-                snippet=SafeString("") if titles_only else snippet(entry.text, terms, prefixes),
+                kind=kinds.get(kind, kind),
+                reference=reference,
+                date=day,
+                status=statuses.get(status, ""),
+                url=urls[kind].format(object_id),
+                title=mark(title, terms, prefixes),
+                snippet=snippet(text[0], terms, prefixes) if text else SafeString(""),
                 by_number=pk in ranked.by_number,
             )
         )
@@ -99,43 +123,49 @@ def _filters(request: HttpRequest) -> query.Filters:
     )
 
 
+FACET_GROUPS = [
+    ("kind", "art", _("Kind")),
+    ("paper_type", "vorlagenart", _("Vorlagenart")),
+    ("year", "jahr", _("Year")),
+    ("status", "status", _("Case status")),
+    ("organization", "gremium", _("Gremium")),
+    ("topic", "thema", _("Topic")),
+]
+
+
 def _facet_links(request: HttpRequest, facets: dict[str, Counter]) -> list[dict[str, Any]]:
     """Facet groups with a link per value that sets (or, when it is set, removes) the filter."""
     labels = {
         "kind": dict(Kind.choices),
         "status": dict(Review.Status.choices),
     }
-    groups = [
-        ("kind", "art"),
-        ("paper_type", "vorlagenart"),
-        ("year", "jahr"),
-        ("status", "status"),
-        ("organization", "gremium"),
-        ("topic", "thema"),
-    ]
+    params = request.GET.copy()
+    params.pop("seite", None)
     result: list[dict[str, Any]] = []
-    for name, param in groups:
+    for name, param, title in FACET_GROUPS:
+        counts = facets.get(name)
+        if not counts:
+            continue
+        # The other filters once per group; each value adds its own parameter.
+        selected = params.get(param)
+        others = params.copy()
+        others.pop(param, None)
+        base = "?" + others.urlencode()
+        joiner = "&" if len(base) > 1 else ""
         values = []
-        for value, count in facets.get(name, Counter()).most_common(12):
+        for value, count in counts.most_common(12):
             key, label = value if isinstance(value, tuple) else (value, value)
-            label = labels.get(name, {}).get(key, label)
-            params = request.GET.copy()
-            params.pop("seite", None)
-            current = params.get(param) == str(key)
-            if current:
-                params.pop(param)
-            else:
-                params[param] = str(key)
+            current = selected == str(key)
             values.append(
                 {
-                    "label": label,
-                    "count": count,
-                    "url": "?" + params.urlencode(),
+                    # Strings already: the template would localise each number on its own.
+                    "label": str(labels.get(name, {}).get(key, label)),
+                    "count": str(count),
+                    "url": base if current else f"{base}{joiner}{urlencode({param: key})}",
                     "current": current,
                 }
             )
-        if values:
-            result.append({"name": name, "values": values})
+        result.append({"name": name, "title": title, "values": values})
     return result
 
 

@@ -217,3 +217,25 @@ def test_after_analyze_postgresql_knows_the_index_rows(council):
     with CaptureQueriesContext(connection) as queries:
         indexing.refresh_statistics()
     assert any("ANALYZE" in q["sql"] for q in queries.captured_queries)
+
+
+def test_the_statistics_refresh_merges_the_pending_index_entries_on_postgresql(council):
+    if connection.vendor != "postgresql":
+        pytest.skip("the GIN index exists on PostgreSQL only")
+    with CaptureQueriesContext(connection) as queries:
+        indexing.refresh_statistics()
+    assert any("gin_clean_pending_list" in q["sql"] for q in queries.captured_queries)
+
+
+def test_a_small_sync_merges_the_pending_index_entries_without_analyze(db, monkeypatch):
+    merged, analyzed = [], []
+    monkeypatch.setattr(indexing, "merge_pending_index_entries", lambda: merged.append(1))
+    monkeypatch.setattr(indexing, "refresh_statistics", lambda: analyzed.append(1))
+    from django.utils import timezone
+
+    from review.models import SyncRun
+
+    small = SyncRun.objects.create(source=f.make_source(), started_at=timezone.now())
+    f.make_paper("Neu importiert")
+    indexing.index_after_sync(small)
+    assert (merged, analyzed) == ([1], [])
