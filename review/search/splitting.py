@@ -85,3 +85,9 @@ def _char_split() -> Any:
 def split_compound(word: str) -> list[Any]:
     """`char_split.split_compound(word)`: the possible splits of a German word, best first."""
     return list(_char_split().split_compound(word))
+
+
+def load() -> None:
+    """Read the tables now rather than at the first search: the web server does it before it
+    freezes the loaded objects out of the garbage collector's reach (config/wsgi.py)."""
+    _char_split()

@@ -81,6 +81,7 @@ def paper_list(request: HttpRequest) -> HttpResponse:
             text=query,
             user=request.user,  # type: ignore[arg-type]
             filters=search_query.Filters(kind="paper"),
+            facets=False,  # the list counts its own facets over the papers found
         )
         papers = papers.filter(
             pk__in=SearchEntry.objects.filter(pk__in=ranked.ids).values("object_id")
