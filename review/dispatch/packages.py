@@ -23,7 +23,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
 
 from review.external import access
-from review.models import AuditEvent, AuditVerb, Meeting, Review, User
+from review.models import AuditEvent, AuditVerb, Meeting, Review, StatementDownload, User
 
 from .documents import StoredFile
 from .downloads import statement_files
@@ -237,12 +237,18 @@ def record_package_download(
         record_download(review=item.review, fmt=fmt, by=by, meeting=meeting)
 
 
+@transaction.atomic
 def record_download(
     *, review: Review, fmt: str, by: User, meeting: Meeting | None = None
 ) -> AuditEvent:
+    """The person's last download of the statement (StatementDownload, read by the clerk's
+    card), and the download in the audit trail."""
     details: dict[str, object] = {"format": fmt}
     if meeting is not None:
         details["meeting"] = meeting.pk
+    StatementDownload.objects.update_or_create(
+        review=review, person=by, defaults={"last_downloaded_at": timezone.now()}
+    )
     return AuditEvent.record(
         AuditVerb.STATEMENT_DOWNLOADED, actor=by, obj=review, review=review, details=details
     )

@@ -7,10 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import models
-from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
-from review.models import AuditEvent, AuditVerb, Dispatch, Meeting, Organization, Review, User
+from review.models import Dispatch, Meeting, Organization, Review, StatementDownload, User
 
 
 class ClerkStatus(models.TextChoices):
@@ -45,14 +44,8 @@ class ClerkCard:
 
 def downloads_by(user: User, reviews: list[Review]) -> dict[int, datetime]:
     """When this person last downloaded each statement (single file or meeting package)."""
-    rows = (
-        AuditEvent.objects.filter(
-            verb=AuditVerb.STATEMENT_DOWNLOADED, actor=user, review__in=reviews
-        )
-        .values("review_id")
-        .annotate(last=Max("created_at"))
-    )
-    return {row["review_id"]: row["last"] for row in rows}
+    rows = StatementDownload.objects.filter(person=user, review__in=reviews)
+    return dict(rows.values_list("review_id", "last_downloaded_at"))
 
 
 def clerk_status(dispatches: list[Dispatch], downloaded_at: datetime | None) -> ClerkStatus:

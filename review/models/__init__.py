@@ -2,7 +2,7 @@ from .accounts import FeedToken, Invitation
 from .api import ApiToken
 from .archive import Handover, HandoverItem
 from .audit import GENESIS_HASH, AuditEvent, AuditVerb
-from .dispatch import Dispatch
+from .dispatch import Dispatch, StatementDownload
 from .documents import Document, DocumentKind, DocumentTemplate
 from .followups import FollowUp
 from .integrity import AuditCheck
@@ -91,6 +91,7 @@ __all__ = [
     "SignIn",
     "Source",
     "Statement",
+    "StatementDownload",
     "StatementVersion",
     "SyncError",
     "SyncRun",

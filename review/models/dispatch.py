@@ -195,3 +195,30 @@ class Dispatch(models.Model):
             and user.has_perm("review.view_released_statement")
             and user.organizations.filter(pk=self.organization_id).exists()
         )
+
+
+class StatementDownload(models.Model):
+    """When a person last downloaded a case's statement (a single file or in a meeting's
+    package): the clerk's card reads "downloaded" from here, the audit trail keeps each
+    download as its trail."""
+
+    review = models.ForeignKey(
+        Review, on_delete=models.CASCADE, related_name="downloads", verbose_name=_("Vorgang")
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="statement_downloads",
+        verbose_name=_("Person"),
+    )
+    last_downloaded_at = models.DateTimeField(_("zuletzt heruntergeladen am"))
+
+    class Meta:
+        verbose_name = _("Herunterladen einer Stellungnahme")
+        verbose_name_plural = _("Herunterladen von Stellungnahmen")
+        constraints = [
+            models.UniqueConstraint(fields=["review", "person"], name="one_download_row_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.review_id} ← {self.person_id} ({self.last_downloaded_at:%Y-%m-%d %H:%M})"

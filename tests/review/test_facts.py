@@ -14,8 +14,10 @@ from django.apps import apps
 from django.template.loader import render_to_string
 
 from review import services as review_services
+from review.dispatch import packages
 from review.dispatch import services as dispatch_services
-from review.models import AuditEvent, AuditVerb, Review, SendBack
+from review.external import clerk as clerk_cards
+from review.models import AuditEvent, AuditVerb, Review, SendBack, StatementDownload
 from review.statements import services as statements
 from tests import factories as f
 from workflows import documents
@@ -29,6 +31,7 @@ fill_participation_start = import_module(
 fill_assignment_and_submission = import_module(
     "review.migrations.0034_review_assigned_at_submitted_at"
 ).fill_from_the_trail
+fill_downloads = import_module("review.migrations.0035_statement_download").fill_from_the_trail
 MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 FRIDAY = datetime(2026, 3, 6, 9, 0, tzinfo=UTC)
 
@@ -194,3 +197,36 @@ def test_the_migration_fills_assignment_and_submission_from_the_first_events() -
     untouched.refresh_from_db()
     assert (review.assigned_at, review.submitted_at) == (MONDAY, MONDAY)
     assert (untouched.assigned_at, untouched.submitted_at) == (None, None)
+
+
+def test_a_download_is_one_row_per_person_and_case_with_the_last_time() -> None:
+    clerk, review = f.clerk(), f.make_review()
+    with time_machine.travel(MONDAY, tick=False):
+        packages.record_download(review=review, fmt="pdf", by=clerk)
+    with time_machine.travel(FRIDAY, tick=False):
+        packages.record_download(review=review, fmt="docx", by=clerk)
+    [row] = StatementDownload.objects.all()
+    assert (row.review, row.person, row.last_downloaded_at) == (review, clerk, FRIDAY)
+    assert AuditEvent.objects.filter(verb=AuditVerb.STATEMENT_DOWNLOADED).count() == 2
+
+
+def test_the_clerks_card_reads_the_download_from_its_row_not_the_trail() -> None:
+    clerk, review, other = f.clerk(), f.make_review(), f.make_review()
+    StatementDownload.objects.create(review=review, person=clerk, last_downloaded_at=MONDAY)
+    f.record_event("statement.downloaded", other, actor=clerk)  # a trail without its row
+    assert clerk_cards.downloads_by(clerk, [review, other]) == {review.pk: MONDAY}
+
+
+def test_the_migration_fills_the_last_download_per_person_from_the_events() -> None:
+    clerk, head, review = f.clerk(), f.head(), f.make_review()
+    with time_machine.travel(MONDAY, tick=False):
+        f.record_event("statement.downloaded", review, actor=clerk)
+        f.record_event("statement.downloaded", review, actor=head)
+    with time_machine.travel(FRIDAY, tick=False):
+        f.record_event("statement.downloaded", review, actor=clerk)
+        f.record_event("statement.submitted", review, actor=clerk)
+
+    fill_downloads(apps, None)
+
+    rows = StatementDownload.objects.values_list("person", "last_downloaded_at")
+    assert set(rows) == {(clerk.pk, FRIDAY), (head.pk, MONDAY)}
