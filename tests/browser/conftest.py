@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -71,3 +72,16 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
 def screenshot(page: Any, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def demo(tmp_path: Path, settings: Any) -> None:
+    """`make run`'s data: Musterstadt over OParl, the demo people, the workflows and the history."""
+    from django.core.management import call_command
+
+    from review.demo.setup import load_demo
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    load_demo(directory=tmp_path / "oparl")
+    call_command("demo_workflows", stdout=io.StringIO())

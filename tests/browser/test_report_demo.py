@@ -5,19 +5,16 @@ closed. Every page is photographed and checked with axe-core."""
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from docx import Document as WordDocument
 
-from review.demo.setup import load_demo
 from review.demo.users import DEMO_PASSWORD
 from review.models import FollowUp, ReportDocument, Review, User
 from review.reports import generation, tasks
@@ -32,15 +29,6 @@ pytestmark = [
 
 TASK = "Mehrsprachige Aushänge in allen Bürgerbüros anbringen."
 NOTE = "Seit dem 1. des Monats in sechs Sprachen ausgehängt."
-
-
-@pytest.fixture
-def demo(tmp_path: Path, settings: Any) -> None:
-    """`make run`'s data: Musterstadt over OParl, the demo people, the workflows and the history."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    load_demo(directory=tmp_path / "oparl")
-    call_command("demo_workflows", stdout=io.StringIO())
 
 
 @pytest.fixture

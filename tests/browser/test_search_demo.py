@@ -5,17 +5,13 @@ axe-core."""
 
 from __future__ import annotations
 
-import io
 import re
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
-from review.demo.setup import load_demo
 from review.demo.users import DEMO_PASSWORD
 from review.models import Paper, Review
 from review.search.analysis import reference_key
@@ -27,14 +23,6 @@ pytestmark = [
     requires_chromium,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture
-def demo(tmp_path: Path, settings: Any) -> None:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    load_demo(directory=tmp_path / "oparl")
-    call_command("demo_workflows", stdout=io.StringIO())
 
 
 def _rare_word_of_a_case() -> tuple[Review, str]:
