@@ -17,6 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.qr import write_qrcode_image
 
 from review.models import User
+from review.models.people import person_id_column
 
 TOTP_DEVICE_NAME = "Authenticator-App"
 RECOVERY_DEVICE_NAME = "Wiederherstellungscodes"
@@ -51,9 +52,9 @@ def remember_second_factor(user: User, known: bool) -> None:
 
 def confirmed_device_exists() -> RawSQL:
     """has_second_factor as an annotation of a query over people."""
-    quote = connection.ops.quote_name
-    person = f"{quote(User._meta.db_table)}.{quote(str(User._meta.pk.column))}"
-    return RawSQL(f"({_confirmed_device_condition(person)})", (), output_field=BooleanField())
+    return RawSQL(
+        f"({_confirmed_device_condition(person_id_column())})", (), output_field=BooleanField()
+    )
 
 
 def _query_second_factor(user: User) -> bool:

@@ -9,6 +9,8 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .people import person_id_column
+
 
 class NotificationKind(models.TextChoices):
     TASK_ASSIGNED = "task_assigned", _("A task was assigned to me")
@@ -156,10 +158,9 @@ class Notification(models.Model):
         people (the header's badge on every page)."""
         quote = connection.ops.quote_name
         meta = Notification._meta
-        people = meta.get_field("recipient").related_model._meta
         recipient = quote(str(meta.get_field("recipient").column))
         read_at = quote(str(meta.get_field("read_at").column))
-        person = f"{quote(people.db_table)}.{quote(str(people.pk.column))}"
+        person = person_id_column()
         return RawSQL(
             f"(SELECT COUNT(*) FROM {quote(meta.db_table)} "
             f"WHERE {recipient} = {person} AND {read_at} IS NULL)",

@@ -115,9 +115,9 @@ class User(AbstractUser):
         permission; the IT administrator's account must still not assign cases or approve
         statements, which is the office's work. Also what the ModelBackend
         (review.accounts.backends) answers for everyone else: one statement on every page."""
-        select, rows = _granted_permissions_sql()
+        app_label, codename, rows = _granted_permissions_sql()
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {select} {rows}", [self.pk, self.pk])
+            cursor.execute(f"SELECT {app_label}, {codename} {rows}", [self.pk, self.pk])
             return {f"{app_label}.{codename}" for app_label, codename in cursor.fetchall()}
 
     @property
@@ -150,9 +150,8 @@ class User(AbstractUser):
 def permission_names() -> RawSQL:
     """`User.granted_permissions` as an annotation of a query over people: the names
     "app_label.codename" joined by commas (codenames hold no commas)."""
-    person = f"{_quote(User._meta.db_table)}.{_quote(str(User._meta.pk.column))}"
-    select, rows = _granted_permissions_sql(person)
-    app_label, codename = select.split(", ")
+    person = person_id_column()
+    app_label, codename, rows = _granted_permissions_sql(person)
     name = f"{app_label} || '.' || {codename}"
     function = "string_agg" if connection.vendor == "postgresql" else "group_concat"
     aggregate = f"{function}({name}, ',')"
@@ -160,12 +159,12 @@ def permission_names() -> RawSQL:
 
 
 @functools.cache
-def _granted_permissions_sql(person: str = "%s") -> tuple[str, str]:
+def _granted_permissions_sql(person: str = "%s") -> tuple[str, str, str]:
     """The person's own permissions and their groups', as `app_label, codename` rows for the
     person whose id is the SQL `person` (a placeholder or a column): one UNION built once from
     the models' metadata (Django's backend sends two statements, and the ORM spelling of one
-    costs more to compile than the statement takes to run). Returns the select list and the
-    FROM … WHERE part."""
+    costs more to compile than the statement takes to run). Returns the app label's and the
+    codename's column and the FROM … WHERE part."""
     permission, content_type = Permission._meta, ContentType._meta
     own = User.user_permissions.through._meta
     roles = User.groups.through._meta
@@ -174,7 +173,8 @@ def _granted_permissions_sql(person: str = "%s") -> tuple[str, str]:
     def column(meta: Any, name: str) -> str:
         return _quote(meta.get_field(name).column)
 
-    select = f"c.{column(content_type, 'app_label')}, p.{column(permission, 'codename')}"
+    app_label = f"c.{column(content_type, 'app_label')}"
+    codename = f"p.{column(permission, 'codename')}"
     rows = (
         f"FROM {_quote(permission.db_table)} p JOIN {_quote(content_type.db_table)} c "
         f"ON c.{column(content_type, 'id')} = p.{column(permission, 'content_type')} "
@@ -186,7 +186,13 @@ def _granted_permissions_sql(person: str = "%s") -> tuple[str, str]:
         f"ON r.{column(roles, 'group')} = g.{column(role_permissions, 'group')} "
         f"WHERE r.{column(roles, 'user')} = {person})"
     )
-    return select, rows
+    return app_label, codename, rows
+
+
+def person_id_column() -> str:
+    """The people table's id column as SQL, for subqueries correlated with a query over people
+    (the annotations ModelBackend.get_user reads the signed-in person with)."""
+    return f"{_quote(User._meta.db_table)}.{_quote(str(User._meta.pk.column))}"
 
 
 def _quote(name: str) -> str:
