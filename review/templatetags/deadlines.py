@@ -1,4 +1,4 @@
-"""A case's deadline with its badge, as every case list and the case page show it."""
+"""Deadlines and urgency badges, as every case list, task list and the case page show them."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 register = template.Library()
 
@@ -33,6 +34,28 @@ def deadline(context: template.Context, review: Any) -> SafeString | str:
     return format_html(
         '{} <span class="kern-badge kern-badge--{} kern-badge--small" data-testid="{}">{}</span>',
         shown,
+        badge,
+        testid,
+        text,
+    )
+
+
+# The badge of a task's urgency (workflows.deadlines.urgency): class, test id and text.
+URGENCY_BADGES = {
+    "overdue": ("danger", "badge-overdue", _lazy("overdue")),
+    "due_soon": ("warning", "badge-due-soon", _lazy("due soon")),
+}
+
+
+@register.simple_tag
+def urgency_badge(urgency: str) -> SafeString | str:
+    """ "overdue" or "due soon" for a task, nothing otherwise; in every row of a task list."""
+    if urgency not in URGENCY_BADGES:
+        return ""
+    badge, testid, text = URGENCY_BADGES[urgency]
+    return format_html(
+        '<span class="kern-badge kern-badge--{}" data-testid="{}">'
+        '<span class="kern-label kern-label--small">{}</span></span>',
         badge,
         testid,
         text,

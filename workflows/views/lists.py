@@ -28,6 +28,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
                 contributor=user, status=Contribution.Status.REQUESTED
             )
             .select_related("review__paper")
+            .only("kind", "due_date", "review__paper__reference", "review__paper__name")
             .order_by("due_date", "id"),
             "failed_documents": queries.failed_documents() if dispatcher else [],
             "without_documents": queries.reviews_without_documents() if dispatcher else [],
