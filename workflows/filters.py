@@ -29,12 +29,23 @@ RELEVANCE_BANDS = {
 
 
 def _office_people() -> list[tuple[str, object]]:
-    people = User.objects.filter(
-        groups__name__in=[Role.OFFICER.value, Role.HEAD.value], is_active=True
-    ).distinct()
+    # Names as tuples rather than people: the list is built on every request of the page.
+    people = (
+        User.objects.filter(groups__name__in=[Role.OFFICER.value, Role.HEAD.value], is_active=True)
+        .distinct()
+        .values_list("pk", "first_name", "last_name", "username")
+    )
     return [("", _("all")), (UNASSIGNED, _("nobody assigned"))] + [
-        (str(person.pk), str(person)) for person in people
+        # As User.__str__ shows a person: the full name, else the username.
+        (str(pk), f"{first} {last}".strip() or username)
+        for pk, first, last, username in people
     ]
+
+
+def organization_label(name: str, short_name: str) -> str:
+    if short_name and short_name != name:
+        return f"{name} ({short_name})"
+    return name
 
 
 class ListedModelChoiceIterator(forms.models.ModelChoiceIterator):
@@ -63,9 +74,7 @@ class ListedModelChoiceField(forms.ModelChoiceField):
 
 class OrganizationChoiceField(ListedModelChoiceField):
     def label_from_instance(self, obj: Organization) -> str:
-        if obj.short_name and obj.short_name != obj.name:
-            return f"{obj.name} ({obj.short_name})"
-        return obj.name
+        return organization_label(obj.name, obj.short_name)
 
 
 class ReviewFilterForm(forms.Form):
@@ -110,7 +119,23 @@ class ReviewFilterForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["assignee"].choices = _office_people()  # type: ignore[attr-defined]
+        fields: dict[str, Any] = self.fields
+        fields["assignee"].choices = _office_people()
+        # The options as tuples from the columns they show, not as model instances; the fields
+        # still validate a choice against their querysets.
+        fields["organization"].choices = [
+            ("", fields["organization"].empty_label),
+            *(
+                (str(pk), organization_label(name, short_name))
+                for pk, name, short_name in fields["organization"].queryset.values_list(
+                    "pk", "name", "short_name"
+                )
+            ),
+        ]
+        fields["topic"].choices = [
+            ("", fields["topic"].empty_label),
+            *fields["topic"].queryset.values_list("slug", "name"),
+        ]
 
     def add_prefix(self, field_name: str) -> str:
         """The field's query parameter (its name in the page and in the link)."""
