@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import F, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -33,7 +32,7 @@ from review.models import (
 from review.models.expressions import has_rows, joined_names
 from review.oparl.reasons import describe
 from review.templatetags.deadlines import deadline_html
-from review.views.listing import page_query, sort_columns
+from review.views.listing import CountingPaginator, page_query, sort_columns
 
 from ..filters import ReviewFilterForm
 from ..queries import link_for, open_tasks_for_review
@@ -111,7 +110,8 @@ def _list_context(request: HttpRequest) -> dict[str, Any]:
     # The rows as columns, not cases: the list only shows them, and a case's and a paper's row
     # hold long texts. The topics come as one "A, B" string in the row's own query.
     listed = reviews.values(*LIST_COLUMNS, topic_names=joined_names(Review.topics, Review))
-    page = Paginator(listed.order_by(*ordering), PAGE_SIZE).get_page(request.GET.get("seite"))
+    paginator = CountingPaginator(listed.order_by(*ordering), reviews, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("seite"))
     return {
         "form": form,
         "page": page,
