@@ -141,6 +141,7 @@ def _rows(listed: Any, today: date, due_soon_until: date) -> list[dict[str, obje
     placeholder = "2147483647"
     link = reverse("workflows:review_detail", args=[int(placeholder)])
     closed = Review.Status.closed_values()
+    statuses = dict(Review.Status.choices)
     rows = []
     for row in listed:
         rows.append(
@@ -148,7 +149,7 @@ def _rows(listed: Any, today: date, due_soon_until: date) -> list[dict[str, obje
                 "link": link.replace(placeholder, str(row["pk"])),
                 "reference": row["paper__reference"] or "–",
                 "title": _shortened(row["paper__name"]),
-                "status": str(Review.Status(row["status"]).label),
+                "status": str(statuses.get(row["status"], row["status"])),  # get_status_display
                 "assignee": _person_name(row) or "–",
                 "deadline": deadline_html(
                     row["deadline"],
