@@ -49,6 +49,7 @@ def pages() -> dict[str, str]:
         "inbox": "/aufgaben/",
         "case list": "/vorgaenge/",
         "case list p3": "/vorgaenge/?seite=3",
+        "case list status": "/vorgaenge/?status=drafting",
     }
     if reviews := list(Review.objects.order_by("id").values_list("pk", flat=True)[:101]):
         found["case page"] = f"/vorgaenge/{reviews[-1]}/"

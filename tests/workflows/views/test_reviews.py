@@ -10,6 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.text import Truncator
 
 from review.models import BeiratVote, ChangeProposal, Contribution, Review, User
 from tests import factories as f
@@ -279,3 +281,19 @@ def test_htmx_gets_only_the_results_when_a_filter_changes(cases) -> None:
     assert html.startswith('<div id="review-results">')
     assert _rows(html) == ["V1/26"]
     assert "<form" not in html and "<html" not in html
+
+
+def test_the_list_escapes_what_it_shows_and_shortens_long_titles(cases) -> None:
+    title = "Ausschuss <b>& Rat</b> " + "ä" * 120
+    review = f.make_review(
+        f.make_paper(title, reference='V"9/26'),
+        assignee=f.officer(username="o&k", first_name="", last_name=""),
+    )
+    review.topics.add(f.make_topic("Arbeit & <Soziales>", slug="arbeit-soziales"))
+    html = _list({"sort": "-reference"})
+    assert "V&quot;9/26</a>" in html
+    assert f"{escape(Truncator(title).chars(110))}</span>" in html
+    assert '<td class="kern-table__cell">o&amp;k</td>' in html
+    assert "Arbeit &amp; &lt;Soziales&gt;" in html
+    assert "<b>" not in html
+    assert '<option value="arbeit-soziales">Arbeit &amp; &lt;Soziales&gt;</option>' in html
