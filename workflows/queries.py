@@ -149,10 +149,21 @@ def reviews_without_documents(limit: int = 20) -> list[Review]:
 
 def open_tasks_for_review(review: Review) -> list[Task]:
     """All unfinished tasks of the review's flow (human steps and waiting handles), oldest first."""
-    # Only the owner is joined: the review and its paper are the caller's already.
+    # Only the owner's name is joined: the review and its paper are the caller's already, and
+    # the case page reads this on every request.
     return list(
         Task.objects.filter(process__reviewprocess__review=review, status__in=OPEN_STATUSES)
         .exclude(flow_task_type__in=["TIMER", "END", "JOIN"])
         .select_related("owner")
+        .only(
+            "flow_task",
+            "flow_task_type",
+            "status",
+            "created",
+            "process_id",
+            "owner__first_name",
+            "owner__last_name",
+            "owner__username",
+        )
         .order_by("created", "id")
     )

@@ -153,6 +153,16 @@ def review_timeline(review: Review) -> list[TimelineEntry]:
     events = list(
         AuditEvent.objects.filter(review=review)
         .select_related("actor")
+        # Not the hash chain nor the object's reference: a sentence needs none of them.
+        .only(
+            "verb",
+            "details",
+            "created_at",
+            "actor_label",
+            "actor__first_name",
+            "actor__last_name",
+            "actor__username",
+        )
         .order_by("created_at", "id")
     )
     names = _person_names([e.details for e in events if isinstance(e.details, dict)])

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import F, Prefetch
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -134,24 +134,64 @@ def _list_context(request: HttpRequest) -> dict[str, Any]:
     }
 
 
+# What the case page shows of a case, its paper, the officer in charge and the Beirat's vote.
+# The rows hold far more (long texts, a person's password hash and settings): the ORM's time
+# per query grows with every column it selects and turns into an attribute.
+PERSON_NAME = ("first_name", "last_name", "username")
+DETAIL_COLUMNS = (
+    "status",
+    "deadline",
+    "beirat_deadline",
+    "relevance_score",
+    "relevance_reasons",
+    "shared_with_beirat",
+    "close_reason",
+    "decision_result",
+    "decided_at",
+    "outcome",
+    "dispatch_outcome",
+    "paper__name",
+    "paper__reference",
+    "paper__date",
+    "paper__paper_type",
+    "paper__originator",
+    "paper__is_public",
+    "paper__web",
+    *(f"assignee__{name}" for name in PERSON_NAME),
+    "beirat_vote__vote",
+    "beirat_vote__text",
+    "beirat_vote__meeting_date",
+    *(f"beirat_vote__recorded_by__{name}" for name in PERSON_NAME),
+)
+
+
 def _get_review(pk: int) -> Review:
     """The case with everything its page shows. The page is opened all day and rendered anew
     each time, so names come as strings in the case's own query and the lists that are usually
     empty are asked for only when they are not."""
     return get_object_or_404(
         Review.objects.select_related("paper", "assignee", "beirat_vote__recorded_by")
-        .prefetch_related(
-            "paper__files",
-            Prefetch("paper__consultations", queryset=Consultation.objects.for_display()),
-        )
+        .only(*DETAIL_COLUMNS)
         .annotate(
             topic_names=joined_names(Review.topics, Review),
             lead_names=joined_names(Paper.under_direction_of, Review, "paper"),
+            has_files=has_rows(File, "paper", Review, "paper"),
             has_contributions=has_rows(Contribution, "review", Review),
             has_documents=has_rows(Document, "review", Review),
             has_dispatches=has_rows(Dispatch, "review", Review),
         ),
         pk=pk,
+    )
+
+
+def _files(review: Review) -> list[File]:
+    """The paper's attachments; papers opened by hand and many imported ones have none."""
+    if not review.has_files:  # type: ignore[attr-defined]
+        return []
+    return list(
+        File.objects.filter(paper_id=review.paper_id).only(
+            "name", "file_name", "content", "download_url", "access_url", "is_main_file", "size"
+        )
     )
 
 
@@ -165,6 +205,16 @@ def _statement_versions(review_pk: int) -> list[StatementVersion]:
     return list(
         StatementVersion.objects.filter(statement__review_id=review_pk)
         .select_related("author")
+        .only(
+            "number",
+            "facts",
+            "assessment",
+            "recommendation",
+            "recommendation_text",
+            "created_at",
+            "note",
+            *(f"author__{name}" for name in PERSON_NAME),
+        )
         .annotate(has_proposals=has_rows(ChangeProposal, "version", StatementVersion))
         .order_by("-number")
     )
@@ -194,6 +244,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     versions = _statement_versions(pk)
     current_version = versions[0] if versions else None
     dispatches = list(dispatches_for_review(review))
+    consultations = list(Consultation.objects.for_display().filter(paper_id=review.paper_id))
     return render(
         request,
         "workflows/reviews/detail.html",
@@ -216,15 +267,17 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "documents": documents_for_review(review),
             "dispatches": dispatches,
             "receipts": _receipts(dispatches),
-            "decision_files": _decision_files(review.paper),
+            "files": _files(review),
+            "consultations": consultations,
+            "decision_files": _decision_files(review.paper, consultations),
         },
     )
 
 
-def _decision_files(paper: Paper) -> list[File]:
+def _decision_files(paper: Paper, consultations: list[Consultation]) -> list[File]:
     """Files hang on the agenda items the paper was discussed under; most cases' papers were
     not discussed yet, so the Beratungsfolge (already fetched) says whether to ask."""
-    if not any(step.agenda_item_id for step in paper.consultations.all()):
+    if not any(step.agenda_item_id for step in consultations):
         return []
     return list(paper.decision_files())
 
