@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from viewflow.workflow.models import Task
@@ -19,9 +21,11 @@ from review.models import Document, Review, StatementVersion, User
 
 from . import deadlines
 from .flows import ReviewFlow
-from .models import review_of
+from .models import ReviewProcess, review_of
 
 OPEN_STATUSES = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED, STATUS.SCHEDULED]
+# Tasks nobody waits on: the flow's timers, its end and its joins.
+NOT_WAITING = ["TIMER", "END", "JOIN"]
 
 
 def _review_tasks() -> QuerySet[Task]:
@@ -147,13 +151,31 @@ def reviews_without_documents(limit: int = 20) -> list[Review]:
     return list(reviews.select_related("paper").order_by("id")[:limit])
 
 
+def has_open_tasks() -> RawSQL:
+    """EXISTS, for a query of reviews: the review has a task open_tasks_for_review would list.
+    Plain SQL like review.models.expressions (an `Exists` costs as much to compile as the query
+    it saves); most cases have no open task once they are done."""
+    quote = connection.ops.quote_name
+    task, process, review = Task._meta, ReviewProcess._meta, Review._meta
+    statuses = ", ".join(["%s"] * len(OPEN_STATUSES))
+    kinds = ", ".join(["%s"] * len(NOT_WAITING))
+    sql = (
+        f"EXISTS (SELECT 1 FROM {quote(task.db_table)} t JOIN {quote(process.db_table)} p"
+        f" ON p.{quote(process.pk.column)} = t.{quote(task.get_field('process').column)}"
+        f" WHERE p.{quote(process.get_field('review').column)}"
+        f" = {quote(review.db_table)}.{quote(review.pk.column)}"
+        f" AND t.status IN ({statuses}) AND t.flow_task_type NOT IN ({kinds}))"
+    )
+    return RawSQL(sql, (*OPEN_STATUSES, *NOT_WAITING), output_field=BooleanField())
+
+
 def open_tasks_for_review(review: Review) -> list[Task]:
     """All unfinished tasks of the review's flow (human steps and waiting handles), oldest first."""
     # Only the owner's name is joined: the review and its paper are the caller's already, and
     # the case page reads this on every request.
     return list(
         Task.objects.filter(process__reviewprocess__review=review, status__in=OPEN_STATUSES)
-        .exclude(flow_task_type__in=["TIMER", "END", "JOIN"])
+        .exclude(flow_task_type__in=NOT_WAITING)
         .select_related("owner")
         .only(
             "flow_task",

@@ -33,7 +33,7 @@ from review.oparl.reasons import describe
 from review.views.listing import page_query, sort_columns
 
 from ..filters import ReviewFilterForm
-from ..queries import link_for, open_tasks_for_review
+from ..queries import has_open_tasks, link_for, open_tasks_for_review
 from ..timeline import review_timeline
 
 PAGE_SIZE = 25
@@ -67,6 +67,8 @@ def _ordering(sort: str) -> tuple[str, list[Any]]:
 
 
 def _open_tasks(review: Review) -> list[tuple[Task, str]]:
+    if not review.has_open_tasks:  # type: ignore[attr-defined]
+        return []
     # link_for: the task page for human steps, the page that completes a waiting step otherwise.
     return [(task, link_for(task, review.pk)) for task in open_tasks_for_review(review)]
 
@@ -179,6 +181,7 @@ def _get_review(pk: int) -> Review:
             has_contributions=has_rows(Contribution, "review", Review),
             has_documents=has_rows(Document, "review", Review),
             has_dispatches=has_rows(Dispatch, "review", Review),
+            has_open_tasks=has_open_tasks(),
         ),
         pk=pk,
     )
