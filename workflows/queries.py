@@ -18,6 +18,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from review.models import Document, Review, StatementVersion, User
+from review.models.people import person_name
 
 from . import deadlines
 from .flows import ReviewFlow
@@ -161,9 +162,9 @@ def has_open_tasks() -> RawSQL:
     kinds = ", ".join(["%s"] * len(NOT_WAITING))
     sql = (
         f"EXISTS (SELECT 1 FROM {quote(task.db_table)} t JOIN {quote(process.db_table)} p"
-        f" ON p.{quote(process.pk.column)} = t.{quote(task.get_field('process').column)}"
-        f" WHERE p.{quote(process.get_field('review').column)}"
-        f" = {quote(review.db_table)}.{quote(review.pk.column)}"
+        f" ON p.{quote(str(process.pk.column))} = t.{quote(Task.process.field.column)}"
+        f" WHERE p.{quote(ReviewProcess.review.field.column)}"
+        f" = {quote(review.db_table)}.{quote(str(review.pk.column))}"
         f" AND t.status IN ({statuses}) AND t.flow_task_type NOT IN ({kinds}))"
     )
     return RawSQL(sql, (*OPEN_STATUSES, *NOT_WAITING), output_field=BooleanField())
@@ -171,21 +172,12 @@ def has_open_tasks() -> RawSQL:
 
 def open_tasks_for_review(review: Review) -> list[Task]:
     """All unfinished tasks of the review's flow (human steps and waiting handles), oldest first."""
-    # Only the owner's name is joined: the review and its paper are the caller's already, and
-    # the case page reads this on every request.
+    # Of the owner only the name (`owner_name`): the review and its paper are the caller's
+    # already, and the case page reads this on every request.
     return list(
         Task.objects.filter(process__reviewprocess__review=review, status__in=OPEN_STATUSES)
         .exclude(flow_task_type__in=NOT_WAITING)
-        .select_related("owner")
-        .only(
-            "flow_task",
-            "flow_task_type",
-            "status",
-            "created",
-            "process_id",
-            "owner__first_name",
-            "owner__last_name",
-            "owner__username",
-        )
+        .only("flow_task", "flow_task_type", "status", "created", "process_id", "owner_id")
+        .annotate(owner_name=person_name(Task.owner))
         .order_by("created", "id")
     )

@@ -18,6 +18,7 @@ from viewflow.workflow.models import Task
 from review.dispatch.queries import dispatches_for_review
 from review.documents.services import documents_for_review
 from review.models import (
+    BeiratVote,
     ChangeProposal,
     Consultation,
     Contribution,
@@ -29,6 +30,7 @@ from review.models import (
     StatementVersion,
 )
 from review.models.expressions import has_rows, joined_names
+from review.models.people import person_name
 from review.oparl.reasons import describe
 from review.views.listing import page_query, sort_columns
 
@@ -136,10 +138,9 @@ def _list_context(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-# What the case page shows of a case, its paper, the officer in charge and the Beirat's vote.
-# The rows hold far more (long texts, a person's password hash and settings): the ORM's time
-# per query grows with every column it selects and turns into an attribute.
-PERSON_NAME = ("first_name", "last_name", "username")
+# What the case page shows of a case and its paper. The rows hold far more (long texts), and
+# of a person the page shows the name only (people.person_name): the ORM's time per query
+# grows with every column it selects and every table it joins for select_related.
 DETAIL_COLUMNS = (
     "status",
     "deadline",
@@ -159,11 +160,6 @@ DETAIL_COLUMNS = (
     "paper__originator",
     "paper__is_public",
     "paper__web",
-    *(f"assignee__{name}" for name in PERSON_NAME),
-    "beirat_vote__vote",
-    "beirat_vote__text",
-    "beirat_vote__meeting_date",
-    *(f"beirat_vote__recorded_by__{name}" for name in PERSON_NAME),
 )
 
 
@@ -172,9 +168,10 @@ def _get_review(pk: int) -> Review:
     each time, so names come as strings in the case's own query and the lists that are usually
     empty are asked for only when they are not."""
     return get_object_or_404(
-        Review.objects.select_related("paper", "assignee", "beirat_vote__recorded_by")
+        Review.objects.select_related("paper")
         .only(*DETAIL_COLUMNS)
         .annotate(
+            assignee_name=person_name(Review.assignee),
             topic_names=joined_names(Review.topics, Review),
             lead_names=joined_names(Paper.under_direction_of, Review, "paper"),
             has_files=has_rows(File, "paper", Review, "paper"),
@@ -182,9 +179,17 @@ def _get_review(pk: int) -> Review:
             has_documents=has_rows(Document, "review", Review),
             has_dispatches=has_rows(Dispatch, "review", Review),
             has_open_tasks=has_open_tasks(),
+            has_beirat_vote=has_rows(BeiratVote, "review", Review),
         ),
         pk=pk,
     )
+
+
+def _beirat_vote(review: Review) -> BeiratVote | None:
+    """Most cases are never shared with the Beirat: asked for only when there is a vote."""
+    if not review.has_beirat_vote:  # type: ignore[attr-defined]
+        return None
+    return BeiratVote.objects.select_related("recorded_by").get(review=review)
 
 
 def _files(review: Review) -> list[File]:
@@ -207,7 +212,6 @@ def _contributions(review: Review) -> list[Contribution]:
 def _statement_versions(review_pk: int) -> list[StatementVersion]:
     return list(
         StatementVersion.objects.filter(statement__review_id=review_pk)
-        .select_related("author")
         .only(
             "number",
             "facts",
@@ -216,9 +220,11 @@ def _statement_versions(review_pk: int) -> list[StatementVersion]:
             "recommendation_text",
             "created_at",
             "note",
-            *(f"author__{name}" for name in PERSON_NAME),
         )
-        .annotate(has_proposals=has_rows(ChangeProposal, "version", StatementVersion))
+        .annotate(
+            author_name=person_name(StatementVersion.author),
+            has_proposals=has_rows(ChangeProposal, "version", StatementVersion),
+        )
         .order_by("-number")
     )
 
@@ -263,7 +269,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "proposals": _proposals(current_version),
             "lead_names": review.lead_names,  # type: ignore[attr-defined]
             "versions": versions,
-            "beirat_vote": getattr(review, "beirat_vote", None),
+            "beirat_vote": _beirat_vote(review),
             "contributions": _contributions(review),
             "open_tasks": _open_tasks(review),
             "timeline": review_timeline(review),
