@@ -6,6 +6,7 @@ its review and paper so templates never hit the database per row.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 
@@ -156,18 +157,22 @@ def has_open_tasks() -> RawSQL:
     """EXISTS, for a query of reviews: the review has a task open_tasks_for_review would list.
     Plain SQL like review.models.expressions (an `Exists` costs as much to compile as the query
     it saves); most cases have no open task once they are done."""
+    return RawSQL(_open_tasks_sql(), (*OPEN_STATUSES, *NOT_WAITING), output_field=BooleanField())
+
+
+@functools.cache
+def _open_tasks_sql() -> str:
     quote = connection.ops.quote_name
     task, process, review = Task._meta, ReviewProcess._meta, Review._meta
     statuses = ", ".join(["%s"] * len(OPEN_STATUSES))
     kinds = ", ".join(["%s"] * len(NOT_WAITING))
-    sql = (
+    return (
         f"EXISTS (SELECT 1 FROM {quote(task.db_table)} t JOIN {quote(process.db_table)} p"
         f" ON p.{quote(str(process.pk.column))} = t.{quote(Task.process.field.column)}"
         f" WHERE p.{quote(ReviewProcess.review.field.column)}"
         f" = {quote(review.db_table)}.{quote(str(review.pk.column))}"
         f" AND t.status IN ({statuses}) AND t.flow_task_type NOT IN ({kinds}))"
     )
-    return RawSQL(sql, (*OPEN_STATUSES, *NOT_WAITING), output_field=BooleanField())
 
 
 def open_tasks_for_review(review: Review) -> list[Task]:
