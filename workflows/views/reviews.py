@@ -253,7 +253,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     versions = _statement_versions(pk)
     current_version = versions[0] if versions else None
     dispatches = list(dispatches_for_review(review))
-    consultations = list(Consultation.objects.for_display().filter(paper_id=review.paper_id))
+    consultations = _consultations(review)
     return render(
         request,
         "workflows/reviews/detail.html",
@@ -281,6 +281,10 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "decision_files": _decision_files(review.paper, consultations),
         },
     )
+
+
+def _consultations(review: Review) -> list[Consultation]:
+    return list(Consultation.objects.for_display().filter(paper_id=review.paper_id))
 
 
 def _decision_files(paper: Paper, consultations: list[Consultation]) -> list[File]:
