@@ -27,6 +27,7 @@ from review.models import (
     File,
     Paper,
     Review,
+    Statement,
     StatementVersion,
 )
 from review.models.expressions import has_rows, joined_names
@@ -175,6 +176,7 @@ def _get_review(pk: int) -> Review:
             topic_names=joined_names(Review.topics, Review),
             lead_names=joined_names(Paper.under_direction_of, Review, "paper"),
             has_files=has_rows(File, "paper", Review, "paper"),
+            has_statement=has_rows(Statement, "review", Review),
             has_contributions=has_rows(Contribution, "review", Review),
             has_documents=has_rows(Document, "review", Review),
             has_dispatches=has_rows(Dispatch, "review", Review),
@@ -209,9 +211,12 @@ def _contributions(review: Review) -> list[Contribution]:
     return list(review.contributions.select_related("contributor"))
 
 
-def _statement_versions(review_pk: int) -> list[StatementVersion]:
+def _statement_versions(review: Review) -> list[StatementVersion]:
+    """Newest first; a case gets its statement with the first draft, so new cases have none."""
+    if not review.has_statement:  # type: ignore[attr-defined]
+        return []
     return list(
-        StatementVersion.objects.filter(statement__review_id=review_pk)
+        StatementVersion.objects.filter(statement__review_id=review.pk)
         .only(
             "number",
             "facts",
@@ -250,7 +255,7 @@ def _receipts(dispatches: list[Dispatch]) -> list[Dispatch]:
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _check_office(request)
     review = _get_review(pk)
-    versions = _statement_versions(pk)
+    versions = _statement_versions(review)
     current_version = versions[0] if versions else None
     dispatches = list(dispatches_for_review(review))
     consultations = _consultations(review)
