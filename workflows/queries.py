@@ -6,22 +6,28 @@ its review and paper so templates never hit the database per row.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, Exists, Model, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from review.models import Document, Review, StatementVersion, User
+from review.models.people import person_name
 
 from . import deadlines
 from .flows import ReviewFlow
-from .models import review_of
+from .models import ReviewProcess, review_of
 
 OPEN_STATUSES = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED, STATUS.SCHEDULED]
+# Tasks nobody waits on: the flow's timers, its end and its joins.
+NOT_WAITING = ["TIMER", "END", "JOIN"]
 
 
 def _review_tasks() -> QuerySet[Task]:
@@ -182,12 +188,36 @@ def _when_any[M: Model](found: QuerySet[M], limit: int, *related: str) -> list[M
     return list(found.filter(pk__in=ids).select_related(*related))
 
 
+def has_open_tasks() -> RawSQL:
+    """EXISTS, for a query of reviews: the review has a task open_tasks_for_review would list.
+    Plain SQL like review.models.expressions (an `Exists` costs as much to compile as the query
+    it saves); most cases have no open task once they are done."""
+    return RawSQL(_open_tasks_sql(), (*OPEN_STATUSES, *NOT_WAITING), output_field=BooleanField())
+
+
+@functools.cache
+def _open_tasks_sql() -> str:
+    quote = connection.ops.quote_name
+    task, process, review = Task._meta, ReviewProcess._meta, Review._meta
+    statuses = ", ".join(["%s"] * len(OPEN_STATUSES))
+    kinds = ", ".join(["%s"] * len(NOT_WAITING))
+    return (
+        f"EXISTS (SELECT 1 FROM {quote(task.db_table)} t JOIN {quote(process.db_table)} p"
+        f" ON p.{quote(str(process.pk.column))} = t.{quote(Task.process.field.column)}"
+        f" WHERE p.{quote(ReviewProcess.review.field.column)}"
+        f" = {quote(review.db_table)}.{quote(str(review.pk.column))}"
+        f" AND t.status IN ({statuses}) AND t.flow_task_type NOT IN ({kinds}))"
+    )
+
+
 def open_tasks_for_review(review: Review) -> list[Task]:
     """All unfinished tasks of the review's flow (human steps and waiting handles), oldest first."""
-    # Only the owner is joined: the review and its paper are the caller's already.
+    # Of the owner only the name (`owner_name`): the review and its paper are the caller's
+    # already, and the case page reads this on every request.
     return list(
         Task.objects.filter(process__reviewprocess__review=review, status__in=OPEN_STATUSES)
-        .exclude(flow_task_type__in=["TIMER", "END", "JOIN"])
-        .select_related("owner")
+        .exclude(flow_task_type__in=NOT_WAITING)
+        .only("flow_task", "flow_task_type", "status", "created", "process_id", "owner_id")
+        .annotate(owner_name=person_name(Task.owner))
         .order_by("created", "id")
     )

@@ -21,6 +21,7 @@ from review.models import (
     Recommendation,
     Review,
 )
+from review.models.people import person_name
 
 # The sentence of every verb is its label (review.models.AuditVerb). Verbs of older rows that
 # no code writes any more are still shown, made readable from their parts.
@@ -152,7 +153,9 @@ def _details(details: dict[str, Any], names: dict[str, str] | None = None) -> li
 def review_timeline(review: Review) -> list[TimelineEntry]:
     events = list(
         AuditEvent.objects.filter(review=review)
-        .select_related("actor")
+        # Not the hash chain nor the object's reference: a sentence needs none of them.
+        .only("verb", "details", "created_at", "actor_label")
+        .annotate(actor_name=person_name(AuditEvent.actor))
         .order_by("created_at", "id")
     )
     names = _person_names([e.details for e in events if isinstance(e.details, dict)])
@@ -163,7 +166,7 @@ def review_timeline(review: Review) -> list[TimelineEntry]:
             TimelineEntry(
                 when=event.created_at,
                 sentence=sentence_for(event.verb, details),
-                actor=str(event.actor) if event.actor else (event.actor_label or _("System")),
+                actor=event.actor_name or event.actor_label or _("System"),
                 details=_details(details, names),
             )
         )

@@ -9,6 +9,7 @@ its table's name, so they are for the base table of a query, not for joined ones
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.db import connection
@@ -35,12 +36,17 @@ def _column(model: type[Model], field: str) -> str:
 
 def has_rows(model: type[Model], foreign_key: str, outer: type[Model], field: str = "pk") -> RawSQL:
     """EXISTS: some row of `model` points at the outer row through `foreign_key`."""
+    return RawSQL(_has_rows_sql(model, foreign_key, outer, field), (), output_field=BooleanField())
+
+
+# The fragments are the same for the life of the process; a page asks for several per request.
+@functools.cache
+def _has_rows_sql(model: type[Model], foreign_key: str, outer: type[Model], field: str) -> str:
     column = _column_name(model, foreign_key)
-    sql = (
+    return (
         f"EXISTS (SELECT 1 FROM {_quote(model._meta.db_table)} WHERE {_quote(column)} = "
         f"{_column(outer, field)})"
     )
-    return RawSQL(sql, (), output_field=BooleanField())
 
 
 def joined_names(relation: Any, outer: type[Model], field: str = "pk") -> RawSQL:
@@ -49,6 +55,12 @@ def joined_names(relation: Any, outer: type[Model], field: str = "pk") -> RawSQL
     `relation` is the relation's descriptor (`Review.topics`), `outer` the model of the query's
     base table and `field` its column holding the owner's key. Soft-deleted rows are left out,
     as the default managers leave them out of `relation.all()`."""
+    sql = _joined_names_sql(relation, outer, field, connection.vendor)
+    return RawSQL(sql, (), output_field=TextField())
+
+
+@functools.cache
+def _joined_names_sql(relation: Any, outer: type[Model], field: str, vendor: str) -> str:
     m2m = relation.field
     owner, named = m2m.m2m_column_name(), m2m.m2m_reverse_name()
     if relation.reverse:
@@ -63,8 +75,7 @@ def joined_names(relation: Any, outer: type[Model], field: str = "pk") -> RawSQL
     if any(f.name == "deleted" for f in target.get_fields()):
         rows += " AND NOT t.deleted"
     name = f"t.{_quote(_column_name(target.model, 'name'))}"
-    if connection.vendor == "postgresql":
-        sql = f"(SELECT string_agg({name}, ', ' ORDER BY {name}) {rows})"
-    else:  # SQLite: group_concat keeps the order its input rows arrive in
-        sql = f"(SELECT group_concat(name, ', ') FROM (SELECT {name} AS name {rows} ORDER BY 1))"
-    return RawSQL(sql, (), output_field=TextField())
+    if vendor == "postgresql":
+        return f"(SELECT string_agg({name}, ', ' ORDER BY {name}) {rows})"
+    # SQLite: group_concat keeps the order its input rows arrive in
+    return f"(SELECT group_concat(name, ', ') FROM (SELECT {name} AS name {rows} ORDER BY 1))"

@@ -181,3 +181,23 @@ def test_has_rows_tells_whether_anything_points_at_the_row() -> None:
         Review.objects.annotate(has=has_rows(Statement, "review", Review)).values_list("pk", "has")
     )
     assert flags == {without.pk: False, with_one.pk: True}
+
+
+def test_person_name_is_the_name_a_person_is_shown_with() -> None:
+    from review.models.people import person_name
+
+    people = [
+        f.make_user("anna", first_name="Anna", last_name="Berg"),
+        f.make_user("bert", first_name="", last_name="Meier"),
+        f.make_user("cem", first_name="Cem", last_name=""),
+        f.make_user("dora", first_name="", last_name=""),
+    ]
+    for person in people:
+        f.make_review(assignee=person)
+    unassigned = f.make_review()
+    names = dict(
+        Review.objects.annotate(name=person_name(Review.assignee)).values_list("pk", "name")
+    )
+    assert names.pop(unassigned.pk) is None
+    assert sorted(names.values()) == sorted(str(person) for person in people)
+    assert sorted(names.values()) == ["Anna Berg", "Cem", "Meier", "dora"]

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, Prefetch
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -19,6 +19,7 @@ from viewflow.workflow.models import Task
 from review.dispatch.queries import dispatches_for_review
 from review.documents.services import documents_for_review
 from review.models import (
+    BeiratVote,
     ChangeProposal,
     Consultation,
     Contribution,
@@ -27,15 +28,17 @@ from review.models import (
     File,
     Paper,
     Review,
+    Statement,
     StatementVersion,
 )
 from review.models.expressions import has_rows, joined_names
+from review.models.people import person_name
 from review.oparl.reasons import describe
 from review.templatetags.deadlines import deadline_html
 from review.views.listing import CountingPaginator, page_query, sort_columns
 
 from ..filters import ReviewFilterForm
-from ..queries import link_for, open_tasks_for_review
+from ..queries import has_open_tasks, link_for, open_tasks_for_review
 from ..timeline import review_timeline
 
 PAGE_SIZE = 25
@@ -69,6 +72,8 @@ def _ordering(sort: str) -> tuple[str, list[Any]]:
 
 
 def _open_tasks(review: Review) -> list[tuple[Task, str]]:
+    if not review.has_open_tasks:  # type: ignore[attr-defined]
+        return []
     # link_for: the task page for human steps, the page that completes a waiting step otherwise.
     return [(task, link_for(task, review.pk)) for task in open_tasks_for_review(review)]
 
@@ -177,24 +182,69 @@ def _shortened(title: str) -> str:
     return title if len(title) <= TITLE_LENGTH else Truncator(title).chars(TITLE_LENGTH)
 
 
+# What the case page shows of a case and its paper. The rows hold far more (long texts), and
+# of a person the page shows the name only (people.person_name): the ORM's time per query
+# grows with every column it selects and every table it joins for select_related.
+DETAIL_COLUMNS = (
+    "status",
+    "deadline",
+    "beirat_deadline",
+    "relevance_score",
+    "relevance_reasons",
+    "shared_with_beirat",
+    "close_reason",
+    "decision_result",
+    "decided_at",
+    "outcome",
+    "dispatch_outcome",
+    "paper__name",
+    "paper__reference",
+    "paper__date",
+    "paper__paper_type",
+    "paper__originator",
+    "paper__is_public",
+    "paper__web",
+)
+
+
 def _get_review(pk: int) -> Review:
     """The case with everything its page shows. The page is opened all day and rendered anew
     each time, so names come as strings in the case's own query and the lists that are usually
     empty are asked for only when they are not."""
     return get_object_or_404(
-        Review.objects.select_related("paper", "assignee", "beirat_vote__recorded_by")
-        .prefetch_related(
-            "paper__files",
-            Prefetch("paper__consultations", queryset=Consultation.objects.for_display()),
-        )
+        Review.objects.select_related("paper")
+        .only(*DETAIL_COLUMNS)
         .annotate(
+            assignee_name=person_name(Review.assignee),
             topic_names=joined_names(Review.topics, Review),
             lead_names=joined_names(Paper.under_direction_of, Review, "paper"),
+            has_files=has_rows(File, "paper", Review, "paper"),
+            has_statement=has_rows(Statement, "review", Review),
             has_contributions=has_rows(Contribution, "review", Review),
             has_documents=has_rows(Document, "review", Review),
             has_dispatches=has_rows(Dispatch, "review", Review),
+            has_open_tasks=has_open_tasks(),
+            has_beirat_vote=has_rows(BeiratVote, "review", Review),
         ),
         pk=pk,
+    )
+
+
+def _beirat_vote(review: Review) -> BeiratVote | None:
+    """Most cases are never shared with the Beirat: asked for only when there is a vote."""
+    if not review.has_beirat_vote:  # type: ignore[attr-defined]
+        return None
+    return BeiratVote.objects.select_related("recorded_by").get(review=review)
+
+
+def _files(review: Review) -> list[File]:
+    """The paper's attachments; papers opened by hand and many imported ones have none."""
+    if not review.has_files:  # type: ignore[attr-defined]
+        return []
+    return list(
+        File.objects.filter(paper_id=review.paper_id).only(
+            "name", "file_name", "content", "download_url", "access_url", "is_main_file", "size"
+        )
     )
 
 
@@ -204,11 +254,25 @@ def _contributions(review: Review) -> list[Contribution]:
     return list(review.contributions.select_related("contributor"))
 
 
-def _statement_versions(review_pk: int) -> list[StatementVersion]:
+def _statement_versions(review: Review) -> list[StatementVersion]:
+    """Newest first; a case gets its statement with the first draft, so new cases have none."""
+    if not review.has_statement:  # type: ignore[attr-defined]
+        return []
     return list(
-        StatementVersion.objects.filter(statement__review_id=review_pk)
-        .select_related("author")
-        .annotate(has_proposals=has_rows(ChangeProposal, "version", StatementVersion))
+        StatementVersion.objects.filter(statement__review_id=review.pk)
+        .only(
+            "number",
+            "facts",
+            "assessment",
+            "recommendation",
+            "recommendation_text",
+            "created_at",
+            "note",
+        )
+        .annotate(
+            author_name=person_name(StatementVersion.author),
+            has_proposals=has_rows(ChangeProposal, "version", StatementVersion),
+        )
         .order_by("-number")
     )
 
@@ -234,9 +298,10 @@ def _receipts(dispatches: list[Dispatch]) -> list[Dispatch]:
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _check_office(request)
     review = _get_review(pk)
-    versions = _statement_versions(pk)
+    versions = _statement_versions(review)
     current_version = versions[0] if versions else None
     dispatches = list(dispatches_for_review(review))
+    consultations = _consultations(review)
     return render(
         request,
         "workflows/reviews/detail.html",
@@ -252,22 +317,28 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "proposals": _proposals(current_version),
             "lead_names": review.lead_names,  # type: ignore[attr-defined]
             "versions": versions,
-            "beirat_vote": getattr(review, "beirat_vote", None),
+            "beirat_vote": _beirat_vote(review),
             "contributions": _contributions(review),
             "open_tasks": _open_tasks(review),
             "timeline": review_timeline(review),
             "documents": documents_for_review(review),
             "dispatches": dispatches,
             "receipts": _receipts(dispatches),
-            "decision_files": _decision_files(review.paper),
+            "files": _files(review),
+            "consultations": consultations,
+            "decision_files": _decision_files(review.paper, consultations),
         },
     )
 
 
-def _decision_files(paper: Paper) -> list[File]:
+def _consultations(review: Review) -> list[Consultation]:
+    return list(Consultation.objects.for_display().filter(paper_id=review.paper_id))
+
+
+def _decision_files(paper: Paper, consultations: list[Consultation]) -> list[File]:
     """Files hang on the agenda items the paper was discussed under; most cases' papers were
     not discussed yet, so the Beratungsfolge (already fetched) says whether to ask."""
-    if not any(step.agenda_item_id for step in paper.consultations.all()):
+    if not any(step.agenda_item_id for step in consultations):
         return []
     return list(paper.decision_files())
 
