@@ -92,6 +92,19 @@ def fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def german_by_default() -> Iterator[None]:
+    """Every test starts in the installation's language. A request in English leaves English
+    active in the thread (LocaleMiddleware activates, nothing deactivates), which made a later
+    test's German message English depending on the order of the tests."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def eager_tasks() -> Iterator[None]:
     """Run Celery tasks in-process even when a broker is configured (REDIS_URL)."""

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any, ClassVar
 
 from django import forms
-from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from review.models import Organization, Review, Role, Topic, User
+from review.models.expressions import ConstantQuery
 from review.models.reviews import ReviewQuerySet
 
 UNASSIGNED = "keine"
@@ -27,23 +26,6 @@ RELEVANCE_BANDS = {
     "mittel": (40, 69),
     "niedrig": (0, 39),
 }
-
-
-class ConstantQuery:
-    """A query whose SQL does not depend on the request, compiled on its first run in a process.
-    Django compiles a queryset anew each time it runs, which for the short option lists of the
-    filters costs more than PostgreSQL's answering them; the rows are the queryset's own."""
-
-    def __init__(self, build: Callable[[], QuerySet[Any, Any]]) -> None:
-        self._build = build
-        self._sql: tuple[str, tuple[Any, ...]] | None = None
-
-    def rows(self) -> list[tuple[Any, ...]]:
-        if self._sql is None:
-            self._sql = self._build().query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(*self._sql)
-            return cursor.fetchall()
 
 
 OFFICE_PEOPLE = ConstantQuery(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection
-from django.db.models import BooleanField, Exists, Model, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from review.models import Document, Review, StatementVersion, User
+from review.models.expressions import ConstantQuery
 from review.models.people import person_name
 
 from . import deadlines
@@ -157,35 +158,47 @@ def link_for(task: Task, review_id: int | None = None) -> str:
     return ""
 
 
-def failed_documents(limit: int = 20) -> list[Document]:
-    """Documents whose generation failed while their review waits for them (retry offered)."""
-    failed = Document.objects.filter(review__status=Review.Status.APPROVED).filter(
-        Q(status="failed") | Q(pdf_status="failed")
+def _failed_documents() -> QuerySet[Document]:
+    return (
+        Document.objects.filter(review__status=Review.Status.APPROVED)
+        .filter(Q(status="failed") | Q(pdf_status="failed"))
+        .order_by("-id")
     )
-    return _when_any(failed.order_by("-id"), limit, "review__paper")
 
 
-def reviews_without_documents(limit: int = 20) -> list[Review]:
-    """Approved reviews waiting for documents none of which was requested (request failed)."""
+def _reviews_without_documents() -> QuerySet[Review]:
     waiting = Task.objects.filter(
         process__reviewprocess__review=OuterRef("pk"),
         flow_task=ReviewFlow.await_documents,
         status=STATUS.NEW,
     )
-    reviews = Review.objects.filter(
+    return Review.objects.filter(
         Exists(waiting), status=Review.Status.APPROVED, documents__isnull=True
-    )
-    return _when_any(reviews.order_by("id"), limit, "paper")
+    ).order_by("id")
 
 
-def _when_any[M: Model](found: QuerySet[M], limit: int, *related: str) -> list[M]:
-    """The first `limit` rows with their `related` rows, for the inbox's alerts. They are
-    usually empty and shown to every dispatcher on every visit: asking for the ids alone first
-    is a much cheaper statement to build than one over all columns of three tables."""
-    ids = list(found.values_list("pk", flat=True)[:limit])
-    if not ids:
+# The inbox's two alerts for dispatchers, shown on every visit and nearly always empty: their
+# ids come from statements compiled once (building them cost more than running them), the
+# rows only when there are some.
+ALERT_LIMIT = 20
+FAILED_DOCUMENT_IDS = ConstantQuery(lambda: _failed_documents().values_list("pk")[:ALERT_LIMIT])
+REVIEW_WITHOUT_DOCUMENTS_IDS = ConstantQuery(
+    lambda: _reviews_without_documents().values_list("pk")[:ALERT_LIMIT]
+)
+
+
+def failed_documents() -> list[Document]:
+    """Documents whose generation failed while their review waits for them (retry offered)."""
+    if not (ids := [pk for (pk,) in FAILED_DOCUMENT_IDS.rows()]):
         return []
-    return list(found.filter(pk__in=ids).select_related(*related))
+    return list(_failed_documents().filter(pk__in=ids).select_related("review__paper"))
+
+
+def reviews_without_documents() -> list[Review]:
+    """Approved reviews waiting for documents none of which was requested (request failed)."""
+    if not (ids := [pk for (pk,) in REVIEW_WITHOUT_DOCUMENTS_IDS.rows()]):
+        return []
+    return list(_reviews_without_documents().filter(pk__in=ids).select_related("paper"))
 
 
 def has_open_tasks() -> RawSQL:

@@ -1,4 +1,4 @@
-"""SQL fragments for the annotations of pages opened all day.
+"""SQL fragments for the annotations of pages opened all day, and queries compiled once.
 
 Django builds and compiles a subquery expression (`Subquery`, `Exists`) anew for every query,
 which costs about as much Python time as running a query of its own (docs/performance.md,
@@ -10,10 +10,11 @@ its table's name, so they are for the base table of a query, not for joined ones
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.db import connection
-from django.db.models import BooleanField, Model, TextField
+from django.db.models import BooleanField, Model, QuerySet, TextField
 from django.db.models.expressions import RawSQL
 
 
@@ -79,3 +80,21 @@ def _joined_names_sql(relation: Any, outer: type[Model], field: str, vendor: str
         return f"(SELECT string_agg({name}, ', ' ORDER BY {name}) {rows})"
     # SQLite: group_concat keeps the order its input rows arrive in
     return f"(SELECT group_concat(name, ', ') FROM (SELECT {name} AS name {rows} ORDER BY 1))"
+
+
+class ConstantQuery:
+    """A query whose SQL does not depend on the request, compiled on its first run in a process.
+    Django compiles a queryset anew each time it runs, which for short lists asked for on every
+    visit (the case list's filter options, the inbox's alerts) costs more than PostgreSQL's
+    answering them. Only the SQL is kept: the rows are read anew on every call."""
+
+    def __init__(self, build: Callable[[], QuerySet[Any, Any]]) -> None:
+        self._build = build
+        self._sql: tuple[str, tuple[Any, ...]] | None = None
+
+    def rows(self) -> list[tuple[Any, ...]]:
+        if self._sql is None:
+            self._sql = self._build().query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(*self._sql)
+            return cursor.fetchall()

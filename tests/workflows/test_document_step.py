@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from review.models import AuditEvent, Review
+from review.documents.services import active_template, ensure_default_templates
+from review.models import AuditEvent, Document, Review
 from workflows import documents
 from workflows.flows import ReviewFlow
 
@@ -74,3 +75,26 @@ def test_a_failing_document_request_keeps_the_approval_and_can_be_repeated(
     assert 'data-testid="without-documents"' in page and "Dokumente anfordern" in page
     client_for(office.head).post(f"/vorgaenge/{review.pk}/dokumente/anfordern/")
     assert calls == [("documents", review.pk, "chefin")]
+
+
+def test_a_failed_document_of_an_approved_case_is_shown_to_dispatchers(
+    office, review, calls, monkeypatch
+):
+    assert _approve(office, review).status_code == 302
+    ensure_default_templates()
+    Document.objects.create(
+        review=review,
+        template=active_template("committee"),
+        kind="committee",
+        number=1,
+        file_stem="Stellungnahme",
+        status=Document.Status.FAILED,
+        created_by=office.head,
+    )
+    page = client_for(office.head).get("/aufgaben/").content.decode()
+    assert 'data-testid="failed-documents"' in page
+    assert f"/vorgaenge/{review.pk}/dokumente/" in page and review.paper.reference in page
+    # Once it is generated anew, the alert is gone (its ids are asked for on every visit).
+    Document.objects.filter(review=review).update(status=Document.Status.PENDING)
+    page = client_for(office.head).get("/aufgaben/").content.decode()
+    assert 'data-testid="failed-documents"' not in page
