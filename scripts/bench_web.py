@@ -256,6 +256,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--logins", type=int, default=10, help="logins during the run")
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=1, help="per worker (gthread above 1)")
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
     args = parser.parse_args()
 
@@ -278,6 +279,8 @@ def main() -> None:
             f"{HOST}:{port}",
             "--workers",
             str(args.workers),
+            "--threads",
+            str(args.threads),
             "--log-level",
             "warning",
             "--preload",  # workers start with the code imported
