@@ -253,11 +253,14 @@ def write_plan(path: Path, case_count: int) -> None:
     waiting = receipts(clerks, officers)
     from django.db import connection
 
-    # Planner statistics as autovacuum leaves them on a database in use: without them the
-    # first minutes after bulk inserts measure guessed plans (e.g. a nested loop over every
-    # process for the inbox), not the application.
+    # The tables as autovacuum keeps them on a database in use: dead rows of the last runs'
+    # writes removed (on a server with autovacuum off, as here, the task table held as many
+    # dead rows as live ones after a few runs, and every page got slower) and planner
+    # statistics current (without them the first minutes after bulk inserts measure guessed
+    # plans, e.g. a nested loop over every process for the inbox). VACUUM cannot run in a
+    # transaction, and Django's connection is in autocommit here.
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE")
     plan = {
         "password": PASSWORD,
         "reviews": review_ids,
