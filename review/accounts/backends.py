@@ -12,6 +12,7 @@ from django.http import HttpRequest
 
 from review.accounts import otp
 from review.models import Notification, User
+from review.models.expressions import CompiledQuery
 from review.models.people import permission_names
 
 
@@ -42,6 +43,17 @@ class LocalStaffLoginGate:
         return None
 
 
+# The person with their permissions, second factor and unread count, compiled once per process
+# (review.models.expressions.CompiledQuery): every request asks for it.
+SIGNED_IN_PERSON: CompiledQuery[User] = CompiledQuery(
+    lambda pk: User._default_manager.annotate(
+        signed_in_permissions=permission_names(),
+        signed_in_second_factor=otp.confirmed_device_exists(),
+        signed_in_unread=Notification.unread_count_of_person(),
+    ).filter(pk=pk)
+)
+
+
 class ModelBackend(DjangoModelBackend):
     """Django's ModelBackend, with a person's permissions read in one statement.
 
@@ -58,19 +70,16 @@ class ModelBackend(DjangoModelBackend):
         docs/performance.md). The answers live as long as the person object, one request, as
         Django's own permission cache does."""
         try:
-            user = User._default_manager.annotate(
-                signed_in_permissions=permission_names(),
-                signed_in_second_factor=otp.confirmed_device_exists(),
-                signed_in_unread=Notification.unread_count_of_person(),
-            ).get(pk=user_id)
-        except User.DoesNotExist:
+            user = SIGNED_IN_PERSON.get(int(user_id))
+        except (TypeError, ValueError):  # a session with a key that is no number
             return None
-        if not self.user_can_authenticate(user):
+        if user is None or not self.user_can_authenticate(user):
             return None
+        # The annotations, as attributes of the row (CompiledQuery reads it with raw()).
         if not user.is_superuser:
-            names = user.signed_in_permissions or ""
+            names = getattr(user, "signed_in_permissions", None) or ""
             user._perm_cache = {name for name in names.split(",") if name}  # type: ignore[attr-defined]
-        otp.remember_second_factor(user, bool(user.signed_in_second_factor))
+        otp.remember_second_factor(user, bool(getattr(user, "signed_in_second_factor", False)))
         return user
 
     def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
