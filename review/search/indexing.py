@@ -94,16 +94,19 @@ def paper_entry(paper: Paper) -> tuple[SearchEntry, set[int]]:
 
 
 def _reviews() -> QuerySet[Review]:
-    latest = StatementVersion.objects.order_by("statement_id", "-number")
+    # Only the newest version: autosave adds one every few seconds, and a statement drafted
+    # for a day has hundreds, each read with its whole text on every save before.
+    latest = StatementVersion.objects.order_by("-number")[:1]
     return Review.objects.select_related("paper", "statement").prefetch_related(
-        "topics", Prefetch("statement__versions", queryset=latest)
+        "topics", Prefetch("statement__versions", queryset=latest, to_attr="newest_versions")
     )
 
 
 def case_entry(review: Review) -> SearchEntry:
     paper = review.paper
     statement = getattr(review, "statement", None)
-    version = next(iter(statement.versions.all()), None) if statement else None
+    # _reviews() reads the newest version only (a sliced prefetch, which needs its own attribute).
+    version = next(iter(statement.newest_versions), None) if statement else None
     reasons = [str(reason) for reason in review.relevance_reasons or []]
     body = [
         review.summary,

@@ -135,6 +135,20 @@ def test_a_statement_version_reindexes_its_case(case, officer):
     assert titles("Schulweg", officer) == ["Neue Flüchtlingsunterkunft in der Südstadt"]
 
 
+def test_only_the_newest_version_of_a_statement_is_searched(case, officer):
+    f.make_statement_version(case, officer, assessment="Schulweg der Kinder sichern")
+    f.make_statement_version(case, officer, assessment="Radweg am Bahnhof")
+    other = f.make_review(f.make_paper("Spielplatz am Rhein"))
+    f.make_statement_version(other, officer, assessment="Schulweg über die Brücke")
+    f.make_statement_version(other, officer, assessment="Schulweg beleuchten")
+    assert titles("Radweg", officer) == ["Neue Flüchtlingsunterkunft in der Südstadt"]
+    assert titles("Schulweg", officer) == ["Spielplatz am Rhein"]
+    indexing.index_reviews()  # all cases in one go: the newest version of each
+    assert titles("Radweg", officer) == ["Neue Flüchtlingsunterkunft in der Südstadt"]
+    assert titles("Schulweg", officer) == ["Spielplatz am Rhein"]
+    assert titles("Brücke", officer) == []
+
+
 def test_a_paper_entered_by_hand_is_found_with_its_attachment(db, officer):
     paper = f.make_paper("Bürgerhaushalt")
     f.make_file(paper, name="Stellungnahme Seniorenbeirat.pdf")
