@@ -69,6 +69,21 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
     ]
 
 
+def sign_in(page: Any, base: str, username: str, password: str | None = None) -> None:
+    """Sign in on the login page as a person does (signed out first); `password` defaults to
+    the factories' one."""
+    from django.urls import reverse
+
+    from tests import factories as f
+
+    page.context.clear_cookies()
+    page.goto(f"{base}{reverse('login')}")
+    page.get_by_label("Benutzername").fill(username)
+    page.get_by_label("Passwort").fill(password or f.PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_load_state()
+
+
 def screenshot(page: Any, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

@@ -18,7 +18,6 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.urls import reverse
 from lxml import etree
 
 from review.archive import xdomea
@@ -32,7 +31,7 @@ from tests.review.documents.conftest import (  # noqa: F401 (fixtures)
     unoserver_port,
 )
 
-from .conftest import axe_violations, requires_chromium, screenshot
+from .conftest import axe_violations, requires_chromium, screenshot, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -81,11 +80,7 @@ def test_the_administrator_hands_the_demo_cases_to_the_archive_and_deletes_them(
     base = live_server.url
 
     page = browser_context.new_page()
-    page.goto(f"{base}{reverse('login')}")
-    page.get_by_label("Benutzername").fill("admin")
-    page.get_by_label("Passwort").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
-    page.wait_for_load_state()
+    sign_in(page, base, "admin", DEMO_PASSWORD)
 
     # 1. From the start page to the hand-over; the demo's old closed cases are due.
     page.get_by_role("link", name="Aussonderung an das Archiv").click()

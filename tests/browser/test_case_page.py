@@ -13,7 +13,7 @@ from django.utils import timezone
 from review.models import Review
 from tests import factories as f
 
-from .conftest import axe_violations, requires_chromium, screenshot
+from .conftest import axe_violations, requires_chromium, screenshot, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -71,20 +71,12 @@ def _busy_case() -> Review:
     return review
 
 
-def _log_in(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}{reverse('login')}")
-    page.get_by_label("Benutzername").fill(username)
-    page.get_by_label("Passwort").fill(f.PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
-    page.wait_for_load_state()
-
-
 def test_the_essentials_fit_the_first_screen_of_a_laptop(live_server, browser_context) -> None:
     review = _busy_case()
     head = f.head()
     page = browser_context.new_page()
     page.set_viewport_size(LAPTOP)
-    _log_in(page, live_server.url, head.username)
+    sign_in(page, live_server.url, head.username)
     page.goto(f"{live_server.url}{reverse('workflows:review_detail', args=[review.pk])}")
 
     bottoms = {

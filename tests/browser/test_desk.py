@@ -8,14 +8,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.urls import reverse
 
 from review.models import Review, User
 from tests import factories as f
 from tests.workflows.conftest import DRAFT, client_for, open_task, submit_url, task_url
 from workflows.flows import ReviewFlow, start_for_review
 
-from .conftest import axe_violations, requires_chromium, screenshot
+from .conftest import axe_violations, requires_chromium, screenshot, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -35,15 +34,6 @@ def in_process_tasks() -> Iterator[None]:
         yield
     finally:
         app.conf.task_always_eager = previous
-
-
-def _log_in(page: Any, base: str, user: User) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}{reverse('login')}")
-    page.get_by_label("Benutzername").fill(user.username)
-    page.get_by_label("Passwort").fill(f.PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
-    page.wait_for_load_state()
 
 
 def _nav(page: Any, label: str) -> None:
@@ -86,7 +76,7 @@ def test_the_beauftragte_assigns_from_the_picker_and_approves_with_the_document_
     problems: list[str] = []
 
     # Assignment: the picker shows the workload and suggests bert, who has room.
-    _log_in(page, live_server.url, head)
+    sign_in(page, live_server.url, head.username)
     _nav(page, "Zuweisung")
     _checked(page, "zuweisung", problems)
     workload = page.get_by_test_id("workload").inner_text()

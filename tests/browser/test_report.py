@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -11,7 +9,7 @@ from django.utils import timezone
 from review.models import Review
 from tests import factories as f
 
-from .conftest import PHONE, axe_violations, requires_chromium, screenshot
+from .conftest import PHONE, axe_violations, requires_chromium, screenshot, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -45,19 +43,11 @@ def _cases() -> None:
     f.make_review(f.make_paper("Neue Vorlage")).topics.add(f.make_topic("Bildung"))
 
 
-def _log_in(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}{reverse('login')}")
-    page.get_by_label("Benutzername").fill(username)
-    page.get_by_label("Passwort").fill(f.PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
-    page.wait_for_load_state()
-
-
 def test_the_report_passes_axe_and_fits_a_phone(live_server, browser_context) -> None:
     _cases()
     head = f.head()
     page = browser_context.new_page()
-    _log_in(page, live_server.url, head.username)
+    sign_in(page, live_server.url, head.username)
     problems = []
     for name, url in {
         "bericht": reverse("reports:report"),

@@ -19,7 +19,7 @@ from review.demo.users import DEMO_PASSWORD
 from review.models import FollowUp, ReportDocument, Review, User
 from review.reports import generation, tasks
 
-from .conftest import axe_violations, requires_chromium, screenshot
+from .conftest import axe_violations, requires_chromium, screenshot, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -56,12 +56,7 @@ class Walk:
         screenshot(self.page, f"demo-report-{self.step:02d}-{name}")
 
     def log_in(self, username: str) -> None:
-        self.page.context.clear_cookies()
-        self.page.goto(f"{self.base}{reverse('login')}")
-        self.page.get_by_label("Benutzername").fill(username)
-        self.page.get_by_label("Passwort").fill(DEMO_PASSWORD)
-        self.page.get_by_role("button", name="Anmelden").click()
-        self.page.wait_for_load_state()
+        sign_in(self.page, self.base, username, DEMO_PASSWORD)
 
     def nav(self, label: str) -> None:
         self.page.get_by_role("navigation", name="Hauptnavigation").get_by_role(

@@ -13,7 +13,7 @@ from django.urls import reverse
 from review.models import Review, User
 from tests import factories as f
 
-from .conftest import axe_violations, requires_chromium, screenshot
+from .conftest import axe_violations, requires_chromium, screenshot, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -53,12 +53,7 @@ class Walk:
         screenshot(self.page, f"path-{self.step:02d}-{name}")
 
     def log_in(self, user: User) -> None:
-        self.page.context.clear_cookies()
-        self.page.goto(f"{self.base}{reverse('login')}")
-        self.page.get_by_label("Benutzername").fill(user.username)
-        self.page.get_by_label("Passwort").fill(f.PASSWORD)
-        self.page.get_by_role("button", name="Anmelden").click()
-        self.page.wait_for_load_state()
+        sign_in(self.page, self.base, user.username)
 
     def nav(self, label: str) -> None:
         self.page.get_by_role("navigation", name="Hauptnavigation").get_by_role(

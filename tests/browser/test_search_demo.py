@@ -16,7 +16,7 @@ from review.demo.users import DEMO_PASSWORD
 from review.models import Paper, Review
 from review.search.analysis import reference_key
 
-from .conftest import axe_violations, requires_chromium, screenshot
+from .conftest import axe_violations, requires_chromium, screenshot, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -45,11 +45,7 @@ def test_typing_part_of_a_word_and_a_number_in_another_form(
 ) -> None:
     case, word = _rare_word_of_a_case()
     page = browser_context.new_page()
-    page.goto(f"{live_server.url}{reverse('login')}")
-    page.get_by_label("Benutzername").fill("sachbearbeitung")
-    page.get_by_label("Passwort").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
-    page.wait_for_load_state()
+    sign_in(page, live_server.url, "sachbearbeitung", DEMO_PASSWORD)
 
     # Part of a word, as one types: the list appears under the box without pressing Enter.
     box = page.get_by_role("searchbox", name="Vorlagen, Vorgänge und Gremien durchsuchen")

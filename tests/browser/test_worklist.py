@@ -18,11 +18,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from review.models import Review, User
+from review.models import Review
 from tests import factories as f
 from workflows.flows import start_for_review, status_and_flow_agree
 
-from .conftest import axe_violations, requires_chromium, screenshot
+from .conftest import axe_violations, requires_chromium, screenshot, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -85,21 +85,13 @@ def _papers() -> list[Review]:
     return reviews
 
 
-def _log_in(page: Any, base: str, user: User) -> None:
-    page.goto(f"{base}{reverse('login')}")
-    page.get_by_label("Benutzername").fill(user.username)
-    page.get_by_label("Passwort").fill(f.PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
-    page.wait_for_load_state()
-
-
 def test_thirty_papers_are_triaged_by_keyboard_one_request_each(
     live_server, browser_context
 ) -> None:
     reviews = _papers()
     officer = f.officer(username="sachbearbeitung")
     page = browser_context.new_page()
-    _log_in(page, live_server.url, officer)
+    sign_in(page, live_server.url, officer.username)
     page.goto(f"{live_server.url}{reverse('workflows:worklist')}")
     page.wait_for_load_state("networkidle")
     assert page.get_by_test_id("worklist-row").count() == PAPERS
@@ -185,7 +177,7 @@ def test_several_papers_at_once_and_the_preview_by_key(live_server, browser_cont
     reviews = _papers()
     head = f.head(username="beauftragte")
     page = browser_context.new_page()
-    _log_in(page, live_server.url, head)
+    sign_in(page, live_server.url, head.username)
     page.goto(f"{live_server.url}{reverse('workflows:worklist')}")
     page.wait_for_load_state("networkidle")
     page.keyboard.press("v")
