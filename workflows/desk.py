@@ -87,11 +87,8 @@ def _may_do(task: Task, user: User) -> bool:
 def waiting_approvals(user: User) -> list[queries.TaskRow]:
     """Schlusszeichnungen this person may give now, the most urgent first (four-eyes: never a
     statement they helped write)."""
-    return [
-        row
-        for row in queries.inbox(user)
-        if row.task.flow_task is ReviewFlow.approve and _may_do(row.task, user)
-    ]
+    approvals = queries.inbox_tasks(user).filter(flow_task=ReviewFlow.approve)
+    return [row for row in queries.rows(approvals, user) if _may_do(row.task, user)]
 
 
 @dataclass

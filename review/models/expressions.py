@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from django.db import connection
@@ -101,27 +102,49 @@ class ConstantQuery:
 
 
 class CompiledQuery[M: Model]:
-    """A query whose SQL differs between calls in one value only (the signed-in person's id),
-    compiled on its first run in a process with a marker in that value's place. Every request
-    sends one such query; compiling it cost more than PostgreSQL's answering it. The row comes
-    as a model instance through `raw()`, with the annotations as attributes."""
+    """A query whose SQL differs between calls in a few values only (the signed-in person's id,
+    today's date), compiled on its first run in a process with a marker in each value's place.
+    Pages opened all day send such queries on every visit, and compiling them cost more than
+    PostgreSQL's answering them. The rows come as model instances through `raw()`, with the
+    annotations as attributes; only the SQL is kept, the rows are read anew on every call."""
 
-    # No row has this id; it is found among the compiled query's parameters.
+    # Values no row has; they are found among the compiled query's parameters and replaced
+    # there by the call's values. SQLite receives dates as text, hence the second form.
     MARKER = -7_263_542
+    DAY_MARKER = date(1901, 2, 3)
 
-    def __init__(self, build: Callable[[int], QuerySet[M]]) -> None:
+    def __init__(
+        self, build: Callable[..., QuerySet[M]], markers: tuple[Any, ...] = (MARKER,)
+    ) -> None:
         self._build = build
-        self._compiled: tuple[type[M], str, list[Any], int] | None = None
+        self._markers = markers
+        self._compiled: tuple[type[M], str, list[Any], list[tuple[int, int]]] | None = None
 
-    def get(self, value: int) -> M | None:
-        """The one row for this value, or None."""
+    def _compile(self) -> tuple[type[M], str, list[Any], list[tuple[int, int]]]:
+        queryset = self._build(*self._markers)
+        sql, params = queryset.query.sql_with_params()
+        places = []  # (position among the parameters, which value goes there)
+        for which, marker in enumerate(self._markers):
+            found = [
+                at
+                for at, param in enumerate(params)
+                if type(param) in (type(marker), str) and param in (marker, str(marker))
+            ]
+            if not found:
+                raise ValueError(f"the marker {marker!r} is not among the parameters")
+            places += [(at, which) for at in found]
+        return queryset.model, sql, list(params), places
+
+    def all(self, *values: Any) -> list[M]:
+        """The rows for these values (one for each marker, in the markers' order)."""
         if self._compiled is None:
-            queryset = self._build(self.MARKER)
-            sql, params = queryset.query.sql_with_params()
-            places = [n for n, param in enumerate(params) if param == self.MARKER]
-            if len(places) != 1:
-                raise ValueError(f"the marker is {len(places)} times among the parameters")
-            self._compiled = (queryset.model, sql, list(params), places[0])
-        model, sql, template, at = self._compiled
-        values = [*template[:at], value, *template[at + 1 :]]
-        return next(iter(model._default_manager.raw(sql, values)), None)
+            self._compiled = self._compile()
+        model, sql, params, places = self._compiled
+        params = list(params)
+        for at, which in places:
+            params[at] = values[which]
+        return list(model._default_manager.raw(sql, params))
+
+    def get(self, *values: Any) -> M | None:
+        """The one row for these values, or None."""
+        return next(iter(self.all(*values)), None)

@@ -184,6 +184,18 @@ def test_a_contribution_cannot_be_answered_twice_or_by_someone_else(participatin
     assert "Ihre Antwort: abgelehnt." in again
 
 
+def test_the_colleague_finds_the_request_in_their_inbox_until_they_answer(participating):
+    asked = Contribution.objects.get(review=participating)
+    colleague = client_for(asked.contributor)
+    inbox = colleague.get("/aufgaben/").content.decode()
+    assert "Um Ihren Beitrag gebeten" in inbox
+    assert f'href="/beteiligungen/{asked.pk}/"' in inbox
+    assert f"{participating.paper.reference} – {participating.paper.name}" in inbox
+    assert f"(bis {asked.due_date:%d.%m.%Y})" in inbox
+    colleague.post(f"/beteiligungen/{asked.pk}/", {"agree": "1"})
+    assert f"/beteiligungen/{asked.pk}/" not in colleague.get("/aufgaben/").content.decode()
+
+
 def _open_by_hand(office, upload, **fields):
     return client_for(office.officer).post(
         "/vorgaenge/neu/",

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from review.models import Contribution, User
+from review.models import User
 
 from .. import queries
 from ..chart import review_flow_svg
@@ -24,12 +24,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "workflows/inbox.html",
         {
             "rows": queries.inbox(user),
-            "contributions": Contribution.objects.filter(
-                contributor=user, status=Contribution.Status.REQUESTED
-            )
-            .select_related("review__paper")
-            .only("kind", "due_date", "review__paper__reference", "review__paper__name")
-            .order_by("due_date", "id"),
+            "contributions": queries.requested_contributions(user),
             "failed_documents": queries.failed_documents() if dispatcher else [],
             "without_documents": queries.reviews_without_documents() if dispatcher else [],
         },
