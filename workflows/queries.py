@@ -19,7 +19,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from review.models import Contribution, Document, Paper, Review, StatementVersion, User
-from review.models.expressions import CompiledQuery, ConstantQuery
+from review.models.expressions import CompiledQuery, ConstantQuery, loaded
 from review.models.people import person_name
 
 from . import deadlines
@@ -177,33 +177,34 @@ def inbox(user: User) -> list[TaskRow]:
 def _row_objects(task: Task) -> tuple[Review, User | None]:
     """The review with its paper, and the task's owner, from the columns beside the task."""
     row = vars(task)
-    review = Review.from_db(
-        None,
-        ["id", "deadline", "beirat_deadline", "shared_with_beirat", "paper_id"],
-        [
-            row["row_review_id"],
-            row["row_deadline"],
-            row["row_beirat_deadline"],
-            row["row_shared_with_beirat"],
-            row["row_paper_id"],
-        ],
+    review = loaded(
+        Review,
+        {
+            "id": row["row_review_id"],
+            "deadline": row["row_deadline"],
+            "beirat_deadline": row["row_beirat_deadline"],
+            "shared_with_beirat": row["row_shared_with_beirat"],
+            "paper_id": row["row_paper_id"],
+        },
     )
-    review.paper = Paper.from_db(
-        None,
-        ["id", "reference", "name"],
-        [row["row_paper_id"], row["row_paper_reference"], row["row_paper_name"]],
+    review.paper = loaded(
+        Paper,
+        {
+            "id": row["row_paper_id"],
+            "reference": row["row_paper_reference"],
+            "name": row["row_paper_name"],
+        },
     )
     if task.owner_id is None:
         return review, None
-    owner = User.from_db(
-        None,
-        ["id", "username", "first_name", "last_name"],
-        [
-            task.owner_id,
-            row["row_owner_username"],
-            row["row_owner_first_name"],
-            row["row_owner_last_name"],
-        ],
+    owner = loaded(
+        User,
+        {
+            "id": task.owner_id,
+            "username": row["row_owner_username"],
+            "first_name": row["row_owner_first_name"],
+            "last_name": row["row_owner_last_name"],
+        },
     )
     return review, owner
 

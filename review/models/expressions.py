@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from django.db import connection
-from django.db.models import BooleanField, Model, QuerySet, TextField
+from django.db.models import BooleanField, F, Model, QuerySet, TextField
 from django.db.models.expressions import RawSQL
 
 
@@ -148,3 +148,34 @@ class CompiledQuery[M: Model]:
     def get(self, *values: Any) -> M | None:
         """The one row for these values, or None."""
         return next(iter(self.all(*values)), None)
+
+
+class Joined:
+    """A related row read as columns beside the rows of a `CompiledQuery`, which reads through
+    `raw()` and so cannot select_related: `annotations()` for the query, `attach(row)` to put
+    the related object in place afterwards, with only these fields loaded."""
+
+    def __init__(self, relation: str, model: type[Model], fields: tuple[str, ...]) -> None:
+        self.relation = relation
+        self.model = model
+        self.fields = ("id", *fields)
+
+    def _name(self, field: str) -> str:
+        # Not "<relation>_<field>": that would be the relation's own column for "id".
+        return f"joined_{self.relation}_{field}"
+
+    def annotations(self) -> dict[str, F]:
+        return {self._name(field): F(f"{self.relation}__{field}") for field in self.fields}
+
+    def attach(self, row: Model) -> None:
+        values = {field: getattr(row, self._name(field)) for field in self.fields}
+        setattr(row, self.relation, None if values["id"] is None else loaded(self.model, values))
+
+
+def loaded[N: Model](model: type[N], values: dict[str, Any]) -> N:
+    """An instance of `model` with only these fields loaded (by attname, the rest deferred),
+    as a query's row becomes one. `Model.from_db` takes the values in the model's field order."""
+    names = [field.attname for field in model._meta.concrete_fields if field.attname in values]
+    if len(names) != len(values):
+        raise ValueError(f"not fields of {model.__name__}: {set(values) - set(names)}")
+    return model.from_db(None, names, [values[name] for name in names])

@@ -51,6 +51,37 @@ def test_inbox_queries_do_not_grow_with_rows(office):
     assert _queries(client, "/aufgaben/") == few
 
 
+def test_an_inbox_row_shows_its_case_as_the_orm_reads_it(office):
+    """The inbox reads its rows as columns (a statement compiled once per process): the row
+    must carry the same case, paper, owner and due date as the task lists read by the ORM."""
+    deputy = office.officer2
+    office.officer.deputy = deputy
+    office.officer.absent_from = f.in_days(-1)
+    office.officer.save()
+    [review] = _reviews_in_triage(1)
+    review.beirat_deadline, review.shared_with_beirat = f.in_days(12), True
+    review.save()
+    triage = open_task(review, ReviewFlow.triage)
+    client_for(office.officer).post(f"/aufgaben/{triage.pk}/uebernehmen/")
+
+    [row] = queries.inbox(deputy)
+    [expected] = queries.rows(queries.inbox_tasks(deputy), deputy)
+    assert row.task == expected.task == triage
+    assert (row.review.pk, row.review.deadline, row.review.beirat_deadline) == (
+        review.pk,
+        review.deadline,
+        review.beirat_deadline,
+    )
+    assert row.review.shared_with_beirat is True
+    assert row.review.paper_id == row.review.paper.pk == review.paper_id
+    assert (row.review.paper.reference, row.review.paper.name) == (
+        review.paper.reference,
+        review.paper.name,
+    )
+    assert row.acting_for == office.officer and str(row.acting_for) == str(office.officer)
+    assert (row.due, row.urgency, row.title) == (expected.due, expected.urgency, expected.title)
+
+
 def test_open_tasks_for_review_lists_the_waiting_steps(office, review):
     [triage] = queries.open_tasks_for_review(review)
     assert triage.flow_task is ReviewFlow.triage

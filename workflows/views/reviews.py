@@ -8,8 +8,8 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -31,7 +31,7 @@ from review.models import (
     Statement,
     StatementVersion,
 )
-from review.models.expressions import has_rows, joined_names
+from review.models.expressions import CompiledQuery, Joined, has_rows, joined_names
 from review.models.people import person_name
 from review.oparl.reasons import describe
 from review.templatetags.deadlines import deadline_html
@@ -184,8 +184,9 @@ def _shortened(title: str) -> str:
 
 # What the case page shows of a case and its paper. The rows hold far more (long texts), and
 # of a person the page shows the name only (people.person_name): the ORM's time per query
-# grows with every column it selects and every table it joins for select_related.
+# grows with every column it selects and every table it joins.
 DETAIL_COLUMNS = (
+    "paper",
     "status",
     "deadline",
     "beirat_deadline",
@@ -197,24 +198,19 @@ DETAIL_COLUMNS = (
     "decided_at",
     "outcome",
     "dispatch_outcome",
-    "paper__name",
-    "paper__reference",
-    "paper__date",
-    "paper__paper_type",
-    "paper__originator",
-    "paper__is_public",
-    "paper__web",
 )
-
-
-def _get_review(pk: int) -> Review:
-    """The case with everything its page shows. The page is opened all day and rendered anew
-    each time, so names come as strings in the case's own query and the lists that are usually
-    empty are asked for only when they are not."""
-    return get_object_or_404(
-        Review.objects.select_related("paper")
-        .only(*DETAIL_COLUMNS)
+_PAPER = Joined(
+    "paper", Paper, ("name", "reference", "date", "paper_type", "originator", "is_public", "web")
+)
+# The case with everything its page shows, as one statement compiled once per process (the
+# page is opened all day and rendered anew each time; building the statement cost more than
+# running it): names come as strings, and the lists that are usually empty are asked for only
+# when these flags say they are not.
+_CASE: CompiledQuery[Review] = CompiledQuery(
+    lambda pk: (
+        Review.objects.only(*DETAIL_COLUMNS)
         .annotate(
+            **_PAPER.annotations(),
             assignee_name=person_name(Review.assignee),
             topic_names=joined_names(Review.topics, Review),
             lead_names=joined_names(Paper.under_direction_of, Review, "paper"),
@@ -225,9 +221,19 @@ def _get_review(pk: int) -> Review:
             has_dispatches=has_rows(Dispatch, "review", Review),
             has_open_tasks=has_open_tasks(),
             has_beirat_vote=has_rows(BeiratVote, "review", Review),
-        ),
-        pk=pk,
+        )
+        .filter(pk=pk)
     )
+)
+
+
+def _get_review(pk: int) -> Review:
+    """The case with its paper and what its page shows, or 404."""
+    review = _CASE.get(pk)
+    if review is None:
+        raise Http404
+    _PAPER.attach(review)
+    return review
 
 
 def _beirat_vote(review: Review) -> BeiratVote | None:
