@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .expressions import joined_names
+from .expressions import CompiledQuery, Joined, joined_names
 
 # Sorts a meeting without a start before every dated one.
 DATE_UNKNOWN = datetime.min.replace(tzinfo=UTC)
@@ -390,24 +390,38 @@ class ConsultationQuerySet(SoftDeleteQuerySet):
         return (
             self.select_related("meeting", "agenda_item")
             .only(
-                "paper_id",
-                "role",
-                "authoritative",
-                "order",
-                "meeting__start",
-                "meeting__cancelled",
-                "agenda_item__result",
+                *SHOWN_STEP_COLUMNS,
+                *(f"meeting__{name}" for name in SHOWN_MEETING.fields),
+                *(f"agenda_item__{name}" for name in SHOWN_AGENDA_ITEM.fields),
             )
             .annotate(committee_names=joined_names(Consultation.organizations, Consultation))
             .prefetch_related(
                 models.Prefetch(
-                    "agenda_item__files",
-                    queryset=File.objects.filter(is_resolution_file=True),
-                    to_attr="resolution_files",
+                    "agenda_item__files", queryset=_resolution_files(), to_attr="resolution_files"
                 )
             )
             .order_by("order", "id")
         )
+
+
+def _resolution_files() -> models.QuerySet[File]:
+    return File.objects.filter(is_resolution_file=True)
+
+
+def consultations_of_paper(paper_id: int) -> list[Consultation]:
+    """`for_display()` of one paper, from a statement compiled once per process: the case page
+    asks for its paper's Beratungsfolge on every visit, and building the query with its joins
+    cost more than running it. The resolution files only where an agenda item has some."""
+    steps = _SHOWN_STEPS.all(paper_id)
+    for step in steps:
+        SHOWN_MEETING.attach(step)
+        SHOWN_AGENDA_ITEM.attach(step)
+    if items := [step.agenda_item for step in steps if step.agenda_item is not None]:
+        models.prefetch_related_objects(
+            items,
+            models.Prefetch("files", queryset=_resolution_files(), to_attr="resolution_files"),
+        )
+    return steps
 
 
 class ConsultationManager(LiveManager.from_queryset(ConsultationQuerySet)):  # type: ignore[misc]
@@ -570,3 +584,21 @@ class File(OParlObject):
         if self.content:
             return self.content.url
         return self.download_url or self.access_url
+
+
+# What review/papers/_consultations.html shows of a step of the Beratungsfolge.
+SHOWN_STEP_COLUMNS = ("paper_id", "role", "authoritative", "order")
+SHOWN_MEETING = Joined("meeting", Meeting, ("start", "cancelled"))
+SHOWN_AGENDA_ITEM = Joined("agenda_item", AgendaItem, ("result",))
+_SHOWN_STEPS: CompiledQuery[Consultation] = CompiledQuery(
+    lambda paper: (
+        Consultation.objects.filter(paper_id=paper)
+        .only(*SHOWN_STEP_COLUMNS, "meeting", "agenda_item")
+        .annotate(
+            committee_names=joined_names(Consultation.organizations, Consultation),
+            **SHOWN_MEETING.annotations(),
+            **SHOWN_AGENDA_ITEM.annotations(),
+        )
+        .order_by("order", "id")
+    )
+)

@@ -32,6 +32,7 @@ from review.models import (
     StatementVersion,
 )
 from review.models.expressions import CompiledQuery, Joined, has_rows, joined_names
+from review.models.oparl import consultations_of_paper
 from review.models.people import person_name
 from review.oparl.reasons import describe
 from review.templatetags.deadlines import deadline_html
@@ -338,7 +339,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _consultations(review: Review) -> list[Consultation]:
-    return list(Consultation.objects.for_display().filter(paper_id=review.paper_id))
+    return consultations_of_paper(review.paper_id)
 
 
 def _decision_files(paper: Paper, consultations: list[Consultation]) -> list[File]:

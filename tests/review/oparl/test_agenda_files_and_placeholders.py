@@ -87,6 +87,9 @@ def test_the_decision_document_is_shown_where_the_decision_is(tmp_path: Path, se
     paper_page = client.get(reverse("papers:detail", args=[paper.pk])).content.decode()
     assert f'href="{DECISION_URL}" data-testid="resolution-file">Beschlussdokument' in paper_page
     case_page = client.get(reverse("workflows:review_detail", args=[review.pk])).content.decode()
+    # The case page reads the Beratungsfolge its own way (oparl.consultations_of_paper).
+    steps = case_page.split('data-testid="consultations"', 1)[1].split("</table>", 1)[0]
+    assert f'href="{DECISION_URL}" data-testid="resolution-file">Beschlussdokument' in steps
     decision = case_page.split('id="outcome-heading"', 1)[1].split("</section>", 1)[0]
     assert "einstimmig beschlossen" in decision
     assert "Beschluss zu TOP a1" in decision and "Beschlussdokument" in decision
