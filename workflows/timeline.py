@@ -21,6 +21,7 @@ from review.models import (
     Recommendation,
     Review,
 )
+from review.models.expressions import CompiledQuery
 from review.models.people import person_name
 
 # The sentence of every verb is its label (review.models.AuditVerb). Verbs of older rows that
@@ -150,14 +151,21 @@ def _details(details: dict[str, Any], names: dict[str, str] | None = None) -> li
     return lines
 
 
-def review_timeline(review: Review) -> list[TimelineEntry]:
-    events = list(
+# A case's events as the case page shows them, compiled once per process (the page is opened
+# all day; building the query cost more than running it). Not the hash chain nor the object's
+# reference: a sentence needs none of them.
+_EVENTS: CompiledQuery[AuditEvent] = CompiledQuery(
+    lambda review: (
         AuditEvent.objects.filter(review=review)
-        # Not the hash chain nor the object's reference: a sentence needs none of them.
         .only("verb", "details", "created_at", "actor_label")
         .annotate(actor_name=person_name(AuditEvent.actor))
         .order_by("created_at", "id")
     )
+)
+
+
+def review_timeline(review: Review) -> list[TimelineEntry]:
+    events = _EVENTS.all(review.pk)
     names = _person_names([e.details for e in events if isinstance(e.details, dict)])
     entries = []
     for event in events:
@@ -166,7 +174,7 @@ def review_timeline(review: Review) -> list[TimelineEntry]:
             TimelineEntry(
                 when=event.created_at,
                 sentence=sentence_for(event.verb, details),
-                actor=event.actor_name or event.actor_label or _("System"),
+                actor=event.actor_name or event.actor_label or _("System"),  # type: ignore[attr-defined]
                 details=_details(details, names),
             )
         )

@@ -261,12 +261,10 @@ def _contributions(review: Review) -> list[Contribution]:
     return list(review.contributions.select_related("contributor"))
 
 
-def _statement_versions(review: Review) -> list[StatementVersion]:
-    """Newest first; a case gets its statement with the first draft, so new cases have none."""
-    if not review.has_statement:  # type: ignore[attr-defined]
-        return []
-    return list(
-        StatementVersion.objects.filter(statement__review_id=review.pk)
+# The statement's versions as the case page lists them, compiled once per process like the case.
+_VERSIONS: CompiledQuery[StatementVersion] = CompiledQuery(
+    lambda review: (
+        StatementVersion.objects.filter(statement__review_id=review)
         .only(
             "number",
             "facts",
@@ -282,6 +280,14 @@ def _statement_versions(review: Review) -> list[StatementVersion]:
         )
         .order_by("-number")
     )
+)
+
+
+def _statement_versions(review: Review) -> list[StatementVersion]:
+    """Newest first; a case gets its statement with the first draft, so new cases have none."""
+    if not review.has_statement:  # type: ignore[attr-defined]
+        return []
+    return _VERSIONS.all(review.pk)
 
 
 def _proposals(version: StatementVersion | None) -> list[ChangeProposal]:
