@@ -22,7 +22,8 @@ class NavItem:
     current: bool
 
 
-def _url(name: str) -> str:
+def url_of(name: str) -> str:
+    """The address of a view without arguments (`{% shell_url %}` in templates)."""
     return _reversed(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
 
 
@@ -37,47 +38,57 @@ def _items(request: HttpRequest) -> list[NavItem]:
     user = request.user
     path = request.path
     entries: list[tuple[str, str, bool]] = []
-    # One permission query per request (Django caches them on the user object).
-    if user.has_perm("review.triage_review"):
-        worklist = _url("workflows:worklist")
+    # The person's permissions as one set, asked once: has_perm would ask every
+    # authentication backend again for each of the dozen areas (the backends' union is the same).
+    granted = user.get_all_permissions()
+
+    def may(permission: str) -> bool:
+        return permission in granted
+
+    if may("review.triage_review"):
+        worklist = url_of("workflows:worklist")
         entries.append((_("Triage"), worklist, path.startswith(worklist)))
-    if user.has_perm("review.draft_statement"):
-        inbox, team_queue = _url("workflows:inbox"), _url("workflows:team_queue")
+    if may("review.draft_statement"):
+        inbox, team_queue = url_of("workflows:inbox"), url_of("workflows:team_queue")
         entries += [
             (_("My tasks"), inbox, path == inbox),
             (_("Team"), team_queue, path.startswith(team_queue)),
         ]
     # The Commissioner's desk; the IT superuser holds the permissions but does not do this work.
-    if user.has_perm("review.assign_review") and not user.is_superuser:
-        desk = _url("workflows:assignment_desk")
+    if may("review.assign_review") and not user.is_superuser:
+        desk = url_of("workflows:assignment_desk")
         entries.append((_("Assignment"), desk, path.startswith(desk)))
-    if user.has_perm("review.approve_statement") and not user.is_superuser:
-        desk = _url("workflows:approval_desk")
+    if may("review.approve_statement") and not user.is_superuser:
+        desk = url_of("workflows:approval_desk")
         entries.append((_("Final approval"), desk, path.startswith(desk)))
-    if user.has_perm("review.view_review"):
-        entries.append((_("Cases"), _url("workflows:review_list"), path.startswith("/vorgaenge/")))
-    if user.has_perm("review.view_paper"):
-        entries.append((_("Council papers"), _url("papers:list"), path.startswith("/vorlagen/")))
-    if user.has_perm("review.view_review") or user.has_perm("review.view_shared_review"):
-        report = "reports:report" if user.has_perm("review.view_review") else "reports:beirat"
-        entries.append((_("Report"), _url(report), path.startswith("/bericht/")))
-    if user.has_perm("review.record_outcome"):
-        follow_ups = _url("followups:list")
-        entries.append((_("Follow-ups"), follow_ups, path.startswith(follow_ups)))
-    if user.has_perm("review.view_shared_review"):
-        entries.append((_("Beirat"), _url("external:beirat"), path.startswith("/beirat/")))
-    if user.has_perm("review.view_released_statement"):
+    if may("review.view_review"):
         entries.append(
-            (_("Committee service"), _url("external:clerk"), path.startswith("/gremien/"))
+            (_("Cases"), url_of("workflows:review_list"), path.startswith("/vorgaenge/"))
         )
-    if user.has_perm("review.change_keywordterm"):
-        profile = _url("relevance_profile")
+    if may("review.view_paper"):
+        entries.append((_("Council papers"), url_of("papers:list"), path.startswith("/vorlagen/")))
+    if may("review.view_review") or may("review.view_shared_review"):
+        report = "reports:report" if may("review.view_review") else "reports:beirat"
+        entries.append((_("Report"), url_of(report), path.startswith("/bericht/")))
+    if may("review.record_outcome"):
+        follow_ups = url_of("followups:list")
+        entries.append((_("Follow-ups"), follow_ups, path.startswith(follow_ups)))
+    if may("review.view_shared_review"):
+        entries.append((_("Beirat"), url_of("external:beirat"), path.startswith("/beirat/")))
+    if may("review.view_released_statement"):
+        entries.append(
+            (_("Committee service"), url_of("external:clerk"), path.startswith("/gremien/"))
+        )
+    if may("review.change_keywordterm"):
+        profile = url_of("relevance_profile")
         entries.append((_("Relevance"), profile, path.startswith(profile)))
-    if user.has_perm("review.view_syncrun"):
-        status = _url("system_status")
+    if may("review.view_syncrun"):
+        status = url_of("system_status")
         entries.append((_("System status"), status, path == status))
     if user.is_staff:
-        entries.append((_("Administration area"), _url("admin:index"), path.startswith("/admin/")))
+        entries.append(
+            (_("Administration area"), url_of("admin:index"), path.startswith("/admin/"))
+        )
     return [NavItem(label, url, current) for label, url, current in entries]
 
 
