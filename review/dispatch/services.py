@@ -347,7 +347,7 @@ def confirm_receipt(*, dispatch: Dispatch, by: User) -> Dispatch:
     """Eingang bestätigen by the addressed clerk; confirming again changes nothing."""
     dispatch = (
         Dispatch.objects.select_for_update(of=("self",))
-        .select_related("review")
+        .select_related("review__paper")  # the audit entry names the dispatch by its Vorlage
         .get(pk=dispatch.pk)
     )
     if dispatch.status != Dispatch.Status.SENT:

@@ -19,6 +19,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .expressions import ConstantQuery
 from .reviews import ImmutableRowError
 
 GENESIS_HASH = "0" * 64
@@ -229,7 +230,7 @@ class AuditEvent(models.Model):
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
-            last = cls.objects.order_by("-id").values_list("hash", flat=True).first()
+            last = _last_hash()
             event = cls(
                 verb=verb,
                 actor=actor if getattr(actor, "pk", None) else None,
@@ -263,8 +264,7 @@ class AuditEvent(models.Model):
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
-            previous = cls.objects.order_by("-id").values_list("hash", flat=True).first()
-            previous = previous or GENESIS_HASH
+            previous = _last_hash() or GENESIS_HASH
             now = timezone.now()
             events: list[AuditEvent] = []
             for obj, obj_repr, review, details in entries:
@@ -283,3 +283,13 @@ class AuditEvent(models.Model):
                 previous = event.hash
                 events.append(event)
             return list(cls.objects.bulk_create(events))  # type: ignore[arg-type]
+
+
+# The chain's newest hash, read by every change of every service: the query is compiled once per
+# process (review/models/expressions.py) and read anew each time, under the chain's lock.
+_LAST_HASH = ConstantQuery(lambda: AuditEvent.objects.order_by("-id").values_list("hash")[:1])
+
+
+def _last_hash() -> str | None:
+    rows = _LAST_HASH.rows()
+    return str(rows[0][0]) if rows else None

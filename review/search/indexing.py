@@ -102,11 +102,32 @@ def _reviews() -> QuerySet[Review]:
     )
 
 
+# The fields of a case its entry is built from (case_entry), apart from the two copied as they
+# are (CASE_FLAGS). A save whose update_fields names none of them leaves the entry's text and
+# terms as they were (tests/review/search/test_search.py checks that case_entry reads no other).
+CASE_TEXT_FIELDS = frozenset(
+    {
+        "paper",
+        "summary",
+        "relevance_reasons",
+        "close_reason",
+        "decision_result",
+        "decision_text",
+        "created_at",
+    }
+)
+CASE_FLAGS = ("status", "shared_with_beirat")
+
+
 def case_entry(review: Review) -> SearchEntry:
-    paper = review.paper
     statement = getattr(review, "statement", None)
     # _reviews() reads the newest version only (a sliced prefetch, which needs its own attribute).
     version = next(iter(statement.newest_versions), None) if statement else None
+    return _case_entry(review, version)
+
+
+def _case_entry(review: Review, version: StatementVersion | None) -> SearchEntry:
+    paper = review.paper
     reasons = [str(reason) for reason in review.relevance_reasons or []]
     body = [
         review.summary,
@@ -174,10 +195,13 @@ def _write(kind: str, entries: list[tuple[SearchEntry, set[int], set[int]]]) -> 
             for row, (_e, _o, topics) in zip(created, entries, strict=True)
             for topic in topics
         )
-        terms = {t for row in created for t in (row.title_terms + row.body_terms).split()}
-        SearchTerm.objects.bulk_create(
-            [SearchTerm(term=t[:100]) for t in terms], ignore_conflicts=True
-        )
+        _add_terms(created)
+
+
+def _add_terms(rows: list[SearchEntry]) -> None:
+    """The rows' terms into the vocabulary (the typo lookup compares words with it)."""
+    terms = {t for row in rows for t in (row.title_terms + row.body_terms).split()}
+    SearchTerm.objects.bulk_create([SearchTerm(term=t[:100]) for t in terms], ignore_conflicts=True)
 
 
 def _remove(kind: str, ids: Iterable[int]) -> None:
@@ -218,6 +242,34 @@ def index_reviews(review_ids: Iterable[int] | None = None, progress: Progress = 
         if progress is not None:
             progress(len(batch))
     return count
+
+
+def index_case_flags(review: Review) -> None:
+    """Copy the status and the sharing to the case's entry, after a save that changed no field
+    the entry's text is built from (a triage, a step of the flow): the text, its terms, the
+    committees and topics stay as they are. A case without an entry yet gets its whole entry."""
+    flags = {name: getattr(review, name) for name in CASE_FLAGS}
+    if not SearchEntry.objects.filter(kind=Kind.CASE, object_id=review.pk).update(**flags):
+        index_reviews([review.pk])
+
+
+def index_new_version(version: StatementVersion) -> None:
+    """A statement's new version is the newest (versions are only ever added): its text goes
+    into the case's entry, updated in place. Committees and topics do not change with the
+    statement, so their rows stay; a case without an entry yet gets its whole entry."""
+    review_id = version.statement.review_id
+    review = Review.objects.select_related("paper").prefetch_related("topics").get(pk=review_id)
+    entry = _case_entry(review, version)
+    fields = {
+        field.attname: getattr(entry, field.attname)
+        for field in SearchEntry._meta.concrete_fields
+        if not field.primary_key
+    }
+    with transaction.atomic():
+        if not SearchEntry.objects.filter(kind=Kind.CASE, object_id=review_id).update(**fields):
+            index_reviews([review_id])
+            return
+        _add_terms([entry])
 
 
 def index_council(meeting_ids: Iterable[int] | None = None, progress: Progress = None) -> int:

@@ -9,6 +9,7 @@ sync writes in bulk without signals and indexes its own run (indexing.index_afte
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models.signals import m2m_changed, post_save
@@ -20,8 +21,15 @@ from . import indexing
 
 
 @receiver(post_save, sender=Review, dispatch_uid="search.review_saved")
-def _review_saved(instance: Review, raw: bool = False, **kwargs: Any) -> None:
-    if not raw:
+def _review_saved(
+    instance: Review, raw: bool = False, update_fields: Iterable[str] | None = None, **kwargs: Any
+) -> None:
+    if raw:
+        return
+    # The services name what they change: a status step rewrites two columns, not the text.
+    if update_fields is not None and indexing.CASE_TEXT_FIELDS.isdisjoint(update_fields):
+        indexing.index_case_flags(instance)
+    else:
         indexing.index_reviews([instance.pk])
 
 
@@ -34,7 +42,7 @@ def _review_topics(instance: Any, action: str, **kwargs: Any) -> None:
 @receiver(post_save, sender=StatementVersion, dispatch_uid="search.statement_saved")
 def _statement_saved(instance: StatementVersion, raw: bool = False, **kwargs: Any) -> None:
     if not raw:
-        indexing.index_reviews([instance.statement.review_id])
+        indexing.index_new_version(instance)
 
 
 @receiver(post_save, sender=Paper, dispatch_uid="search.paper_saved")

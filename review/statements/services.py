@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
@@ -71,7 +70,9 @@ def is_drafter(*, review: Review, user: User) -> bool:
 
 
 def _locked(review: Review) -> Review:
-    return Review.objects.select_for_update().get(pk=review.pk)
+    # With the paper (the audit event names the case by its Vorlage number), locking the
+    # review's row only.
+    return Review.objects.select_for_update(of=("self",)).select_related("paper").get(pk=review.pk)
 
 
 @transaction.atomic
@@ -101,6 +102,7 @@ def save_statement_draft(
     if recommendation and recommendation not in Recommendation.values:
         raise StatementError(NOT_EDITABLE)
     statement, _created = Statement.objects.get_or_create(review=review)
+    statement.review = review  # the locked row, for the new version's audit entry (str())
     current = statement.current_version
     rows = [row for row in proposals if row.location.strip() or row.proposal.strip()]
     if current is not None and _same(
@@ -111,7 +113,8 @@ def save_statement_draft(
         raise StatementError(
             EDITED_ELSEWHERE % {"number": current.number, "author": current.author}
         )
-    number = (statement.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    # current_version is the highest number, read under the review's lock.
+    number = current.number + 1 if current is not None else 1
     version = StatementVersion.objects.create(
         statement=statement,
         number=number,
@@ -149,17 +152,19 @@ def _same(
     recommendation_text: str,
     rows: list[ProposalRow],
 ) -> bool:
-    existing = [
-        ProposalRow(p.location, p.proposal, p.reason) for p in version.change_proposals.all()
-    ]
-    cleaned = [ProposalRow(r.location.strip(), r.proposal.strip(), r.reason.strip()) for r in rows]
-    return (
+    same_text = (
         version.facts == facts
         and version.assessment == assessment
         and version.recommendation == recommendation
         and version.recommendation_text == recommendation_text
-        and existing == cleaned
     )
+    if not same_text:
+        return False  # the proposals need not be read
+    existing = [
+        ProposalRow(p.location, p.proposal, p.reason) for p in version.change_proposals.all()
+    ]
+    cleaned = [ProposalRow(r.location.strip(), r.proposal.strip(), r.reason.strip()) for r in rows]
+    return existing == cleaned
 
 
 def _require_draft(review: Review) -> StatementVersion:

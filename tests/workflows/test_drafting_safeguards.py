@@ -95,3 +95,19 @@ def test_the_editor_carries_the_version_it_was_loaded_with(office, review, draft
     _autosave(client, drafting, DRAFT)
     page = client.get(task_url(drafting)).content.decode()
     assert '<input type="hidden" name="based_on" value="1" id="id_based_on">' in page
+
+
+def test_an_autosave_of_changed_text_stays_within_its_statements(
+    office, review, drafting, django_assert_max_num_queries
+):
+    client = client_for(office.officer)
+    _autosave(client, drafting, DRAFT)
+    # 20 with the savepoints: the person, the task, the locked case with its paper, the statement
+    # and its newest version (changed text: its proposals are not read); the version and its
+    # proposals, the case's search entry updated in place with its terms, the audit event.
+    with django_assert_max_num_queries(20):
+        response = _autosave(client, drafting, {**DRAFT, "facts": "Neu gefasst."})
+    assert response.status_code == 200
+    version = StatementVersion.objects.get(number=2)
+    assert version.facts == "Neu gefasst."
+    assert version.change_proposals.count() == 1

@@ -90,3 +90,22 @@ def test_open_tasks_for_review_lists_the_waiting_steps(office, review):
         task_url(open_task(review, ReviewFlow.triage)), {"decision": "relevant"}
     )
     assert [t.flow_task for t in queries.open_tasks_for_review(review)] == [ReviewFlow.assign]
+
+
+def test_a_claim_and_a_triage_decision_stay_within_their_statements(
+    office, django_assert_max_num_queries
+):
+    client = client_for(office.officer)
+    review, warm_up = _reviews_in_triage(2)
+    client.post(f"/aufgaben/{open_task(warm_up, ReviewFlow.triage).pk}/uebernehmen/")
+    task = open_task(review, ReviewFlow.triage)
+    with django_assert_max_num_queries(15):
+        assert client.post(f"/aufgaben/{task.pk}/uebernehmen/").status_code == 302
+    # Most of them are viewflow's: the triage task and its two timers closed, the gateway, the
+    # assignment task and its two timers opened. Ours: the case locked and saved, its search
+    # entry's status (not the whole entry), the audit event, the case read for the gateway and
+    # each timer's due date (docs/performance.md, "Fifth pass").
+    with django_assert_max_num_queries(49):
+        response = client.post(task_url(task), {"decision": "relevant", "reason": "Betrifft uns."})
+    assert response.status_code == 302
+    assert [t.flow_task for t in queries.open_tasks_for_review(review)] == [ReviewFlow.assign]

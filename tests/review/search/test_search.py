@@ -149,6 +149,59 @@ def test_only_the_newest_version_of_a_statement_is_searched(case, officer):
     assert titles("Brücke", officer) == []
 
 
+def _stored(review) -> dict:
+    """The case's entry as a full reindex writes it (the row's id aside)."""
+    row = SearchEntry.objects.get(kind="case", object_id=review.pk)
+    fields = {f.attname: getattr(row, f.attname) for f in SearchEntry._meta.concrete_fields}
+    del fields["id"]
+    fields["organizations"] = sorted(row.organizations.values_list("pk", flat=True))
+    fields["topics"] = sorted(row.topics.values_list("pk", flat=True))
+    return fields
+
+
+def _reindexed(review) -> dict:
+    indexing.index_reviews([review.pk])
+    return _stored(review)
+
+
+def test_a_status_step_updates_the_case_entry_as_a_full_reindex_would(case, officer):
+    from review import services
+
+    case.topics.add(f.make_topic("Wohnen"))
+    services.triage_relevant(review=case, by=officer)
+    after_step = _stored(case)
+    assert after_step["status"] == "awaiting_assignment"
+    assert after_step == _reindexed(case)
+
+
+def test_a_status_step_of_a_case_not_yet_indexed_writes_its_whole_entry(db, officer):
+    from review import services
+
+    review = f.make_review(f.make_paper("Sprachcafé im Quartier"))
+    SearchEntry.objects.filter(kind="case", object_id=review.pk).delete()
+    services.triage_relevant(review=review, by=officer)
+    assert titles("Sprachcafé", officer, kind="case") == ["Sprachcafé im Quartier"]
+
+
+def test_a_new_version_updates_the_case_entry_as_a_full_reindex_would(case, officer):
+    case.topics.add(f.make_topic("Wohnen"))
+    f.make_statement_version(case, officer, assessment="Schulweg der Kinder sichern")
+    after_save = _stored(case)
+    assert "Schulweg der Kinder sichern" in after_save["text"]
+    assert after_save == _reindexed(case)
+    assert titles("Schulweg", officer) == ["Neue Flüchtlingsunterkunft in der Südstadt"]
+
+
+def test_the_case_entry_reads_no_case_field_beyond_the_listed_ones(case, django_assert_num_queries):
+    from review.models import Review
+
+    listed = indexing.CASE_TEXT_FIELDS | set(indexing.CASE_FLAGS) | {"id"}
+    others = [f.name for f in Review._meta.concrete_fields if f.name not in listed]
+    review = indexing._reviews().defer(*others).get(pk=case.pk)
+    with django_assert_num_queries(0):  # a deferred field would be read with a query
+        indexing.case_entry(review)
+
+
 def test_a_paper_entered_by_hand_is_found_with_its_attachment(db, officer):
     paper = f.make_paper("Bürgerhaushalt")
     f.make_file(paper, name="Stellungnahme Seniorenbeirat.pdf")
