@@ -75,7 +75,7 @@ class ModelBackend(DjangoModelBackend):
             return None
         if user is None or not self.user_can_authenticate(user):
             return None
-        # The annotations, as attributes of the row (CompiledQuery reads it with raw()).
+        # The annotations, as attributes of the row (CompiledQuery sets them as raw() does).
         if not user.is_superuser:
             names = getattr(user, "signed_in_permissions", None) or ""
             user._perm_cache = {name for name in names.split(",") if name}  # type: ignore[attr-defined]
