@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -247,7 +248,7 @@ def reference_workload() -> float:
     import time
 
     def work() -> int:
-        rows = [
+        rows: list[dict[str, Any]] = [
             {"id": n, "name": f"Vorlage {n:05d}", "score": (n * 7919) % 1000} for n in range(20_000)
         ]
         rows.sort(key=lambda row: (row["score"], row["name"]))

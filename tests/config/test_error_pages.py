@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.template.loader import get_template
+from django.template import Engine
 from django.test import Client, RequestFactory, override_settings
 from django.views.defaults import server_error
 
@@ -24,7 +24,7 @@ PROJECT_TEMPLATES = Path(settings.BASE_DIR) / "templates"
 
 @pytest.mark.parametrize("name", ["400.html", "403.html", "404.html", "500.html"])
 def test_the_handlers_find_the_projects_own_templates(name):
-    origin = Path(get_template(name).origin.name)
+    origin = Path(Engine.get_default().get_template(name).origin.name)
     assert origin == PROJECT_TEMPLATES / name
 
 
