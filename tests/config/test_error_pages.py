@@ -8,6 +8,7 @@ English), whose static files collectstatic leaves out (config/apps.py): in produ
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -28,26 +29,26 @@ def test_the_handlers_find_the_projects_own_templates(name):
     assert origin == PROJECT_TEMPLATES / name
 
 
-@override_settings(DEBUG=False)
-def test_a_missing_case_answers_with_a_german_page_in_the_applications_look():
+def _error_page(person: Any, path: str, status: int) -> str:
+    """The page a signed-in person gets for `path`, as in production (DEBUG off)."""
     client = Client()
-    client.force_login(f.officer())
-    response = client.get("/vorgaenge/999999/")
-    assert response.status_code == 404
-    page = response.content.decode()
+    client.force_login(person)
+    with override_settings(DEBUG=False):
+        response = client.get(path)
+    assert response.status_code == status
+    return response.content.decode()
+
+
+def test_a_missing_case_answers_with_a_german_page_in_the_applications_look():
+    page = _error_page(f.officer(), "/vorgaenge/999999/", 404)
     assert "<title>Seite nicht gefunden – Stellwerk</title>" in page
     assert "Diese Seite gibt es nicht (mehr)." in page
     assert 'href="/">Zurück zur Startseite</a>' in page
     assert "site-header" in page and "mdc-" not in page
 
 
-@override_settings(DEBUG=False)
 def test_a_refused_page_says_so_and_where_to_ask():
-    client = Client()
-    client.force_login(f.clerk())
-    response = client.get("/vorgaenge/")
-    assert response.status_code == 403
-    page = response.content.decode()
+    page = _error_page(f.clerk(), "/vorgaenge/", 403)
     assert '<h1 class="kern-heading-large" data-testid="error-heading">Kein Zugriff</h1>' in page
     assert "Ihre Rolle umfasst diese Seite nicht." in page
 
