@@ -200,9 +200,9 @@ class _Compiled[M: Model]:
 
 
 class Joined:
-    """A related row read as columns beside the rows of a `CompiledQuery`, which reads through
-    `raw()` and so cannot select_related: `annotations()` for the query, `attach(row)` to put
-    the related object in place afterwards, with only these fields loaded."""
+    """A related row read as columns beside the rows of a `CompiledQuery`, which builds its
+    instances from the columns and so cannot select_related: `annotations()` for the query,
+    `attach(row)` to put the related object in place afterwards, with only these fields loaded."""
 
     def __init__(self, relation: str, model: type[Model], fields: tuple[str, ...]) -> None:
         self.relation = relation

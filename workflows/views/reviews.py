@@ -314,7 +314,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     versions = _statement_versions(review)
     current_version = versions[0] if versions else None
     dispatches = list(dispatches_for_review(review))
-    consultations = _consultations(review)
+    consultations = consultations_of_paper(review.paper_id)
     return render(
         request,
         "workflows/reviews/detail.html",
@@ -342,10 +342,6 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "decision_files": _decision_files(review.paper, consultations),
         },
     )
-
-
-def _consultations(review: Review) -> list[Consultation]:
-    return consultations_of_paper(review.paper_id)
 
 
 def _decision_files(paper: Paper, consultations: list[Consultation]) -> list[File]:
